@@ -1,0 +1,219 @@
+/**
+ * A run's full configuration as plain data, and the rules that turn user input (`--set
+ * name=value`, form fields, API arguments) into one. Every bad value gets an error naming the
+ * field. Must not import anything but src-shared modules.
+ */
+import { COST_NAMES, type Profile } from './profile.js';
+import {
+  MAX_SAMPLES,
+  RUN_PARAMS,
+  STRATEGIES,
+  WORKLOADS,
+  type ParamSpec,
+  type Strategy,
+  type Workload,
+} from './workloads.js';
+
+export interface RunParams {
+  delta: number;
+  breakmax: number;
+  vmexitDelta: number;
+  interval: number;
+  guestIdle: 'hlt' | 'poll';
+  hostNoise: boolean;
+  hostIrqRateHz: number;
+  hostIrqCycles: number;
+  preemptRateHz: number;
+  preemptCycles: number;
+  timerAdvanceNs: number;
+  immediateShortcut: boolean;
+  haltPollNs: number;
+  tscScaling: boolean;
+  guestTscKhz: number;
+}
+
+export interface RunConfig {
+  workload: Workload;
+  strategy: Strategy;
+  /** The whole profile, every cost included, so a stored run can be reproduced exactly. */
+  profile: Profile;
+  params: RunParams;
+  samples: number;
+  seed: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function defaultRunParams(): RunParams {
+  const out: Record<string, unknown> = {};
+  for (const p of RUN_PARAMS) out[p.name] = p.default;
+  return out as unknown as RunParams;
+}
+
+const PARAM_BY_NAME = new Map(RUN_PARAMS.map((p) => [p.name, p]));
+
+export function isWorkload(v: unknown): v is Workload {
+  return typeof v === 'string' && (WORKLOADS as readonly string[]).includes(v);
+}
+export function isStrategy(v: unknown): v is Strategy {
+  return typeof v === 'string' && (STRATEGIES as readonly string[]).includes(v);
+}
+
+/** Parses and range-checks one parameter value given as text or as a typed value. */
+export function parseParamValue(spec: ParamSpec, raw: unknown): number | string | boolean {
+  const field = spec.name;
+  if (spec.kind === 'bool') {
+    if (typeof raw === 'boolean') return raw;
+    const s = String(raw).toLowerCase();
+    if (['on', 'true', '1', 'yes'].includes(s)) return true;
+    if (['off', 'false', '0', 'no'].includes(s)) return false;
+    throw new ConfigError(field, `expected on or off, got "${String(raw)}"`);
+  }
+  if (spec.kind === 'enum') {
+    const s = String(raw);
+    if (!spec.values?.includes(s)) {
+      throw new ConfigError(field, `expected one of ${spec.values?.join(', ')}, got "${s}"`);
+    }
+    return s;
+  }
+  return parseIntInRange(field, raw, spec.min ?? 0, spec.max ?? Number.MAX_SAFE_INTEGER, spec.unit);
+}
+
+export function parseIntInRange(
+  field: string,
+  raw: unknown,
+  min: number,
+  max: number,
+  unit?: string,
+): number {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw.replace(/_/g, '')) : NaN;
+  if (!Number.isFinite(n) || !Number.isInteger(n)) {
+    throw new ConfigError(field, `expected an integer, got "${String(raw)}"`);
+  }
+  if (n < min || n > max) {
+    throw new ConfigError(field, `must be between ${min} and ${max}${unit ? ` ${unit}` : ''}, got ${n}`);
+  }
+  return n;
+}
+
+function parseNumberInRange(field: string, raw: unknown, min: number, max: number): number {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  if (!Number.isFinite(n)) throw new ConfigError(field, `expected a number, got "${String(raw)}"`);
+  if (n < min || n > max) throw new ConfigError(field, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** Names accepted by `--set`: run parameters, profile scalars, costs and `<cost>.jitter`. */
+export function settableNames(): string[] {
+  return [
+    ...RUN_PARAMS.map((p) => p.name),
+    'X',
+    'tsc_khz',
+    ...COST_NAMES,
+    ...COST_NAMES.map((c) => `${c}.jitter`),
+  ];
+}
+
+/**
+ * Applies one `name=value` override to params or profile (both copied, never mutated).
+ * Unknown names and bad values throw ConfigError naming the field.
+ */
+export function applySetting(
+  params: RunParams,
+  profile: Profile,
+  name: string,
+  raw: unknown,
+): { params: RunParams; profile: Profile } {
+  const spec = PARAM_BY_NAME.get(name);
+  if (spec) return { params: { ...params, [name]: parseParamValue(spec, raw) }, profile };
+  if (name === 'X') return { params, profile: { ...profile, X: parseIntInRange('X', raw, 0, 31) } };
+  if (name === 'tsc_khz') {
+    return { params, profile: { ...profile, tsc_khz: parseIntInRange('tsc_khz', raw, 100_000, 10_000_000, 'kHz') } };
+  }
+  const [cost, sub] = name.split('.', 2) as [string, string | undefined];
+  if ((COST_NAMES as readonly string[]).includes(cost) && (sub === undefined || sub === 'jitter')) {
+    const old = profile.costs[cost];
+    if (!old) throw new ConfigError(name, 'the profile does not define this cost');
+    const next =
+      sub === 'jitter'
+        ? { ...old, jitter: parseNumberInRange(name, raw, 0, 0.4) }
+        : { ...old, cycles: parseIntInRange(name, raw, 0, 1e9, 'cycles') };
+    return { params, profile: { ...profile, costs: { ...profile.costs, [cost]: next } } };
+  }
+  throw new ConfigError(name, `unknown parameter; known: ${settableNames().slice(0, 12).join(', ')}, … (${settableNames().length} in all)`);
+}
+
+/** Checks a whole profile (e.g. one a user saved or a stored run carries). */
+export function validateProfile(p: unknown): Profile {
+  if (typeof p !== 'object' || p === null) throw new ConfigError('profile', 'expected an object');
+  const o = p as Record<string, unknown>;
+  if (typeof o.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/.test(o.name)) {
+    throw new ConfigError('profile.name', 'expected 1–64 letters, digits, space, dot, dash or underscore');
+  }
+  const tsc_khz = parseIntInRange('profile.tsc_khz', o.tsc_khz, 100_000, 10_000_000, 'kHz');
+  const X = parseIntInRange('profile.X', o.X, 0, 31);
+  if (typeof o.costs !== 'object' || o.costs === null) throw new ConfigError('profile.costs', 'expected an object');
+  const costsIn = o.costs as Record<string, unknown>;
+  const costs: Profile['costs'] = {};
+  for (const name of COST_NAMES) {
+    const c = costsIn[name] as Record<string, unknown> | undefined;
+    if (typeof c !== 'object' || c === null) throw new ConfigError(`profile.costs.${name}`, 'missing');
+    costs[name] = {
+      cycles: parseIntInRange(`profile.costs.${name}.cycles`, c.cycles, 0, 1e9, 'cycles'),
+      jitter: parseNumberInRange(`profile.costs.${name}.jitter`, c.jitter, 0, 0.4),
+      meaning: typeof c.meaning === 'string' ? c.meaning : '',
+      basis: typeof c.basis === 'string' ? c.basis : '',
+    };
+  }
+  for (const k of Object.keys(costsIn)) {
+    if (!(COST_NAMES as readonly string[]).includes(k)) throw new ConfigError(`profile.costs.${k}`, 'unknown cost');
+  }
+  return {
+    name: o.name,
+    description: typeof o.description === 'string' ? o.description.slice(0, 500) : '',
+    tsc_khz,
+    X,
+    costs,
+  };
+}
+
+/** Checks samples and seed. */
+export function validateSamples(raw: unknown): number {
+  return parseIntInRange('samples', raw, 1, MAX_SAMPLES);
+}
+export function validateSeed(raw: unknown): number {
+  return parseIntInRange('seed', raw, 0, Number.MAX_SAFE_INTEGER);
+}
+
+/** Validates a complete RunConfig received from outside (API, stored row). */
+export function validateRunConfig(raw: unknown): RunConfig {
+  if (typeof raw !== 'object' || raw === null) throw new ConfigError('config', 'expected an object');
+  const o = raw as Record<string, unknown>;
+  if (!isWorkload(o.workload)) throw new ConfigError('workload', `expected one of ${WORKLOADS.join(', ')}`);
+  if (!isStrategy(o.strategy)) throw new ConfigError('strategy', `expected one of ${STRATEGIES.join(', ')}`);
+  const profile = validateProfile(o.profile);
+  const paramsIn = (o.params ?? {}) as Record<string, unknown>;
+  if (typeof paramsIn !== 'object') throw new ConfigError('params', 'expected an object');
+  let params = defaultRunParams();
+  for (const [k, v] of Object.entries(paramsIn)) {
+    const spec = PARAM_BY_NAME.get(k);
+    if (!spec) throw new ConfigError(`params.${k}`, 'unknown parameter');
+    params = { ...params, [k]: parseParamValue(spec, v) };
+  }
+  return {
+    workload: o.workload,
+    strategy: o.strategy,
+    profile,
+    params,
+    samples: validateSamples(o.samples),
+    seed: validateSeed(o.seed),
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * The one contract between the renderer (or CLI) and the main process: every call with its
+ * argument schema (zod, checked at runtime by the main process) and result type, and every push.
+ * Both transports (Electron IPC, web-mode HTTP bridge) and the CLI go through it.
+ * Must not import node:*, electron, better-sqlite3, svelte or chart.js.
+ */
+import { z } from 'zod';
+import type { RunConfig } from './config.js';
+import type { Profile } from './profile.js';
+import type { Histogram, RunSummary } from './result.js';
+import { STRATEGIES, WORKLOADS } from './workloads.js';
+
+export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const RUN_KINDS = ['simulated', 'measured'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+
+const id = z.number().int().positive();
+const name = z.string().trim().min(1).max(200);
+const tag = z.string().trim().min(1).max(64).regex(/^[^,\s][^,]*$/, 'no commas');
+
+/** One run of an experiment, as the user describes it (profile by name plus overrides). */
+export const runSpecSchema = z.object({
+  workload: z.enum(WORKLOADS),
+  strategy: z.enum(STRATEGIES),
+  profile: z.string().min(1).max(64).default('HSW-2016'),
+  samples: z.number().int().min(1).max(100_000_000).default(10_000),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
+  /** `--set` style overrides: run parameters, `X`, `tsc_khz`, costs, `<cost>.jitter`. */
+  set: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  trace: z.boolean().default(false),
+});
+export type RunSpec = z.input<typeof runSpecSchema>;
+
+export const listFilterSchema = z.object({
+  workload: z.enum(WORKLOADS).optional(),
+  strategy: z.enum(STRATEGIES).optional(),
+  kind: z.enum(RUN_KINDS).optional(),
+  status: z.enum(RUN_STATUSES).optional(),
+  tag: z.string().max(64).optional(),
+  text: z.string().max(200).optional(),
+  experimentId: id.optional(),
+  limit: z.number().int().min(1).max(10_000).default(500),
+  offset: z.number().int().min(0).default(0),
+});
+
+export const EXPORT_FORMATS = ['csv', 'json', 'cyclictest-hist', 'trace-cmd', 'chrome-trace', 'html'] as const;
+export const IMPORT_FORMATS = [
+  'cyclictest',
+  'cyclictest-verbose',
+  'cyclictest-hist',
+  'cyclictest-json',
+  'tscdeadline-latency',
+  'vmexit',
+  'trace-cmd',
+  'perf-kvm-stat',
+] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** Calls: argument schema per channel. Results are typed in `CallResults`. */
+export const CALLS = {
+  'experiments:submit': z.object({
+    name: name.default('experiment'),
+    notes: z.string().max(10_000).default(''),
+    tags: z.array(tag).max(32).default([]),
+    runs: z.array(runSpecSchema).min(1).max(16),
+  }),
+  'runs:list': listFilterSchema,
+  'runs:get': z.object({ id }),
+  'runs:histogram': z.object({ id }),
+  'runs:trace': z.object({ id, limit: z.number().int().min(1).max(100_000).default(2_000) }),
+  'runs:rename': z.object({ id, name }),
+  'runs:notes': z.object({ id, notes: z.string().max(10_000) }),
+  'runs:tag': z.object({ id, tags: z.array(tag).max(32) }),
+  'runs:delete': z.object({ ids: z.array(id).min(1).max(1000) }),
+  'runs:cancel': z.object({ id }),
+  compare: z.object({
+    ids: z.array(id).min(2).max(8),
+    baseline: id.optional(),
+    noiseThresholdPct: z.number().min(0).max(100).default(1),
+  }),
+  export: z.object({ ids: z.array(id).min(1).max(8), format: z.enum(EXPORT_FORMATS) }),
+  import: z.object({
+    fileName: z.string().min(1).max(255),
+    /** File text (these formats are all text). */
+    content: z.string().max(200 * 1024 * 1024),
+    format: z.enum(IMPORT_FORMATS).optional(),
+    name: name.optional(),
+    tscKhz: z.number().int().min(100_000).max(10_000_000).optional(),
+  }),
+  'profiles:list': z.object({}),
+  'profiles:get': z.object({ name: z.string().min(1).max(64) }),
+  'profiles:save': z.object({ profile: z.unknown() }),
+  'params:spec': z.object({}),
+} as const;
+
+export type CallChannel = keyof typeof CALLS;
+export const CALL_CHANNELS = Object.keys(CALLS) as CallChannel[];
+export type CallArgs<K extends CallChannel> = z.input<(typeof CALLS)[K]>;
+export type ParsedArgs<K extends CallChannel> = z.output<(typeof CALLS)[K]>;
+
+export interface RunListItem {
+  id: number;
+  experimentId: number | null;
+  name: string;
+  kind: RunKind;
+  workload: string;
+  strategy: string;
+  profile: string;
+  samples: number;
+  seed: number | null;
+  status: RunStatus;
+  tags: string[];
+  createdAt: string;
+  finishedAt: string | null;
+  mean: number | null;
+  p99: number | null;
+  error: string | null;
+  sourceFile: string | null;
+}
+
+export interface RunDetail extends RunListItem {
+  notes: string;
+  config: RunConfig | null;
+  summary: RunSummary | null;
+  source: { fileName: string; format: string; sha256: string } | null;
+  hasTrace: boolean;
+}
+
+export interface CompareRow {
+  id: number;
+  name: string;
+  samples: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  /** Percent change against the baseline (0 for the baseline itself). */
+  deltaPct: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
+  deltaCycles: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
+  /** Two-sided Mann–Whitney U p-value against the baseline (1 for the baseline). */
+  pValue: number;
+  /** Bootstrap 95% CI of mean(run) − mean(baseline), cycles. */
+  ci95: [number, number];
+  significant: boolean;
+  /** |Δmean| above the noise threshold as well as significant. */
+  practicallySignificant: boolean;
+}
+
+export interface CompareResult {
+  baseline: number;
+  noiseThresholdPct: number;
+  runs: CompareRow[];
+  /** Chart series, per run in the order of `runs`. */
+  cdf: Array<{ id: number; points: Array<[number, number]> }>;
+  histograms: Array<{ id: number; histogram: Histogram }>;
+  /** Per run: mean cycles per sample by critical-path step (simulated runs only). */
+  criticalPath: Array<{ id: number; steps: Record<string, number> }>;
+}
+
+export interface ExportFile {
+  fileName: string;
+  mime: string;
+  /** Text content, or base64 when `encoding` is base64. */
+  content: string;
+  encoding: 'utf8' | 'base64';
+}
+
+export interface ProfileInfo {
+  name: string;
+  description: string;
+  builtIn: boolean;
+}
+
+export interface ParamsSpec {
+  runParams: typeof import('./workloads.js').RUN_PARAMS;
+  costNames: readonly string[];
+}
+
+export interface TraceEventRow {
+  /** Host TSC cycles since the start of the trace. */
+  t: number;
+  cpu: number;
+  event: string;
+  text: string;
+}
+
+export interface CallResults {
+  'experiments:submit': { experimentId: number; runIds: number[] };
+  'runs:list': RunListItem[];
+  'runs:get': RunDetail;
+  'runs:histogram': Histogram;
+  'runs:trace': TraceEventRow[];
+  'runs:rename': { ok: true };
+  'runs:notes': { ok: true };
+  'runs:tag': { ok: true };
+  'runs:delete': { deleted: number };
+  'runs:cancel': { ok: boolean };
+  compare: CompareResult;
+  export: ExportFile;
+  import: { runId: number; format: ImportFormat; warnings: string[] };
+  'profiles:list': ProfileInfo[];
+  'profiles:get': Profile;
+  'profiles:save': { ok: true };
+  'params:spec': ParamsSpec;
+}
+
+/** Pushes from main to the renderer. */
+export interface RunProgress {
+  runId: number;
+  experimentId: number | null;
+  status: RunStatus;
+  done: number;
+  total: number;
+  samplesPerSec: number;
+  etaSec: number | null;
+}
+export interface RunFinished {
+  runId: number;
+  status: RunStatus;
+  error: string | null;
+}
+export interface PushPayloads {
+  'run:progress': RunProgress;
+  'run:finished': RunFinished;
+  'import:progress': { fileName: string; bytesDone: number; bytesTotal: number };
+}
+export type PushChannel = keyof PushPayloads;
+export const PUSH_CHANNELS: PushChannel[] = ['run:progress', 'run:finished', 'import:progress'];
+
+/** Error shape crossing any transport: a message and, for bad input, the field it names. */
+export interface LabErrorPayload {
+  code: 'bad-input' | 'not-found' | 'conflict' | 'failed';
+  message: string;
+  field?: string;
+}
+
+/** What `window.lab` offers the renderer, whatever the transport. */
+export interface LabApi {
+  call<K extends CallChannel>(channel: K, args: CallArgs<K>): Promise<CallResults[K]>;
+  on<K extends PushChannel>(channel: K, listener: (payload: PushPayloads[K]) => void): () => void;
+}

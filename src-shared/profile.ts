@@ -1,0 +1,75 @@
+/**
+ * Shape of a cost profile: a named table of per-step host costs (TSC cycles) with a jitter model,
+ * plus CPU facts (TSC frequency, preemption-timer rate). Profiles are data; the engine owns the
+ * built-in ones and users clone and edit them. Must not import anything.
+ */
+
+/** One step of host or guest work. `jitter` is the relative standard deviation of its cost. */
+export interface CostSpec {
+  cycles: number;
+  jitter: number;
+  /** What the step is, in kernel terms. */
+  meaning: string;
+  /** Where the default comes from (measurement, calibration or judgement). */
+  basis: string;
+}
+
+export interface Profile {
+  name: string;
+  description: string;
+  /** Host TSC frequency in kHz (`tsc_khz`). */
+  tsc_khz: number;
+  /** IA32_VMX_MISC[4:0]: the preemption timer ticks every 2^X TSC cycles. */
+  X: number;
+  costs: Record<string, CostSpec>;
+}
+
+/** Names of every cost a profile must define; the engine reads exactly these. */
+export const COST_NAMES = [
+  // critical path of an expiry
+  'vmexit_hw',
+  'exit_post',
+  'entry_prep',
+  'vmentry_hw',
+  'hv_handler',
+  'ext_intr_handler',
+  'host_irq_dispatch',
+  'hrtimer_interrupt',
+  'apic_timer_fn',
+  'clockevent_program',
+  'clockevent_bias',
+  'host_lapic_irq_hw',
+  'pending_inject',
+  'guest_deliver',
+  'arm_to_entry',
+  'halt_poll_wake',
+  'post_block_switch_back_pending',
+  // arming and blocking
+  'wrmsr_dispatch',
+  'hrtimer_cancel',
+  'hrtimer_cancel_queued',
+  'sw_deadline_math',
+  'hrtimer_start',
+  'hv_set_math',
+  'hv_scaling_divq',
+  'vmcs_pin_rmw',
+  'hv_arm_per_entry',
+  'halt_emulate',
+  'sched_wakeup',
+  'cstate_exit',
+  'apic_reg_write',
+  // guest side
+  'guest_isr_rearm',
+  'guest_eoi_iret',
+  'guest_loop',
+  'guest_irq_entry',
+  'guest_hrtimer_interrupt',
+  'guest_clockevent_program',
+  'guest_wakeup',
+  'guest_context_switch',
+  'guest_return_to_user',
+  'guest_clock_gettime',
+  'guest_nanosleep',
+  'guest_idle_enter',
+] as const;
+export type CostName = (typeof COST_NAMES)[number];

@@ -1,0 +1,195 @@
+/**
+ * The workloads, strategies and their user-settable parameters, as data: names, units, defaults
+ * and limits. Used by the engine, the CLI's `--set`, the API's validation and the renderer's
+ * forms. Must not import anything but other src-shared modules.
+ */
+
+export const WORKLOADS = [
+  'tscdeadline-busy',
+  'tscdeadline-halt',
+  'vmexit-tscdeadline',
+  'vmexit-tscdeadline-immed',
+  'cyclictest',
+] as const;
+export type Workload = (typeof WORKLOADS)[number];
+
+export const STRATEGIES = ['hrtimer', 'vmx-preemption'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export const WORKLOAD_INFO: Record<Workload, { title: string; measures: string; unit: string }> = {
+  'tscdeadline-busy': {
+    title: 'tscdeadline_latency, busy-waiting guest',
+    measures: 'guest TSC at ISR entry minus the programmed deadline; the guest spins between timers',
+    unit: 'guest TSC cycles',
+  },
+  'tscdeadline-halt': {
+    title: 'tscdeadline_latency (kvm-unit-tests)',
+    measures: 'guest TSC at ISR entry minus the programmed deadline; the guest halts after re-arming',
+    unit: 'guest TSC cycles',
+  },
+  'vmexit-tscdeadline': {
+    title: 'vmexit.c tscdeadline',
+    measures: 'cycles per iteration: WRMSR deadline = rdtsc()+3000, spin until the ISR runs',
+    unit: 'guest TSC cycles per iteration',
+  },
+  'vmexit-tscdeadline-immed': {
+    title: 'vmexit.c tscdeadline_immed',
+    measures: 'cycles per iteration: WRMSR deadline = rdtsc(), the interrupt must arrive at once',
+    unit: 'guest TSC cycles per iteration',
+  },
+  cyclictest: {
+    title: 'cyclictest in the guest (clock_nanosleep, TIMER_ABSTIME)',
+    measures: 'wake-up time minus the planned absolute wake-up, through the guest kernel',
+    unit: 'guest TSC cycles',
+  },
+};
+
+/** A parameter the user can set with `--set name=value` or in the new-experiment form. */
+export interface ParamSpec {
+  name: string;
+  kind: 'int' | 'enum' | 'bool';
+  default: number | string | boolean;
+  unit?: string;
+  min?: number;
+  max?: number;
+  values?: readonly string[];
+  /** Which workloads read it; absent = every workload. */
+  workloads?: readonly Workload[];
+  help: string;
+}
+
+/** Workload and strategy options (profile costs are listed by the profile itself). */
+export const RUN_PARAMS: readonly ParamSpec[] = [
+  {
+    name: 'delta',
+    kind: 'int',
+    default: 200_000,
+    unit: 'guest cycles',
+    min: 1_000,
+    max: 1e12,
+    workloads: ['tscdeadline-busy', 'tscdeadline-halt'],
+    help: 'TSC cycles between the ISR rdtsc and the next deadline (tscdeadline_latency argv[1])',
+  },
+  {
+    name: 'breakmax',
+    kind: 'int',
+    default: 0,
+    unit: 'guest cycles',
+    min: 0,
+    max: 1e12,
+    workloads: ['tscdeadline-busy', 'tscdeadline-halt'],
+    help: 'stop at the first sample above this many cycles (0 = off; tscdeadline_latency argv[3])',
+  },
+  {
+    name: 'vmexitDelta',
+    kind: 'int',
+    default: 3_000,
+    unit: 'guest cycles',
+    min: 0,
+    max: 1e9,
+    workloads: ['vmexit-tscdeadline'],
+    help: 'deadline distance of vmexit.c tscdeadline (rdtsc()+3000)',
+  },
+  {
+    name: 'interval',
+    kind: 'int',
+    default: 1000,
+    unit: 'µs',
+    min: 10,
+    max: 10_000_000,
+    workloads: ['cyclictest'],
+    help: 'cyclictest -i: base interval of the measuring thread',
+  },
+  {
+    name: 'guestIdle',
+    kind: 'enum',
+    default: 'hlt',
+    values: ['hlt', 'poll'],
+    workloads: ['cyclictest'],
+    help: 'how the guest idles between wake-ups: HLT (default kernel idle) or idle=poll (RT guests)',
+  },
+  {
+    name: 'hostNoise',
+    kind: 'bool',
+    default: false,
+    help: 'random host interrupts and preemption of the vCPU thread (off = isolated pCPU)',
+  },
+  {
+    name: 'hostIrqRateHz',
+    kind: 'int',
+    default: 2000,
+    unit: 'Hz',
+    min: 0,
+    max: 1_000_000,
+    help: 'rate of unrelated host interrupts on the vCPU pCPU when hostNoise is on',
+  },
+  {
+    name: 'hostIrqCycles',
+    kind: 'int',
+    default: 3000,
+    unit: 'cycles',
+    min: 0,
+    max: 1e9,
+    help: 'mean host time of one unrelated interrupt (handler + softirq)',
+  },
+  {
+    name: 'preemptRateHz',
+    kind: 'int',
+    default: 100,
+    unit: 'Hz',
+    min: 0,
+    max: 100_000,
+    help: 'rate at which another host task preempts the vCPU thread when hostNoise is on',
+  },
+  {
+    name: 'preemptCycles',
+    kind: 'int',
+    default: 60_000,
+    unit: 'cycles',
+    min: 0,
+    max: 1e10,
+    help: 'mean time the vCPU thread stays preempted',
+  },
+  {
+    name: 'timerAdvanceNs',
+    kind: 'int',
+    default: 0,
+    unit: 'ns',
+    min: 0,
+    max: 1_000_000,
+    help: 'kvm.lapic_timer_advance_ns (4.9 semantics: hrtimer path only; spin in wait_lapic_expire)',
+  },
+  {
+    name: 'immediateShortcut',
+    kind: 'bool',
+    default: false,
+    help: '2017+: vmx_set_hv_timer reports an already-expired deadline, no zero-length countdown',
+  },
+  {
+    name: 'haltPollNs',
+    kind: 'int',
+    default: 400_000,
+    unit: 'ns',
+    min: 0,
+    max: 100_000_000,
+    help: 'kvm.halt_poll_ns: cap of the adaptive halt-polling window (0 = never poll)',
+  },
+  {
+    name: 'tscScaling',
+    kind: 'bool',
+    default: false,
+    help: 'run the guest TSC at guestTscKhz with VMX TSC scaling (48-bit fraction)',
+  },
+  {
+    name: 'guestTscKhz',
+    kind: 'int',
+    default: 2_000_000,
+    unit: 'kHz',
+    min: 100_000,
+    max: 10_000_000,
+    help: 'guest TSC frequency when tscScaling is on',
+  },
+];
+
+export const DEFAULT_SAMPLES = 10_000;
+export const MAX_SAMPLES = 100_000_000;
