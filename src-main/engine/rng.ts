@@ -48,9 +48,13 @@ export class Rng {
     return this.nextUint32() / 4294967296;
   }
 
-  /** Zero-mean, unit-variance triangular variate in [-√6, √6]. */
+  /**
+   * Zero-mean, unit-variance triangular variate in [-√6, √6]: the difference of two uniforms,
+   * both taken from one 32-bit draw (16 bits each; costs are rounded to whole cycles anyway).
+   */
   triangular(): number {
-    return (this.next() - this.next()) * 2.449489742783178;
+    const x = this.nextUint32();
+    return ((x & 0xffff) - (x >>> 16)) * (2.449489742783178 / 65536);
   }
 
   /** Exponential variate with the given mean. */

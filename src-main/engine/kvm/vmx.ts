@@ -1,0 +1,102 @@
+/**
+ * The VMX preemption timer as KVM drives it: vmx_set_hv_timer (guest deadline → absolute host
+ * TSC, with the TSC-scaling divide and the 32-bit range check), vmx_cancel_hv_timer, and
+ * vmx_arm_hv_timer, which loads the countdown at every VM entry. The hardware countdown
+ * decrements each time TSC bit X changes and exits at zero (Intel SDM "VMX-Preemption Timer").
+ * Mirrors arch/x86/kvm/vmx.c (Linux 4.9). Must not import node:*, electron or sqlite.
+ */
+import type { Simulation } from '../simulation.js';
+import { EV_PREEMPTION_TIMER_ZERO } from '../simulation.js';
+import { S } from '../steps.js';
+import { kvm_read_l1_tsc, u64_shl_div_u64 } from '../tsc.js';
+
+export const ERANGE = 34;
+
+export interface VcpuVmx {
+  /** Absolute host TSC of the armed deadline, -1 when disarmed. */
+  hv_deadline_tsc: number;
+  /** PIN_BASED_VMX_PREEMPTION_TIMER in the pin-based VM-execution controls. */
+  pin_preemption_timer: boolean;
+  /** Generation of the loaded countdown; every VM exit invalidates it. */
+  countdown_gen: number;
+}
+
+export function createVmx(): VcpuVmx {
+  return { hv_deadline_tsc: -1, pin_preemption_timer: false, countdown_gen: 0 };
+}
+
+/** Result of vmx_set_hv_timer: 0 or -ERANGE, and whether the deadline had already passed. */
+export interface SetHvTimerResult {
+  err: number;
+  expired: boolean;
+}
+
+/** Host cycles of a guest TSC delta, or -1 if the conversion overflows (ERANGE). */
+export function guestDeltaToHost(sim: Simulation, delta_tsc: number): number {
+  return sim.tsc.scaled ? u64_shl_div_u64(delta_tsc, sim.tsc.tsc_scaling_ratio) : delta_tsc;
+}
+
+/** True when the countdown value would not fit the 32-bit VMCS field. */
+export function exceedsPreemptionTimerRange(delta_host: number, X: number): boolean {
+  return delta_host >= 2 ** (X + 32);
+}
+
+export function vmx_set_hv_timer(sim: Simulation, guest_deadline_tsc: number): SetHvTimerResult {
+  const tscl = sim.now; // rdtsc() at the top of vmx_set_hv_timer
+  sim.spend(S.hv_set_math);
+  const guest_tscl = kvm_read_l1_tsc(sim.tsc, tscl);
+  let delta_tsc = Math.max(guest_deadline_tsc, guest_tscl) - guest_tscl;
+  if (sim.tsc.scaled) {
+    sim.spend(S.hv_scaling_divq);
+    delta_tsc = guestDeltaToHost(sim, delta_tsc);
+    if (delta_tsc < 0) return { err: -ERANGE, expired: false };
+  }
+  if (delta_tsc >= sim.hvRange) return { err: -ERANGE, expired: false };
+  sim.vmx.hv_deadline_tsc = tscl + delta_tsc;
+  vmcs_set_pin_preemption_timer(sim, true);
+  return { err: 0, expired: delta_tsc === 0 };
+}
+
+export function vmx_cancel_hv_timer(sim: Simulation): void {
+  sim.vmx.hv_deadline_tsc = -1;
+  vmcs_set_pin_preemption_timer(sim, false);
+}
+
+function vmcs_set_pin_preemption_timer(sim: Simulation, on: boolean): void {
+  sim.spend(S.vmcs_pin_rmw);
+  sim.vmx.pin_preemption_timer = on;
+}
+
+/**
+ * Countdown value loaded at an entry whose arm-time rdtsc read `t_arm`:
+ * (hv_deadline_tsc − t_arm) >> X as u32, or 0 when the deadline has passed. `tick` = 2^X.
+ */
+export function preemptionTimerValue(hv_deadline_tsc: number, t_arm: number, tick: number): number {
+  if (hv_deadline_tsc <= t_arm) return 0;
+  return Math.floor((hv_deadline_tsc - t_arm) / tick) % 4294967296;
+}
+
+/**
+ * When a countdown of `value` started at `t_start` reaches zero: it decrements at every change
+ * of TSC bit X (multiples of 2^X), so the exit is at the value-th such boundary after the start,
+ * or at once for 0.
+ */
+export function preemptionTimerFireTime(t_start: number, value: number, tick: number): number {
+  if (value === 0) return t_start;
+  return (Math.floor(t_start / tick) + value) * tick;
+}
+
+/**
+ * vmx_arm_hv_timer, run on every VM entry (called between entry_prep and the VMRESUME): reads
+ * the TSC, writes VMX_PREEMPTION_TIMER_VALUE. The countdown starts `arm_to_entry` cycles later.
+ */
+export function vmx_arm_hv_timer(sim: Simulation): void {
+  const vmx = sim.vmx;
+  if (vmx.hv_deadline_tsc === -1) return;
+  const t_arm = sim.now;
+  sim.spend(S.hv_arm_per_entry);
+  const value = preemptionTimerValue(vmx.hv_deadline_tsc, t_arm, sim.hvTick);
+  const t_start = t_arm + sim.cost(S.arm_to_entry);
+  vmx.countdown_gen++;
+  sim.schedule(preemptionTimerFireTime(t_start, value, sim.hvTick), EV_PREEMPTION_TIMER_ZERO, vmx.countdown_gen);
+}

@@ -1,0 +1,99 @@
+/**
+ * Latency statistics from exact samples: mean, stddev (n−1), min, max and nearest-rank
+ * percentiles (the smallest value whose cumulative count reaches ⌈p·n⌉), computed with a counting
+ * pass when the value range is small enough, and the log-linear histogram stored with each run.
+ * Must not import anything but src-shared.
+ */
+import type { Histogram, LatencyStats } from '../../src-shared/result.js';
+
+export const HISTOGRAM_SUB_BUCKET_BITS = 7;
+const PERCENTILES = [0.5, 0.9, 0.99, 0.999] as const;
+const MAX_COUNTING_RANGE = 1 << 24;
+
+export function latencyStats(samples: Int32Array, unit: 'cycles' = 'cycles'): LatencyStats {
+  const n = samples.length;
+  if (n === 0) return { unit, mean: 0, min: 0, max: 0, stddev: 0, p50: 0, p90: 0, p99: 0, p999: 0 };
+  let min = samples[0]!;
+  let max = min;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = samples[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    const d = samples[i]! - mean;
+    ss += d * d;
+  }
+  const stddev = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
+  const [p50, p90, p99, p999] = percentiles(samples, min, max, PERCENTILES);
+  return { unit, mean, min, max, stddev, p50: p50!, p90: p90!, p99: p99!, p999: p999! };
+}
+
+/** Nearest-rank percentiles of `samples` for each p in ascending `ps`. */
+export function percentiles(samples: Int32Array, min: number, max: number, ps: readonly number[]): number[] {
+  const n = samples.length;
+  const ranks = ps.map((p) => Math.max(1, Math.ceil(p * n)));
+  if (max - min < MAX_COUNTING_RANGE) {
+    const counts = new Uint32Array(max - min + 1);
+    for (let i = 0; i < n; i++) counts[samples[i]! - min]!++;
+    const out: number[] = [];
+    let cum = 0;
+    let r = 0;
+    for (let v = 0; v < counts.length && r < ranks.length; v++) {
+      cum += counts[v]!;
+      while (r < ranks.length && cum >= ranks[r]!) {
+        out.push(v + min);
+        r++;
+      }
+    }
+    return out;
+  }
+  const sorted = Int32Array.from(samples).sort();
+  return ranks.map((k) => sorted[k - 1]!);
+}
+
+/** Bucket index of a non-negative value in the log-linear layout. */
+export function histogramBucket(v: number, bits: number): number {
+  const sub = 1 << bits;
+  if (v < sub) return v;
+  const log2 = v < 2147483648 ? 31 - Math.clz32(v) : Math.floor(Math.log2(v));
+  const octave = log2 - bits + 1; // ≥ 1
+  const half = sub >> 1;
+  return sub + (octave - 1) * half + (Math.floor(v / 2 ** octave) - half);
+}
+
+/** [lowest, highest] value of a bucket. */
+export function histogramBucketRange(b: number, bits: number): [number, number] {
+  const sub = 1 << bits;
+  if (b < sub) return [b, b];
+  const half = sub >> 1;
+  const octave = Math.floor((b - sub) / half) + 1;
+  const k = (b - sub) % half;
+  const lo = (half + k) * 2 ** octave;
+  return [lo, lo + 2 ** octave - 1];
+}
+
+export function logLinearHistogram(samples: Int32Array, bits = HISTOGRAM_SUB_BUCKET_BITS): Histogram {
+  const counts = new Map<number, number>();
+  let underflow = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const v = samples[i]!;
+    if (v < 0) {
+      underflow++;
+      continue;
+    }
+    const b = histogramBucket(v, bits);
+    counts.set(b, (counts.get(b) ?? 0) + 1);
+  }
+  const buckets: Array<[number, number, number]> = [...counts.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([b, c]) => {
+      const [lo, hi] = histogramBucketRange(b, bits);
+      return [lo, hi, c];
+    });
+  return { subBucketBits: bits, buckets, underflow, total: samples.length };
+}

@@ -1,0 +1,249 @@
+/**
+ * Running a shard (a fixed slice of a run's samples with its own derived seed) and merging shard
+ * results in shard order into the run's summary. The split is fixed by the sample count alone,
+ * so the merged result is the same whatever number of workers ran the shards.
+ * Must not import node:*, electron or sqlite.
+ */
+import type { RunConfig } from '../../src-shared/config.js';
+import type { Histogram, RunSummary } from '../../src-shared/result.js';
+import { createGuestProgram } from './guest/index.js';
+import { GuestCpu } from './guest/guest-cpu.js';
+import {
+  on_halt_poll_end,
+  on_host_task_done,
+  on_host_timer_fire,
+  on_noise_irq,
+  on_noise_preempt,
+  on_preemption_timer_zero,
+  MODE_IN_GUEST,
+} from './kvm/x86.js';
+import { latencyStats, logLinearHistogram } from './metrics.js';
+import { shardSeed } from './rng.js';
+import {
+  EV_GUEST_STEP_DONE,
+  EV_HALT_POLL_END,
+  EV_HOST_TASK_DONE,
+  EV_HOST_TIMER_FIRE,
+  EV_NOISE_IRQ,
+  EV_NOISE_PREEMPT,
+  EV_PREEMPTION_TIMER_ZERO,
+  Simulation,
+  type SimulationOptions,
+} from './simulation.js';
+import { EXIT_NAMES, STEP_NAMES, isGuestStep } from './steps.js';
+import type { TraceRecord } from './trace.js';
+
+export const ENGINE_VERSION = '1.0.0';
+/** Samples per shard. Fixed: changing it changes results, so it is part of the engine version. */
+export const SHARD_SIZE = 50_000;
+
+/** Sample counts of the shards of an n-sample run. */
+export function planShards(samples: number): number[] {
+  const out: number[] = [];
+  for (let left = samples; left > 0; left -= SHARD_SIZE) out.push(Math.min(SHARD_SIZE, left));
+  return out;
+}
+
+/** Everything a shard produces, as structured-clone-friendly data. */
+export interface ShardResult {
+  index: number;
+  samples: Int32Array;
+  timerEvents: number;
+  exitCount: Float64Array;
+  exitCycles: Float64Array;
+  idleCycles: number;
+  foreignCycles: number;
+  stepCycles: Float64Array;
+  critCycles: Float64Array;
+  stoppedBy: 'breakmax' | 'cancelled' | null;
+  trace: TraceRecord[] | null;
+}
+
+export interface ShardOptions {
+  /** Record trace events (only shard 0 is ever traced by the runners). */
+  trace?: boolean;
+  traceTimerEvents?: number;
+  onProgress?: SimulationOptions['onProgress'];
+  progressEvery?: number;
+}
+
+export function simulateShard(config: RunConfig, index: number, opts: ShardOptions = {}): ShardResult {
+  const sizes = planShards(config.samples);
+  const count = sizes[index];
+  if (count === undefined) throw new RangeError(`shard ${index} does not exist for ${config.samples} samples`);
+  const sim = new Simulation(config, shardSeed(config.seed, index), count, opts);
+  sim.lapic.lapic_timer.timer_advance_ns = config.params.timerAdvanceNs;
+  const guest = new GuestCpu(sim, createGuestProgram(config));
+  sim.guest = guest;
+  const noise = config.params.hostNoise ? new NoiseSource(sim) : null;
+  noise?.start();
+  sim.vcpu.mode = MODE_IN_GUEST;
+  guest.start();
+  const heap = sim.heap;
+  while (!sim.done) {
+    if (!heap.pop()) throw new Error(`simulation stalled after ${sim.sampleCount} samples: no pending event`);
+    const t = heap.lastTime;
+    const gen = heap.lastGeneration;
+    switch (heap.lastKind) {
+      case EV_PREEMPTION_TIMER_ZERO:
+        if (gen === sim.vmx.countdown_gen) on_preemption_timer_zero(sim, t);
+        break;
+      case EV_GUEST_STEP_DONE:
+        guest.onStepDone(t, gen);
+        break;
+      case EV_HOST_TIMER_FIRE:
+        if (gen === sim.host.clockevent_gen) on_host_timer_fire(sim, t);
+        break;
+      case EV_HALT_POLL_END:
+        on_halt_poll_end(sim, t, gen);
+        break;
+      case EV_NOISE_IRQ:
+        noise!.irq(t);
+        break;
+      case EV_NOISE_PREEMPT:
+        noise!.preempt(t);
+        break;
+      case EV_HOST_TASK_DONE:
+        on_host_task_done(sim, t, gen);
+        break;
+      default:
+        throw new Error(`unknown event kind ${heap.lastKind}`);
+    }
+  }
+  return {
+    index,
+    samples: sim.samples.slice(0, sim.sampleCount),
+    timerEvents: sim.timerEvents,
+    exitCount: sim.exitCount,
+    exitCycles: sim.exitCycles,
+    idleCycles: sim.idleCycles,
+    foreignCycles: sim.foreignCycles,
+    stepCycles: sim.stepCycles,
+    critCycles: sim.critCycles,
+    stoppedBy: sim.stoppedBy,
+    trace: sim.trace ? sim.trace.records : null,
+  };
+}
+
+/** Host noise: Poisson unrelated interrupts and preemptions of the vCPU thread. */
+class NoiseSource {
+  private readonly irqMean: number;
+  private readonly preemptMean: number;
+  constructor(private readonly sim: Simulation) {
+    const p = sim.config.params;
+    const cyclesPerSec = sim.tsc_khz * 1000;
+    this.irqMean = p.hostIrqRateHz > 0 ? cyclesPerSec / p.hostIrqRateHz : Infinity;
+    this.preemptMean = p.preemptRateHz > 0 ? cyclesPerSec / p.preemptRateHz : Infinity;
+  }
+  start(): void {
+    if (Number.isFinite(this.irqMean)) this.sim.schedule(this.sim.now + this.sim.rng.exponential(this.irqMean), EV_NOISE_IRQ);
+    if (Number.isFinite(this.preemptMean)) {
+      this.sim.schedule(this.sim.now + this.sim.rng.exponential(this.preemptMean), EV_NOISE_PREEMPT);
+    }
+  }
+  irq(t: number): void {
+    const s = this.sim;
+    s.schedule(t + s.rng.exponential(this.irqMean), EV_NOISE_IRQ);
+    on_noise_irq(s, t, Math.round(s.rng.exponential(s.config.params.hostIrqCycles)));
+  }
+  preempt(t: number): void {
+    const s = this.sim;
+    s.schedule(t + s.rng.exponential(this.preemptMean), EV_NOISE_PREEMPT);
+    on_noise_preempt(s, t, Math.round(s.rng.exponential(s.config.params.preemptCycles)));
+  }
+}
+
+export interface MergedRun {
+  summary: RunSummary;
+  samples: Int32Array;
+  histogram: Histogram;
+  trace: TraceRecord[] | null;
+}
+
+/** Merges shard results (in shard order; a breakmax stop ends the run at that shard). */
+export function mergeShards(config: RunConfig, shardsIn: readonly ShardResult[]): MergedRun {
+  const shards = [...shardsIn].sort((a, b) => a.index - b.index);
+  const used: ShardResult[] = [];
+  for (const s of shards) {
+    used.push(s);
+    if (s.stoppedBy === 'breakmax') break;
+  }
+  let n = 0;
+  for (const s of used) n += s.samples.length;
+  const samples = new Int32Array(n);
+  let off = 0;
+  for (const s of used) {
+    samples.set(s.samples, off);
+    off += s.samples.length;
+  }
+  const sum = (pick: (s: ShardResult) => Float64Array, i: number) => used.reduce((a, s) => a + pick(s)[i]!, 0);
+  const timerEvents = used.reduce((a, s) => a + s.timerEvents, 0);
+  const exits: RunSummary['exits'] = {};
+  let exitTotal = 0;
+  EXIT_NAMES.forEach((name, i) => {
+    const count = sum((s) => s.exitCount, i);
+    const hostCycles = sum((s) => s.exitCycles, i);
+    exitTotal += hostCycles;
+    if (count > 0) exits[name] = { count, hostCycles };
+  });
+  const idle = used.reduce((a, s) => a + s.idleCycles, 0);
+  const foreign = used.reduce((a, s) => a + s.foreignCycles, 0);
+  const criticalPath: Record<string, number> = {};
+  const hostCyclesByStep: Record<string, number> = {};
+  STEP_NAMES.forEach((name, i) => {
+    const crit = sum((s) => s.critCycles, i);
+    if (crit > 0 && n > 0) criticalPath[name] = crit / n;
+    const host = sum((s) => s.stepCycles, i);
+    if (host > 0 && !isGuestStep(i) && timerEvents > 0) hostCyclesByStep[name] = host / timerEvents;
+  });
+  const latency = latencyStats(samples);
+  const khz = config.params.tscScaling ? config.params.guestTscKhz : config.profile.tsc_khz;
+  const toNs = (v: number) => (v * 1_000_000) / khz;
+  const summary: RunSummary = {
+    workload: config.workload,
+    strategy: config.strategy,
+    profile: config.profile.name,
+    samples: n,
+    seed: config.seed,
+    engineVersion: ENGINE_VERSION,
+    latency,
+    latencyNs: {
+      unit: 'ns',
+      mean: toNs(latency.mean),
+      min: toNs(latency.min),
+      max: toNs(latency.max),
+      stddev: toNs(latency.stddev),
+      p50: toNs(latency.p50),
+      p90: toNs(latency.p90),
+      p99: toNs(latency.p99),
+      p999: toNs(latency.p999),
+    },
+    exits,
+    overheadCyclesPerTimerEvent: timerEvents > 0 ? (exitTotal - idle - foreign) / timerEvents : 0,
+    timerEvents,
+    criticalPath,
+    hostCyclesByStep,
+  };
+  if (used.some((s) => s.stoppedBy === 'breakmax')) summary.stoppedBy = 'breakmax';
+  return { summary, samples, histogram: logLinearHistogram(samples), trace: shards[0]?.trace ?? null };
+}
+
+/** Runs every shard in this thread, in order (the CLI without workers, tests). */
+export function simulate(config: RunConfig, opts: ShardOptions = {}): MergedRun {
+  const results: ShardResult[] = [];
+  const sizes = planShards(config.samples);
+  let done = 0;
+  for (let i = 0; i < sizes.length; i++) {
+    const base = done;
+    const r = simulateShard(config, i, {
+      ...opts,
+      trace: opts.trace === true && i === 0,
+      onProgress: opts.onProgress ? (k) => opts.onProgress!(base + k) : undefined,
+    });
+    results.push(r);
+    done += r.samples.length;
+    if (r.stoppedBy !== null) break;
+    if (opts.onProgress && opts.onProgress(done) === false) break;
+  }
+  return mergeShards(config, results);
+}

@@ -1,0 +1,39 @@
+/**
+ * Timer strategies as ops tables, like kvm_x86_ops: `hrtimer` has no set_hv_timer (pre-patch
+ * kernels, AMD, or kvm_intel.preemption_timer=0), so every deadline goes to a host hrtimer;
+ * `vmx-preemption` provides vmx_set_hv_timer / vmx_cancel_hv_timer and the pre/post-block hooks
+ * that move the deadline to an hrtimer while the vCPU is blocked. The rest of the code is shared,
+ * so the comparison is fair. Must not import node:*, electron or sqlite.
+ */
+import type { Strategy } from '../../src-shared/workloads.js';
+import type { Simulation } from './simulation.js';
+import {
+  kvm_lapic_hv_timer_in_use,
+  vmx_post_block,
+  vmx_pre_block,
+} from './kvm/block-hooks.js';
+import { vmx_cancel_hv_timer, vmx_set_hv_timer, type SetHvTimerResult } from './kvm/vmx.js';
+
+export interface KvmX86Ops {
+  name: Strategy;
+  set_hv_timer?: (sim: Simulation, guest_deadline_tsc: number) => SetHvTimerResult;
+  cancel_hv_timer?: (sim: Simulation) => void;
+  pre_block?: (sim: Simulation) => void;
+  post_block?: (sim: Simulation) => void;
+}
+
+const HRTIMER_OPS: KvmX86Ops = { name: 'hrtimer' };
+
+const VMX_PREEMPTION_OPS: KvmX86Ops = {
+  name: 'vmx-preemption',
+  set_hv_timer: vmx_set_hv_timer,
+  cancel_hv_timer: vmx_cancel_hv_timer,
+  pre_block: vmx_pre_block,
+  post_block: vmx_post_block,
+};
+
+export function strategyOps(strategy: Strategy): KvmX86Ops {
+  return strategy === 'vmx-preemption' ? VMX_PREEMPTION_OPS : HRTIMER_OPS;
+}
+
+export { kvm_lapic_hv_timer_in_use };
