@@ -151,6 +151,8 @@ export interface CompareRow {
 
 export interface CompareResult {
   baseline: number;
+  /** Unit of every latency number and series (simulated runs are cycles; mixed with ns → ns). */
+  unit: 'cycles' | 'ns';
   noiseThresholdPct: number;
   runs: CompareRow[];
   /** Chart series, per run in the order of `runs`. */

@@ -1,0 +1,83 @@
+/**
+ * `compare`: loads each run's distribution (exact samples, or the histogram of an imported
+ * measurement), puts them in one unit (cycles when all runs are in cycles, else ns), and runs the
+ * statistics. Simulated runs also bring their critical-path breakdown. Must not import electron.
+ */
+import type { CompareResult, ParsedArgs, RunDetail } from '../../src-shared/contract.js';
+import { Distribution, compareRuns, scale } from '../stats/index.js';
+import type { RunStore } from '../store/index.js';
+import { ApiError } from './errors.js';
+
+/** A finished run as a distribution in its native unit. */
+export function runDistribution(store: RunStore, run: RunDetail): Distribution {
+  const samples = store.getSamples(run.id);
+  if (samples && samples.length > 0) return Distribution.fromSamples(samples);
+  const h = store.getHistogram(run.id);
+  if (h && h.buckets.length > 0) {
+    return Distribution.fromValueCounts(
+      h.buckets.map(([lo, hi]) => (lo + hi) / 2),
+      h.buckets.map(([, , c]) => c),
+    );
+  }
+  throw new ApiError('conflict', `run ${run.id} (${run.name}) has no latency distribution to compare`);
+}
+
+function nativeUnit(run: RunDetail): 'cycles' | 'ns' {
+  return run.summary?.latency.unit ?? 'cycles';
+}
+
+/** Factor from a run's native unit to ns, or null when unknown. */
+function nsPerUnit(run: RunDetail): number | null {
+  if (nativeUnit(run) === 'ns') return 1;
+  if (run.config) {
+    const khz = run.config.params.tscScaling ? run.config.params.guestTscKhz : run.config.profile.tsc_khz;
+    return 1_000_000 / khz;
+  }
+  const s = run.summary;
+  if (s && s.latency.mean > 0 && s.latencyNs.unit === 'ns' && s.latencyNs.mean !== s.latency.mean) {
+    return s.latencyNs.mean / s.latency.mean;
+  }
+  return null;
+}
+
+export function compare(store: RunStore, args: ParsedArgs<'compare'>): CompareResult {
+  const ids = [...new Set(args.ids)];
+  if (ids.length < 2) throw new ApiError('bad-input', 'ids: give at least two different runs', 'ids');
+  if (args.baseline !== undefined && !ids.includes(args.baseline)) {
+    throw new ApiError('bad-input', `baseline: run ${args.baseline} is not among the compared runs`, 'baseline');
+  }
+  const runs = ids.map((id) => store.get(id));
+  for (const r of runs) {
+    if (r.status !== 'done') {
+      throw new ApiError('conflict', `run ${r.id} (${r.name}) is ${r.status}; only finished runs can be compared`);
+    }
+  }
+  const unit = runs.every((r) => nativeUnit(r) === 'cycles') ? 'cycles' : 'ns';
+  const inputs = runs.map((r) => {
+    let dist = runDistribution(store, r);
+    if (unit === 'ns' && nativeUnit(r) === 'cycles') {
+      const f = nsPerUnit(r);
+      if (f === null) {
+        throw new ApiError('conflict', `run ${r.id} (${r.name}) is in cycles with no known TSC frequency; import it with a TSC frequency to compare it with ns runs`);
+      }
+      dist = scale(dist, f);
+    }
+    return { id: r.id, name: r.name, dist };
+  });
+  const result = compareRuns(inputs, {
+    ...(args.baseline !== undefined ? { baselineId: args.baseline } : {}),
+    noiseThresholdPct: args.noiseThresholdPct,
+  });
+  return {
+    ...result,
+    unit,
+    criticalPath: runs.map((r) => {
+      const steps = r.summary?.criticalPath ?? {};
+      if (unit === 'ns' && nativeUnit(r) === 'cycles') {
+        const f = nsPerUnit(r) ?? 1;
+        return { id: r.id, steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, v * f])) };
+      }
+      return { id: r.id, steps };
+    }),
+  };
+}

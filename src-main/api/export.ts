@@ -1,0 +1,102 @@
+/**
+ * `export`: runs as summary CSV, JSON, cyclictest histogram text, a run's trace as trace-cmd
+ * report text or Chrome trace-event JSON (Perfetto), and a comparison as one self-contained HTML
+ * report. Must not import electron.
+ */
+import type { ExportFile, ParsedArgs, RunDetail } from '../../src-shared/contract.js';
+import {
+  toChromeTrace,
+  toCyclictestHistogram,
+  toSummaryCsv,
+  toTraceCmdReport,
+  type HistogramData,
+} from '../formats/index.js';
+import type { RunStore } from '../store/index.js';
+import { runDistribution } from './compare.js';
+import { ApiError } from './errors.js';
+import { htmlReport } from './report.js';
+
+export function exportRuns(store: RunStore, args: ParsedArgs<'export'>): ExportFile {
+  const runs = args.ids.map((id) => store.get(id));
+  const stem = runs.length === 1 ? `timer-lab-run-${runs[0]!.id}` : `timer-lab-runs-${runs.map((r) => r.id).join('-')}`;
+  switch (args.format) {
+    case 'csv':
+      return text(`${stem}.csv`, 'text/csv', summaryCsv(runs));
+    case 'json':
+      return text(`${stem}.json`, 'application/json', JSON.stringify(runs, null, 2) + '\n');
+    case 'cyclictest-hist':
+      return text(`${stem}.hist.txt`, 'text/plain', cyclictestHistogram(store, runs));
+    case 'trace-cmd': {
+      const run = single(runs, 'trace-cmd');
+      return text(`${stem}.trace.txt`, 'text/plain', toTraceCmdReport(traceOf(store, run), { tscKhz: tscKhzOf(run) }));
+    }
+    case 'chrome-trace': {
+      const run = single(runs, 'chrome-trace');
+      const trace = toChromeTrace(traceOf(store, run), { tscKhz: tscKhzOf(run) });
+      return text(`${stem}.trace.json`, 'application/json', JSON.stringify(trace));
+    }
+    case 'html':
+      return text(`${stem}.html`, 'text/html', htmlReport(store, runs));
+  }
+}
+
+function text(fileName: string, mime: string, content: string): ExportFile {
+  return { fileName, mime, content, encoding: 'utf8' };
+}
+
+function single(runs: RunDetail[], format: string): RunDetail {
+  if (runs.length !== 1) throw new ApiError('bad-input', `ids: ${format} export takes exactly one run`, 'ids');
+  return runs[0]!;
+}
+
+export function tscKhzOf(run: RunDetail): number {
+  return run.config?.profile.tsc_khz ?? 2_600_000;
+}
+
+function traceOf(store: RunStore, run: RunDetail) {
+  const rows = store.getTrace(run.id, 1_000_000);
+  if (rows.length === 0) {
+    throw new ApiError('conflict', `run ${run.id} has no trace: run it again with tracing on (--trace, or ≤ 50 000 samples in the app)`);
+  }
+  return rows;
+}
+
+function summaryCsv(runs: RunDetail[]): string {
+  return toSummaryCsv(
+    runs.map((r) => {
+      const l = r.summary?.latency;
+      return {
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        workload: r.workload,
+        strategy: r.strategy,
+        samples: r.summary?.samples ?? r.samples,
+        mean: l?.mean ?? NaN,
+        p50: l?.p50 ?? NaN,
+        p90: l?.p90 ?? NaN,
+        p99: l?.p99 ?? NaN,
+        p999: l?.p999 ?? NaN,
+        max: l?.max ?? NaN,
+        unit: l?.unit ?? 'cycles',
+      };
+    }),
+  );
+}
+
+/** Each run as one thread of a cyclictest `-h` histogram in µs (cycles converted with tsc_khz). */
+function cyclictestHistogram(store: RunStore, runs: RunDetail[]): string {
+  const threads: HistogramData[] = runs.map((r) => {
+    const d = runDistribution(store, r);
+    const toNs = r.summary?.latency.unit === 'ns' ? 1 : 1_000_000 / tscKhzOf(r);
+    const byNs = new Map<number, number>();
+    for (let i = 0; i < d.values.length; i++) {
+      const ns = Math.round(d.values[i]! * toNs);
+      byNs.set(ns, (byNs.get(ns) ?? 0) + d.counts[i]!);
+    }
+    const values = [...byNs.keys()].sort((a, b) => a - b);
+    return { values, counts: values.map((v) => byNs.get(v)!) };
+  });
+  const maxUs = Math.max(...threads.map((t) => (t.values.at(-1) ?? 0) / 1000));
+  return toCyclictestHistogram(threads, { buckets: Math.max(400, Math.ceil(maxUs) + 1) });
+}

@@ -1,0 +1,72 @@
+/**
+ * One handler per contract call, each receiving arguments already validated against the
+ * contract's schema. `HANDLERS` is typed by the contract, so a missing handler is a compile error
+ * (and a test checks it at runtime too). Must not import electron.
+ */
+import { COST_NAMES } from '../../src-shared/profile.js';
+import { RUN_PARAMS } from '../../src-shared/workloads.js';
+import type { CallChannel, CallResults, ParsedArgs } from '../../src-shared/contract.js';
+import { parseText } from '../formats/index.js';
+import { compare } from './compare.js';
+import { ApiError } from './errors.js';
+import { exportRuns } from './export.js';
+import { measuredRunInput, sha256 } from './import.js';
+import { listProfiles, resolveProfile } from './profiles.js';
+import type { LabServices } from './services.js';
+
+type Handler<K extends CallChannel> = (lab: LabServices, args: ParsedArgs<K>) => CallResults[K] | Promise<CallResults[K]>;
+export type HandlerTable = { [K in CallChannel]: Handler<K> };
+
+export const HANDLERS: HandlerTable = {
+  'experiments:submit': (lab, args) => lab.submitExperiment(args),
+  'runs:list': (lab, args) => lab.store.list(args),
+  'runs:get': (lab, { id }) => lab.store.get(id),
+  'runs:histogram': (lab, { id }) => {
+    const h = lab.store.getHistogram(id);
+    if (!h) throw new ApiError('not-found', `run ${id} has no histogram (not finished?)`);
+    return h;
+  },
+  'runs:trace': (lab, { id, limit }) => lab.store.getTrace(id, limit),
+  'runs:rename': (lab, { id, name }) => {
+    lab.store.rename(id, name);
+    return { ok: true };
+  },
+  'runs:notes': (lab, { id, notes }) => {
+    lab.store.setNotes(id, notes);
+    return { ok: true };
+  },
+  'runs:tag': (lab, { id, tags }) => {
+    lab.store.setTags(id, tags);
+    return { ok: true };
+  },
+  'runs:delete': (lab, { ids }) => {
+    for (const id of ids) {
+      const s = lab.store.get(id).status;
+      if (s === 'running' || s === 'queued') {
+        throw new ApiError('conflict', `run ${id} is ${s}; cancel it before deleting`, 'ids');
+      }
+    }
+    return { deleted: lab.store.deleteRuns(ids) };
+  },
+  'runs:cancel': (lab, { id }) => ({ ok: lab.cancel(id) }),
+  compare: (lab, args) => compare(lab.store, args),
+  export: (lab, args) => exportRuns(lab.store, args),
+  import: (lab, args) => {
+    const parsed = parseText(args.content, args.format);
+    const input = measuredRunInput(parsed, {
+      fileName: args.fileName,
+      sha256: sha256(args.content),
+      ...(args.name ? { name: args.name } : {}),
+      ...(args.tscKhz ? { tscKhz: args.tscKhz } : {}),
+    });
+    const runId = lab.store.insertMeasuredRun(input);
+    return { runId, format: parsed.format, warnings: parsed.warnings };
+  },
+  'profiles:list': (lab) => listProfiles(lab.store),
+  'profiles:get': (lab, { name }) => resolveProfile(lab.store, name, 'name'),
+  'profiles:save': (lab, { profile }) => {
+    lab.store.saveUserProfile(profile);
+    return { ok: true };
+  },
+  'params:spec': () => ({ runParams: RUN_PARAMS, costNames: COST_NAMES }),
+};

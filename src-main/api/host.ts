@@ -1,0 +1,15 @@
+/**
+ * The surface every transport (Electron IPC, web-mode HTTP bridge, CLI) drives: one `call` that
+ * validates its arguments against the contract and runs the handler, and a push subscription.
+ * Must not import electron.
+ */
+import type { PushChannel, PushPayloads } from '../../src-shared/contract.js';
+
+export type PushListener = <K extends PushChannel>(channel: K, payload: PushPayloads[K]) => void;
+
+export interface ApiHost {
+  /** Validates `args` for `channel` and runs its handler; rejects with an ApiError on bad input. */
+  call(channel: string, args: unknown): Promise<unknown>;
+  /** Subscribes to every push; returns the unsubscribe function. */
+  subscribe(listener: PushListener): () => void;
+}

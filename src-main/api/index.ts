@@ -1,0 +1,14 @@
+/**
+ * Public surface of the API layer for the transports (Electron, web bridge, CLI).
+ * Must not import electron.
+ */
+export { LabServices, TRACE_TIMER_EVENTS, type LabServicesOptions } from './services.js';
+export { createApiHost, isCallChannel } from './create-host.js';
+export { HANDLERS } from './handlers.js';
+export { ApiError } from './errors.js';
+export { toApiError } from './error-map.js';
+export type { ApiHost, PushListener } from './host.js';
+export { measuredRunInput, sha256 } from './import.js';
+export { tscKhzOf } from './export.js';
+export { runDistribution } from './compare.js';
+export { defaultDatabasePath } from '../store/index.js';

@@ -1,0 +1,24 @@
+/**
+ * Profiles as the API sees them: the engine's built-in ones (read-only) plus the user's, saved in
+ * the store. Must not import electron.
+ */
+import type { ProfileInfo } from '../../src-shared/contract.js';
+import type { Profile } from '../../src-shared/profile.js';
+import { BUILTIN_PROFILES, builtinProfile } from '../engine/index.js';
+import type { RunStore } from '../store/index.js';
+import { ApiError } from './errors.js';
+
+export function listProfiles(store: RunStore): ProfileInfo[] {
+  return [
+    ...BUILTIN_PROFILES.map((p) => ({ name: p.name, description: p.description, builtIn: true })),
+    ...store.listUserProfiles(),
+  ];
+}
+
+export function resolveProfile(store: RunStore, name: string, field = 'profile'): Profile {
+  const p = builtinProfile(name) ?? store.getUserProfile(name);
+  if (!p) throw new ApiError('not-found', `profile "${name}" does not exist`, field);
+  return p;
+}
+
+export const BUILTIN_PROFILE_NAMES = BUILTIN_PROFILES.map((p) => p.name);

@@ -1,0 +1,88 @@
+/**
+ * The self-contained HTML report of a comparison (or of one run): configuration, percentile table
+ * with deltas and the significance verdict, overlaid histograms, percentile spectrum and the
+ * critical-path breakdown as inline SVG. No scripts, no external resources.
+ * Must not import electron.
+ */
+import type { CompareResult, RunDetail } from '../../src-shared/contract.js';
+import {
+  breakdownChart,
+  cdfChart,
+  escapeXml,
+  formatNumber,
+  overlaidHistogramChart,
+  renderSvg,
+} from '../../src-shared/charts/index.js';
+import { verdict } from '../stats/index.js';
+import type { RunStore } from '../store/index.js';
+import { compare } from './compare.js';
+
+const STATS = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
+
+export function htmlReport(store: RunStore, runs: RunDetail[], generatedAt = new Date()): string {
+  const cmp: CompareResult | null =
+    runs.length >= 2 ? compare(store, { ids: runs.map((r) => r.id), noiseThresholdPct: 1 }) : null;
+  const title = cmp ? `Timer Lab comparison: ${runs.map((r) => r.name).join(' vs ')}` : `Timer Lab run ${runs[0]!.name}`;
+  const parts: string[] = [];
+  parts.push(`<h1>${escapeXml(title)}</h1>`);
+  parts.push(`<p class="meta">Generated ${escapeXml(generatedAt.toISOString())} · ${runs.length} run(s)</p>`);
+  parts.push(runsTable(runs));
+  if (cmp) {
+    parts.push(compareTable(cmp));
+    const label = (id: number) => `#${id} ${runs.find((r) => r.id === id)?.name ?? ''}`;
+    parts.push(figure(renderSvg(overlaidHistogramChart(cmp.histograms.map((h) => ({ label: label(h.id), histogram: h.histogram })), cmp.unit, true))));
+    parts.push(figure(renderSvg(cdfChart(cmp.cdf.map((c) => ({ label: label(c.id), points: c.points })), cmp.unit, 'spectrum'))));
+    const withSteps = cmp.criticalPath.filter((c) => Object.keys(c.steps).length > 0);
+    if (withSteps.length > 0) {
+      parts.push(figure(renderSvg(breakdownChart(withSteps.map((c) => ({ label: label(c.id), steps: c.steps })), 'Where the cycles go after the deadline', cmp.unit))));
+    }
+  } else {
+    const r = runs[0]!;
+    const h = store.getHistogram(r.id);
+    if (h) parts.push(figure(renderSvg(overlaidHistogramChart([{ label: r.name, histogram: h }], r.summary?.latency.unit ?? 'cycles', true))));
+    if (r.summary && Object.keys(r.summary.criticalPath).length > 0) {
+      parts.push(figure(renderSvg(breakdownChart([{ label: r.name, steps: r.summary.criticalPath }], 'Where the cycles go after the deadline', r.summary.latency.unit))));
+    }
+  }
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${escapeXml(title)}</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#1d2330;padding:0 1rem}
+table{border-collapse:collapse;margin:1rem 0;width:100%}th,td{border-bottom:1px solid #d6dae3;padding:.3rem .5rem;text-align:right}
+th:first-child,td:first-child,td.l{text-align:left}.meta{color:#5b6477}figure{margin:1.5rem 0}svg{max-width:100%;height:auto}
+.sig{font-weight:600}
+</style></head><body>
+${parts.join('\n')}
+</body></html>
+`;
+}
+
+function figure(svg: string): string {
+  return `<figure>${svg}</figure>`;
+}
+
+function runsTable(runs: RunDetail[]): string {
+  const rows = runs.map((r) => {
+    const c = r.config;
+    const params = c ? Object.entries(c.params).map(([k, v]) => `${k}=${String(v)}`).join(', ') : r.sourceFile ?? '';
+    return `<tr><td>#${r.id}</td><td class="l">${escapeXml(r.name)}</td><td class="l">${escapeXml(r.kind)}</td><td class="l">${escapeXml(r.workload)}</td><td class="l">${escapeXml(r.strategy)}</td><td class="l">${escapeXml(r.profile)}</td><td>${r.summary?.samples ?? r.samples}</td><td>${r.seed ?? ''}</td><td class="l">${escapeXml(params)}</td></tr>`;
+  });
+  return `<h2>Runs</h2><table><thead><tr><th>id</th><th>name</th><th>kind</th><th>workload</th><th>strategy</th><th>profile</th><th>samples</th><th>seed</th><th>parameters</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function compareTable(cmp: CompareResult): string {
+  const head = STATS.map((s) => `<th>${s}</th><th>Δ%</th>`).join('');
+  const rows = cmp.runs.map((r) => {
+    const cells = STATS.map((s) => `<td>${formatNumber(r[s])}</td><td>${r.id === cmp.baseline ? '' : signed(r.deltaPct[s])}</td>`).join('');
+    const v = verdict(r, cmp.noiseThresholdPct, cmp.baseline);
+    return `<tr><td>#${r.id}</td>${cells}<td>${r.id === cmp.baseline ? '' : r.pValue.toExponential(2)}</td><td>${r.id === cmp.baseline ? '' : `[${formatNumber(r.ci95[0])}, ${formatNumber(r.ci95[1])}]`}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
+  });
+  return `<h2>Percentiles (${escapeXml(cmp.unit)}), baseline #${cmp.baseline}</h2><table><thead><tr><th>run</th>${head}<th>p (Mann–Whitney)</th><th>95% CI of Δmean</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function signed(v: number): string {
+  if (!Number.isFinite(v)) return '–';
+  return `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
+}

@@ -1,0 +1,208 @@
+/**
+ * The main-process services behind every front door: one store, one runner, the push fan-out,
+ * and the operations the contract names. Runs are validated completely before anything is saved;
+ * each run is stored queued, marked running when its first shard reports, and saved in one
+ * transaction when it finishes (or marked failed / cancelled). Must not import electron.
+ */
+import type { RunConfig } from '../../src-shared/config.js';
+import type { ParsedArgs, PushChannel, PushPayloads, RunStatus } from '../../src-shared/contract.js';
+import { buildRunConfig, type MergedRun } from '../engine/index.js';
+import { Runner, RunCancelledError } from '../runner/index.js';
+import { openStore, type OpenedStore, type RunStore } from '../store/index.js';
+import type { ParsedMeasurement } from '../formats/index.js';
+import { toApiError } from './error-map.js';
+import { measuredRunInput, type ImportMeta } from './import.js';
+import { ApiError } from './errors.js';
+import type { PushListener } from './host.js';
+import { BUILTIN_PROFILE_NAMES, resolveProfile } from './profiles.js';
+
+export interface LabServicesOptions {
+  dbPath: string;
+  threads?: number;
+  nativeBinding?: string;
+  migrationsDir?: string;
+}
+
+type RunSpec = ParsedArgs<'experiments:submit'>['runs'][number];
+
+/** Timer events traced for runs submitted with `trace` (shard 0 only). */
+export const TRACE_TIMER_EVENTS = 2000;
+
+export class LabServices {
+  readonly store: RunStore;
+  readonly runner: Runner;
+  private readonly opened: OpenedStore;
+  private readonly listeners = new Set<PushListener>();
+  private readonly pending = new Map<number, Promise<RunStatus>>();
+  /** Runs interrupted by a previous crash, found when the database was opened. */
+  readonly interruptedAtOpen: number;
+
+  constructor(opts: LabServicesOptions) {
+    this.opened = openStore(opts.dbPath, {
+      ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+      ...(opts.migrationsDir ? { migrationsDir: opts.migrationsDir } : {}),
+      builtInProfiles: BUILTIN_PROFILE_NAMES,
+    });
+    this.store = this.opened.store;
+    this.interruptedAtOpen = this.opened.interrupted;
+    this.runner = new Runner(opts.threads === undefined ? {} : { threads: opts.threads });
+  }
+
+  subscribe(listener: PushListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit<K extends PushChannel>(channel: K, payload: PushPayloads[K]): void {
+    for (const l of this.listeners) {
+      try {
+        l(channel, payload);
+      } catch {
+        // a broken subscriber must not stop the others
+      }
+    }
+  }
+
+  /** Builds a complete RunConfig from a run spec; errors name `runs.<i>.<field>`. */
+  configFor(spec: RunSpec, index = 0): RunConfig {
+    const prefix = `runs.${index}.`;
+    try {
+      const profile = resolveProfile(this.store, spec.profile, `${prefix}profile`);
+      return buildRunConfig({
+        workload: spec.workload,
+        strategy: spec.strategy,
+        profile,
+        samples: spec.samples,
+        seed: spec.seed,
+        set: spec.set,
+      });
+    } catch (err) {
+      const e = toApiError(err);
+      if (e.field && !e.field.startsWith('runs.')) {
+        const field = e.field.startsWith('set.') || isSetName(spec, e.field) ? `${prefix}set.${e.field}` : `${prefix}${e.field}`;
+        throw new ApiError(e.code, e.message.replace(`${e.field}:`, `${field}:`), field);
+      }
+      throw e;
+    }
+  }
+
+  submitExperiment(
+    args: ParsedArgs<'experiments:submit'>,
+    opts: { traceTimerEvents?: number } = {},
+  ): { experimentId: number; runIds: number[] } {
+    const configs = args.runs.map((spec, i) => this.configFor(spec, i)); // all valid before any write
+    const experimentId = this.store.createExperiment({ name: args.name, notes: args.notes, tags: args.tags });
+    const runIds = configs.map((config) =>
+      this.store.insertQueuedRun({ experimentId, name: runName(args.name, config, args.runs.length), config }),
+    );
+    runIds.forEach((id, i) => {
+      this.emit('run:progress', progressPayload(id, experimentId, 'queued', 0, configs[i]!.samples));
+      this.start(id, experimentId, configs[i]!, args.runs[i]!.trace, opts.traceTimerEvents ?? TRACE_TIMER_EVENTS);
+    });
+    return { experimentId, runIds };
+  }
+
+  private start(id: number, experimentId: number | null, config: RunConfig, trace: boolean, traceTimerEvents: number): void {
+    const done = this.runner
+      .run(String(id), config, {
+        trace,
+        traceTimerEvents,
+        onStart: () => {
+          this.store.markRunning(id);
+        },
+        onProgress: (p) =>
+          this.emit('run:progress', {
+            runId: id,
+            experimentId,
+            status: 'running',
+            done: p.done,
+            total: p.total,
+            samplesPerSec: p.samplesPerSec,
+            etaSec: p.etaSec,
+          }),
+      })
+      .then(
+        (merged) => this.finish(id, experimentId, merged),
+        (err: unknown) => this.fail(id, err),
+      );
+    this.pending.set(id, done);
+    void done.finally(() => this.pending.delete(id));
+  }
+
+  private finish(id: number, experimentId: number | null, merged: MergedRun): RunStatus {
+    try {
+      this.store.markRunning(id);
+      this.store.saveResult(id, {
+        summary: merged.summary,
+        histogram: merged.histogram,
+        samples: merged.samples,
+        ...(merged.trace ? { trace: merged.trace } : {}),
+      });
+    } catch (err) {
+      return this.fail(id, err);
+    }
+    this.emit('run:progress', progressPayload(id, experimentId, 'done', merged.samples.length, merged.samples.length));
+    this.emit('run:finished', { runId: id, status: 'done', error: null });
+    return 'done';
+  }
+
+  private fail(id: number, err: unknown): RunStatus {
+    if (err instanceof RunCancelledError) {
+      this.store.markCancelled(id);
+      this.emit('run:finished', { runId: id, status: 'cancelled', error: null });
+      return 'cancelled';
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    this.store.markFailed(id, message);
+    this.emit('run:finished', { runId: id, status: 'failed', error: message });
+    return 'failed';
+  }
+
+  /** Resolves when a run submitted in this process ends (its final status). */
+  async waitForRun(id: number): Promise<RunStatus> {
+    const p = this.pending.get(id);
+    if (p) return p;
+    return this.store.get(id).status;
+  }
+
+  /** Runs without saving (CLI `run --no-save`). */
+  runUnsaved(config: RunConfig, opts: Parameters<Runner['run']>[2] = {}): Promise<MergedRun> {
+    return this.runner.run(`unsaved-${Date.now()}-${Math.random()}`, config, opts);
+  }
+
+  /** Stores an already parsed measurement (streaming import of large files). */
+  importParsed(parsed: ParsedMeasurement, meta: ImportMeta): number {
+    return this.store.insertMeasuredRun(measuredRunInput(parsed, meta));
+  }
+
+  cancel(id: number): boolean {
+    if (this.runner.cancel(String(id))) return true;
+    const status = this.store.get(id).status;
+    if (status === 'queued') return this.store.markCancelled(id);
+    return false;
+  }
+
+  async close(): Promise<void> {
+    await this.runner.close();
+    await Promise.allSettled([...this.pending.values()]);
+    this.opened.close();
+  }
+}
+
+function isSetName(spec: RunSpec, field: string): boolean {
+  return Object.prototype.hasOwnProperty.call(spec.set, field.split('.')[0]!) || Object.prototype.hasOwnProperty.call(spec.set, field);
+}
+
+function runName(experiment: string, config: RunConfig, runs: number): string {
+  return runs > 1 || experiment === 'experiment' ? `${config.workload} · ${config.strategy}` : experiment;
+}
+
+function progressPayload(
+  runId: number,
+  experimentId: number | null,
+  status: RunStatus,
+  done: number,
+  total: number,
+): PushPayloads['run:progress'] {
+  return { runId, experimentId, status, done, total, samplesPerSec: 0, etaSec: null };
+}

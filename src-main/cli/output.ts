@@ -1,0 +1,91 @@
+/**
+ * Human-readable CLI output: run summaries, run lists, comparison tables, and a progress line on
+ * stderr for runs that take longer than a second. Must not import the engine.
+ */
+import type { CompareResult, RunDetail, RunListItem } from '../../src-shared/contract.js';
+import type { RunSummary } from '../../src-shared/result.js';
+
+const fmt = (v: number | null | undefined, digits = 1) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
+
+export function summaryText(s: RunSummary, id?: number): string {
+  const l = s.latency;
+  const n = s.latencyNs;
+  const lines = [
+    `${id === undefined ? '' : `run ${id}: `}${s.workload} · ${s.strategy} · ${s.profile} · ${s.samples} samples · seed ${s.seed}${s.stoppedBy ? ` · stopped by ${s.stoppedBy}` : ''}`,
+    `latency (${l.unit}): mean ${fmt(l.mean)}  min ${l.min}  p50 ${l.p50}  p90 ${l.p90}  p99 ${l.p99}  p99.9 ${l.p999}  max ${l.max}  stddev ${fmt(l.stddev)}`,
+    `latency (ns):     mean ${fmt(n.mean)}  p50 ${fmt(n.p50)}  p99 ${fmt(n.p99)}  max ${fmt(n.max)}`,
+    `VM exits: ${Object.entries(s.exits).map(([r, e]) => `${r} ${e.count} (${fmt(e.hostCycles / Math.max(1, e.count), 0)} cycles each)`).join(', ') || 'none'}`,
+    `host overhead per timer event: ${fmt(s.overheadCyclesPerTimerEvent, 0)} cycles`,
+  ];
+  const steps = Object.entries(s.criticalPath).sort((a, b) => b[1] - a[1]);
+  if (steps.length > 0) {
+    lines.push(`critical path (mean cycles per sample): ${steps.map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+export function detailText(d: RunDetail): string {
+  const head = `run ${d.id} "${d.name}" [${d.status}] ${d.kind}${d.tags.length ? ` tags: ${d.tags.join(', ')}` : ''}\ncreated ${d.createdAt}${d.finishedAt ? `, finished ${d.finishedAt}` : ''}`;
+  const src = d.source ? `\nsource: ${d.source.fileName} (${d.source.format}, sha256 ${d.source.sha256.slice(0, 16)}…)` : '';
+  const err = d.error ? `\nerror: ${d.error}` : '';
+  return `${head}${src}${err}${d.summary ? `\n${summaryText(d.summary)}` : ''}`;
+}
+
+export function listText(rows: RunListItem[]): string {
+  if (rows.length === 0) return 'no runs';
+  const header = ['id', 'status', 'kind', 'workload', 'strategy', 'samples', 'mean', 'p99', 'name', 'tags'];
+  const body = rows.map((r) => [
+    String(r.id),
+    r.status,
+    r.kind,
+    r.workload,
+    r.strategy,
+    String(r.samples),
+    fmt(r.mean),
+    fmt(r.p99, 0),
+    r.name,
+    r.tags.join(','),
+  ]);
+  return table([header, ...body]);
+}
+
+export function compareText(c: CompareResult, verdictOf: (row: CompareResult['runs'][number]) => string): string {
+  const keys = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
+  const header = ['run', ...keys, 'p-value', '95% CI Δmean', 'verdict'];
+  const body = c.runs.map((r) => [
+    `${r.id === c.baseline ? '*' : ''}${r.id}`,
+    ...keys.map((k) => `${fmt(r[k])}${r.id === c.baseline ? '' : ` (${r.deltaPct[k] >= 0 ? '+' : ''}${fmt(r.deltaPct[k], 2)}%)`}`),
+    r.id === c.baseline ? '' : r.pValue.toExponential(2),
+    r.id === c.baseline ? '' : `[${fmt(r.ci95[0])}, ${fmt(r.ci95[1])}]`,
+    verdictOf(r),
+  ]);
+  return `unit: ${c.unit}; baseline *${c.baseline}\n${table([header, ...body])}`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+/** A progress reporter that stays silent for the first second, then updates one stderr line. */
+export function progressLine(label: string): { update(done: number, total: number, rate: number, eta: number | null): void; end(): void } {
+  const started = Date.now();
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  let shown = false;
+  return {
+    update(done, total, rate, eta) {
+      const now = Date.now();
+      if (now - started < 1000 || (!tty && now - last < 1000)) return;
+      last = now;
+      shown = true;
+      const pct = total > 0 ? ((100 * done) / total).toFixed(0) : '0';
+      const msg = `${label}: ${pct}% ${done}/${total} samples, ${(rate / 1e6).toFixed(2)}M samples/s, ETA ${eta === null ? '?' : `${eta.toFixed(1)} s`}`;
+      process.stderr.write(tty ? `\r${msg}\x1b[K` : `${msg}\n`);
+    },
+    end() {
+      if (shown && tty) process.stderr.write('\n');
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * `timer-lab`: the command-line front door. Verbs run, experiment, list, show, compare, rm, tag,
+ * export, import, profiles, serve — all on the same database as the app (`--db PATH`,
+ * TIMER_LAB_DB, or the XDG data folder). `--json` everywhere. Exit codes: 0 ok, 2 bad input,
+ * 1 failure. Goes through the API layer only, never the engine directly.
+ */
+import { writeFileSync } from 'node:fs';
+import type { CallArgs, CallChannel, CallResults, CompareResult, RunDetail } from '../../src-shared/contract.js';
+import { STRATEGIES, WORKLOADS } from '../../src-shared/workloads.js';
+import { ApiError, LabServices, createApiHost, defaultDatabasePath, type ApiHost } from '../api/index.js';
+import { verdict } from '../stats/index.js';
+import { UsageError } from './args.js';
+import { HELP, VERBS } from './verbs.js';
+
+export interface CliContext {
+  lab: LabServices;
+  api: ApiHost;
+  json: boolean;
+  out: (text: string) => void;
+  call<K extends CallChannel>(channel: K, args: CallArgs<K>): Promise<CallResults[K]>;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h') {
+    process.stdout.write(HELP);
+    return verb === undefined ? 2 : 0;
+  }
+  if (verb === '--version') {
+    process.stdout.write('timer-lab 0.1.0\n');
+    return 0;
+  }
+  const impl = VERBS[verb];
+  if (!impl) {
+    process.stderr.write(`timer-lab: unknown command "${verb}" (try: timer-lab help)\n`);
+    return 2;
+  }
+  let lab: LabServices | null = null;
+  try {
+    const { db, json, threads, args } = globalFlags(rest);
+    lab = new LabServices({ dbPath: db, ...(threads !== undefined ? { threads } : {}) });
+    const api = createApiHost(lab);
+    const ctx: CliContext = {
+      lab,
+      api,
+      json,
+      out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+      call: (channel, a) => api.call(channel, a) as never,
+    };
+    return await impl(ctx, args);
+  } catch (err) {
+    return reportError(err);
+  } finally {
+    await lab?.close();
+  }
+}
+
+/** Options every verb accepts: --db, --json, --threads. */
+function globalFlags(argv: string[]): { db: string; json: boolean; threads: number | undefined; args: string[] } {
+  const args: string[] = [];
+  let db = process.env.TIMER_LAB_DB || defaultDatabasePath();
+  let json = false;
+  let threads: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--json') json = true;
+    else if (a === '--db' || a.startsWith('--db=')) {
+      const v = a === '--db' ? argv[++i] : a.slice(5);
+      if (!v) throw new UsageError('--db: expected a file path');
+      db = v;
+    } else if (a === '--threads' || a.startsWith('--threads=')) {
+      const v = a === '--threads' ? argv[++i] : a.slice(10);
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--threads: expected an integer 1–256, got "${v}"`);
+      threads = n;
+    } else args.push(a);
+  }
+  return { db, json, threads, args };
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof UsageError) {
+    process.stderr.write(`timer-lab: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof ApiError) {
+    process.stderr.write(`timer-lab: ${err.message}\n`);
+    return err.code === 'bad-input' ? 2 : 1;
+  }
+  process.stderr.write(`timer-lab: ${err instanceof Error ? err.message : String(err)}\n`);
+  return 1;
+}
+
+export function verdictOf(c: CompareResult) {
+  return (row: CompareResult['runs'][number]) => verdict(row, c.noiseThresholdPct, c.baseline);
+}
+
+export function writeOut(path: string, content: string | Buffer): void {
+  try {
+    writeFileSync(path, content);
+  } catch (err) {
+    throw new ApiError('failed', `cannot write ${path}: ${(err as Error).message}`);
+  }
+}
+
+export function workloadsHelp(): string {
+  return `workloads: ${WORKLOADS.join(', ')}; strategies: ${STRATEGIES.join(', ')}`;
+}
+
+export type { RunDetail };

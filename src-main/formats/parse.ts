@@ -1,0 +1,117 @@
+/**
+ * Entry points of the import side: createParser(format), parseText(text) for small inputs, and
+ * parseLineStream(lines) for any async iterable of lines (sniffs the format from the first lines
+ * it buffers, then streams). Must not import node:*, electron or better-sqlite3 — callers read
+ * the file.
+ */
+import type { ImportFormat } from '../../src-shared/contract.js';
+import { CyclictestHistParser } from './cyclictest-hist.js';
+import { CyclictestJsonParser } from './cyclictest-json.js';
+import { CyclictestStatusParser } from './cyclictest-status.js';
+import { CyclictestVerboseParser } from './cyclictest-verbose.js';
+import { detectFormat, SNIFF_LINES } from './detect.js';
+import { assertText, FormatError } from './errors.js';
+import { PerfKvmStatParser } from './perf-kvm-stat.js';
+import { TraceCmdParser } from './trace-cmd.js';
+import { TscdeadlineLatencyParser } from './tscdeadline-latency.js';
+import type { LineParser, ParsedMeasurement, ParseOptions } from './types.js';
+import { VmexitParser } from './vmexit.js';
+
+export function createParser(format: ImportFormat, opts: ParseOptions = {}): LineParser {
+  switch (format) {
+    case 'cyclictest':
+      return new CyclictestStatusParser(opts);
+    case 'cyclictest-verbose':
+      return new CyclictestVerboseParser(opts);
+    case 'cyclictest-hist':
+      return new CyclictestHistParser(opts);
+    case 'cyclictest-json':
+      return new CyclictestJsonParser(opts);
+    case 'tscdeadline-latency':
+      return new TscdeadlineLatencyParser();
+    case 'vmexit':
+      return new VmexitParser();
+    case 'trace-cmd':
+      return new TraceCmdParser(opts);
+    case 'perf-kvm-stat':
+      return new PerfKvmStatParser();
+  }
+}
+
+function undetected(lines: string[]): FormatError {
+  const idx = lines.findIndex((l) => l.trim() !== '');
+  if (idx < 0) return new FormatError(1, 'a supported file (cyclictest, tscdeadline_latency, vmexit, trace-cmd report, perf kvm stat)', '(end of file)');
+  assertText(lines[idx], idx + 1); // binary garbage gets the more precise message
+  return new FormatError(idx + 1, 'a line of a supported format (cyclictest, tscdeadline_latency, vmexit, trace-cmd report, perf kvm stat)', lines[idx]);
+}
+
+/** Parses a whole text held in memory (small inputs, tests). */
+export function parseText(text: string, format?: ImportFormat, opts: ParseOptions = {}): ParsedMeasurement {
+  const lines = text.split('\n');
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const fmt = format ?? detectFormat(sniffWindow(lines));
+  if (!fmt) throw undetected(lines);
+  const p = createParser(fmt, opts);
+  for (let i = 0; i < lines.length; i++) p.push(stripCr(lines[i]), i + 1);
+  return p.finish();
+}
+
+function sniffWindow(lines: string[]): string[] {
+  const out: string[] = [];
+  for (const l of lines) {
+    out.push(stripCr(l));
+    if (out.filter((x) => x.trim() !== '').length >= SNIFF_LINES) break;
+  }
+  return out;
+}
+
+function stripCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+export interface StreamProgress {
+  lines: number;
+  chars: number;
+}
+
+/**
+ * Parses any async iterable of lines (without their newlines) in bounded memory. Without
+ * `format`, buffers up to 50 non-empty lines to sniff it, then streams the rest.
+ * `onProgress` is called every `progressEvery` lines (default 50 000) and once at the end.
+ */
+export async function parseLineStream(
+  lines: AsyncIterable<string>,
+  format?: ImportFormat,
+  onProgress?: (p: StreamProgress) => void,
+  opts: ParseOptions & { progressEvery?: number } = {},
+): Promise<ParsedMeasurement> {
+  const every = opts.progressEvery ?? 50_000;
+  let parser: LineParser | null = format ? createParser(format, opts) : null;
+  const buffered: string[] = [];
+  let nonEmpty = 0;
+  let lineNo = 0;
+  let chars = 0;
+  const flush = (): void => {
+    const fmt = detectFormat(buffered);
+    if (!fmt) throw undetected(buffered);
+    parser = createParser(fmt, opts);
+    buffered.forEach((l, i) => (parser as LineParser).push(l, i + 1));
+    buffered.length = 0;
+  };
+  for await (const raw of lines) {
+    const line = stripCr(raw);
+    lineNo++;
+    chars += line.length + 1;
+    if (parser) {
+      parser.push(line, lineNo);
+    } else {
+      buffered.push(line);
+      if (line.trim() !== '') nonEmpty++;
+      if (nonEmpty >= SNIFF_LINES) flush();
+    }
+    if (onProgress && lineNo % every === 0) onProgress({ lines: lineNo, chars });
+  }
+  if (!parser) flush();
+  onProgress?.({ lines: lineNo, chars });
+  return (parser as unknown as LineParser).finish();
+}

@@ -1,0 +1,24 @@
+/**
+ * Messages between the runner (main thread) and its worker threads. A task is one shard of one
+ * run; progress and cancellation travel through a SharedArrayBuffer per run (one progress slot per
+ * shard, one cancel flag), so the hot loop never posts messages. Must not import electron or the
+ * store.
+ */
+import type { RunConfig } from '../../src-shared/config.js';
+
+export interface ShardTask {
+  config: RunConfig;
+  shardIndex: number;
+  trace: boolean;
+  traceTimerEvents: number;
+  /** Int32Array view: [0] = cancel flag, [1 + shard] = samples done in that shard. */
+  control: SharedArrayBuffer;
+  /** Fault injection for the runner's own tests: make this shard throw or kill its worker. */
+  fault?: 'throw' | 'exit';
+}
+
+export const CONTROL_CANCEL = 0;
+
+export function controlBuffer(shards: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(4 * (1 + shards));
+}

@@ -1,0 +1,25 @@
+/**
+ * Worker-thread entry (a piscina task): simulate one shard, reporting progress into the run's
+ * shared control buffer and stopping when the run's cancel flag is set.
+ * Must not import electron or the store.
+ */
+import { simulateShard, type ShardResult } from '../engine/index.js';
+import { CONTROL_CANCEL, type ShardTask } from './protocol.js';
+
+export default function runShard(task: ShardTask): ShardResult {
+  if (task.fault === 'throw') throw new Error(`injected fault in shard ${task.shardIndex}`);
+  if (task.fault === 'exit') process.exit(3);
+  const control = new Int32Array(task.control);
+  const slot = 1 + task.shardIndex;
+  const result = simulateShard(task.config, task.shardIndex, {
+    trace: task.trace,
+    traceTimerEvents: task.traceTimerEvents,
+    progressEvery: 4096,
+    onProgress: (done) => {
+      Atomics.store(control, slot, done);
+      return Atomics.load(control, CONTROL_CANCEL) === 0;
+    },
+  });
+  Atomics.store(control, slot, result.samples.length);
+  return result;
+}

@@ -1,0 +1,146 @@
+/**
+ * Comparison of 2–8 latency runs against a baseline, the statistics behind "is this difference
+ * real?": per-run percentiles, deltas, Mann–Whitney p-value, bootstrap CI of the mean difference,
+ * the significance/noise-threshold flags and the chart series (CDF, log-linear histogram), plus
+ * the verdict wording. Pure: must not import node:*, electron or better-sqlite3.
+ */
+import type { CompareResult, CompareRow } from '../../src-shared/contract.js';
+import { bootstrapMeanDiffCI } from './bootstrap.js';
+import { cdfPoints, logLinearHistogram, type Distribution } from './distribution.js';
+import { mannWhitneyU } from './mann-whitney.js';
+
+export interface CompareInput {
+  id: number;
+  name: string;
+  dist: Distribution;
+}
+
+export interface CompareOptions {
+  /** Run id to compare against (default: the first run). */
+  baselineId?: number;
+  /** |Δmean| in percent below which a significant difference is not practically significant (default 1). */
+  noiseThresholdPct?: number;
+  /** Mann–Whitney level (default 0.01). */
+  alpha?: number;
+  /** Seed of the bootstrap (default 12345); every row uses it, so results do not depend on run order. */
+  bootstrapSeed?: number;
+  /** Bootstrap resamples (default 1000). */
+  bootstrapIterations?: number;
+  /** CDF points per run (default 400). */
+  cdfMaxPoints?: number;
+  /** Histogram resolution (default 7). */
+  subBucketBits?: number;
+}
+
+type StatKey = 'mean' | 'p50' | 'p90' | 'p99' | 'p999' | 'max';
+const STAT_KEYS: readonly StatKey[] = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'];
+
+function statsOf(d: Distribution): Record<StatKey, number> {
+  return {
+    mean: d.mean(),
+    p50: d.quantile(0.5),
+    p90: d.quantile(0.9),
+    p99: d.quantile(0.99),
+    p999: d.quantile(0.999),
+    max: d.max(),
+  };
+}
+
+/** Percent change; 0 when both are 0, NaN when only the baseline is 0 (serialises as null). */
+function pct(value: number, base: number): number {
+  if (base === 0) return value === 0 ? 0 : NaN;
+  return ((value - base) / Math.abs(base)) * 100;
+}
+
+/**
+ * Compares every run with the baseline. `criticalPath` is returned empty: the caller, which knows
+ * the runs' summaries, fills it. Throws RangeError for no runs, an empty run or an unknown baseline.
+ */
+export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions = {}): Omit<CompareResult, 'unit'> {
+  const noiseThresholdPct = opts.noiseThresholdPct ?? 1;
+  const alpha = opts.alpha ?? 0.01;
+  const bootstrapSeed = opts.bootstrapSeed ?? 12345;
+  if (runs.length === 0) throw new RangeError('compare needs at least one run');
+  for (const r of runs) if (r.dist.n === 0) throw new RangeError(`run ${r.id} (${r.name}) has no samples`);
+  const baseline = opts.baselineId === undefined ? runs[0]! : runs.find((r) => r.id === opts.baselineId);
+  if (!baseline) throw new RangeError(`baseline run ${opts.baselineId} is not among the compared runs`);
+  const base = statsOf(baseline.dist);
+
+  const rows: CompareRow[] = runs.map((run) => {
+    const s = statsOf(run.dist);
+    const deltaPct = {} as Record<StatKey, number>;
+    const deltaCycles = {} as Record<StatKey, number>;
+    for (const k of STAT_KEYS) {
+      deltaCycles[k] = run === baseline ? 0 : s[k] - base[k];
+      deltaPct[k] = run === baseline ? 0 : pct(s[k], base[k]);
+    }
+    let pValue = 1;
+    let ci95: [number, number] = [0, 0];
+    if (run !== baseline) {
+      pValue = mannWhitneyU(baseline.dist, run.dist).pValue;
+      const ci = bootstrapMeanDiffCI(baseline.dist, run.dist, {
+        seed: bootstrapSeed,
+        level: 0.95,
+        ...(opts.bootstrapIterations !== undefined ? { iterations: opts.bootstrapIterations } : {}),
+      });
+      ci95 = [ci.lo, ci.hi];
+    }
+    const significant = run !== baseline && pValue < alpha && (ci95[0] > 0 || ci95[1] < 0);
+    const effect = Math.abs(deltaPct.mean);
+    const practicallySignificant = significant && (Number.isNaN(effect) || effect >= noiseThresholdPct);
+    return {
+      id: run.id,
+      name: run.name,
+      samples: run.dist.n,
+      ...s,
+      deltaPct,
+      deltaCycles,
+      pValue,
+      ci95,
+      significant,
+      practicallySignificant,
+    };
+  });
+
+  return {
+    baseline: baseline.id,
+    noiseThresholdPct,
+    runs: rows,
+    cdf: runs.map((r) => ({ id: r.id, points: cdfPoints(r.dist, opts.cdfMaxPoints ?? 400) })),
+    histograms: runs.map((r) => ({ id: r.id, histogram: logLinearHistogram(r.dist, opts.subBucketBits ?? 7) })),
+    criticalPath: [],
+  };
+}
+
+/** p-value as it follows "p ": "= 3e-12", "= 0.0004" → "= 4e-4", "= 0.043", "< 1e-15". */
+export function formatP(p: number): string {
+  if (p < 1e-15) return '< 1e-15';
+  if (p < 0.001) return `= ${p.toExponential(0)}`;
+  return `= ${Number(p.toPrecision(2))}`;
+}
+
+function formatPct(x: number): string {
+  if (Number.isNaN(x)) return 'n/a %';
+  const r = x.toFixed(2);
+  return r.startsWith('-') ? `${r} %` : `+${r} %`;
+}
+
+/**
+ * One-line verdict for a row in neutral wording (no better/worse: the shift is given with its
+ * sign, and whether lower latency is what the reader wants is theirs to say), e.g.
+ * "difference detected: +0.62 % (p = 3e-12), below the 1 % noise threshold",
+ * "difference detected: -4.10 % (p < 1e-15), at or above the 1 % noise threshold",
+ * "no difference detected (p = 0.43)", "baseline".
+ * The baseline is recognised by `baselineId` or, without it, by its zero deltas, p = 1, CI [0, 0].
+ */
+export function verdict(row: CompareRow, noiseThresholdPct = 1, baselineId?: number): string {
+  const isBaseline =
+    baselineId !== undefined
+      ? row.id === baselineId
+      : row.pValue === 1 && row.ci95[0] === 0 && row.ci95[1] === 0 && row.deltaCycles.mean === 0;
+  if (isBaseline) return 'baseline';
+  const p = `(p ${formatP(row.pValue)})`;
+  if (!row.significant) return `no difference detected ${p}`;
+  const side = row.practicallySignificant ? 'at or above' : 'below';
+  return `difference detected: ${formatPct(row.deltaPct.mean)} ${p}, ${side} the ${noiseThresholdPct} % noise threshold`;
+}

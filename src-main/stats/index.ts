@@ -1,0 +1,22 @@
+/**
+ * Public surface of the comparison statistics (distribution, Mann–Whitney, bootstrap, compare).
+ * Pure: must not import node:*, electron or better-sqlite3.
+ */
+export {
+  Distribution,
+  fromSamples,
+  fromValueCounts,
+  scale,
+  mean,
+  stddev,
+  min,
+  max,
+  quantile,
+  cdfPoints,
+  logLinearHistogram,
+} from './distribution.js';
+export { mannWhitneyU, type MannWhitneyResult } from './mann-whitney.js';
+export { bootstrapMeanDiffCI, type BootstrapOptions, type BootstrapInterval } from './bootstrap.js';
+export { compareRuns, verdict, formatP, type CompareInput, type CompareOptions } from './compare.js';
+export { benchCompare, syntheticLatencies, type BenchCompareResult } from './bench-compare.js';
+export { Prng, splitmix32, poisson } from './prng.js';

@@ -1,0 +1,91 @@
+/**
+ * Row shapes of the `runs` table and their mapping to the contract's RunListItem / RunDetail.
+ * Pure functions over plain objects. Must not import electron, src-main/engine, runner or api.
+ */
+import type { RunConfig } from '../../src-shared/config.js';
+import type { RunDetail, RunKind, RunListItem, RunStatus } from '../../src-shared/contract.js';
+import type { RunSummary } from '../../src-shared/result.js';
+
+/** Columns the list needs (no JSON documents). */
+export const LIST_COLUMNS =
+  'id, experiment_id, name, kind, workload, strategy, profile_name, samples, seed, status, tags, ' +
+  'created_at, finished_at, mean, p99, error, source_file';
+
+export interface ListRow {
+  id: number;
+  experiment_id: number | null;
+  name: string;
+  kind: RunKind;
+  workload: string;
+  strategy: string;
+  profile_name: string | null;
+  samples: number;
+  seed: number | null;
+  status: RunStatus;
+  tags: string;
+  created_at: string;
+  finished_at: string | null;
+  mean: number | null;
+  p99: number | null;
+  error: string | null;
+  source_file: string | null;
+}
+
+export interface DetailRow extends ListRow {
+  notes: string;
+  config_json: string | null;
+  summary_json: string | null;
+  source_format: string | null;
+  source_sha256: string | null;
+  has_trace: number | null;
+}
+
+export function toListItem(r: ListRow): RunListItem {
+  return {
+    id: r.id,
+    experimentId: r.experiment_id,
+    name: r.name,
+    kind: r.kind,
+    workload: r.workload,
+    strategy: r.strategy,
+    profile: r.profile_name ?? '',
+    samples: r.samples,
+    seed: r.seed,
+    status: r.status,
+    tags: JSON.parse(r.tags) as string[],
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+    mean: r.mean,
+    p99: r.p99,
+    error: r.error,
+    sourceFile: r.source_file,
+  };
+}
+
+export function toDetail(r: DetailRow): RunDetail {
+  return {
+    ...toListItem(r),
+    notes: r.notes,
+    config: r.config_json === null ? null : (JSON.parse(r.config_json) as RunConfig),
+    summary: r.summary_json === null ? null : (JSON.parse(r.summary_json) as RunSummary),
+    source:
+      r.source_file === null
+        ? null
+        : { fileName: r.source_file, format: r.source_format ?? '', sha256: r.source_sha256 ?? '' },
+    hasTrace: r.has_trace === 1,
+  };
+}
+
+/** Trims, drops empties and case-insensitive duplicates, keeps the first spelling and order. */
+export function normalizeTags(tags: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of tags) {
+    const t = String(raw).trim();
+    const key = t.toLowerCase();
+    if (t === '' || seen.has(key)) continue;
+    seen.add(key);
+    out.push(t);
+  }
+  return out;
+}

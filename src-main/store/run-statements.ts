@@ -1,0 +1,56 @@
+/**
+ * The write statements of RunStore, prepared once per connection. Plain SQL, named parameters.
+ * Must not import electron, src-main/engine, runner or api.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './db.js';
+
+type Params = Record<string, unknown>;
+
+export function prepareRunStatements(db: Db) {
+  const p = (sql: string): Statement<Params> => db.prepare<Params>(sql);
+  return {
+    insertExperiment: p(
+      'INSERT INTO experiments (name, notes, tags, created_at) VALUES (@name, @notes, @tags, @now)',
+    ),
+    insertQueued: p(
+      'INSERT INTO runs (experiment_id, kind, name, notes, tags, workload, strategy, profile_name, samples, seed, status, created_at, config_json) ' +
+        "VALUES (@experimentId, 'simulated', @name, @notes, @tags, @workload, @strategy, @profile, @samples, @seed, 'queued', @now, @config)",
+    ),
+    insertMeasured: p(
+      'INSERT INTO runs (experiment_id, kind, name, notes, tags, workload, strategy, profile_name, samples, status, created_at, started_at, finished_at, ' +
+        'summary_json, mean, p99, source_file, source_format, source_sha256) ' +
+        "VALUES (@experimentId, 'measured', @name, @notes, @tags, @workload, @strategy, @profile, @samples, 'done', @now, @now, @now, " +
+        '@summary, @mean, @p99, @sourceFile, @format, @sha256)',
+    ),
+    markRunning: p("UPDATE runs SET status = 'running', started_at = @now WHERE id = @id AND status = 'queued'"),
+    markDone: p(
+      "UPDATE runs SET status = 'done', error = NULL, started_at = coalesce(started_at, @now), finished_at = @now, " +
+        'engine_version = @engineVersion, summary_json = @summary, mean = @mean, p99 = @p99, samples = @samples ' +
+        "WHERE id = @id AND status IN ('queued', 'running')",
+    ),
+    markFailed: p(
+      "UPDATE runs SET status = 'failed', error = @error, finished_at = @now WHERE id = @id AND status IN ('queued', 'running')",
+    ),
+    markCancelled: p(
+      "UPDATE runs SET status = 'cancelled', finished_at = @now WHERE id = @id AND status IN ('queued', 'running')",
+    ),
+    markInterrupted: p(
+      "UPDATE runs SET status = 'interrupted', error = coalesce(error, @error) WHERE status IN ('queued', 'running')",
+    ),
+    upsertData: p(
+      'INSERT INTO run_data (run_id, histogram_json, samples_blob, samples_encoding, sample_count, trace_blob) ' +
+        'VALUES (@id, @histogram, @blob, @encoding, @count, @trace) ON CONFLICT(run_id) DO UPDATE SET ' +
+        'histogram_json = excluded.histogram_json, samples_blob = excluded.samples_blob, samples_encoding = excluded.samples_encoding, ' +
+        'sample_count = excluded.sample_count, trace_blob = excluded.trace_blob',
+    ),
+    rename: p('UPDATE runs SET name = @name WHERE id = @id'),
+    setNotes: p('UPDATE runs SET notes = @notes WHERE id = @id'),
+    setTagsJson: p('UPDATE runs SET tags = @tags WHERE id = @id'),
+    clearTags: p('DELETE FROM run_tags WHERE run_id = @id'),
+    addTag: p('INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (@id, @tag)'),
+    deleteRun: p('DELETE FROM runs WHERE id = @id'),
+  };
+}
+
+export type RunStatements = ReturnType<typeof prepareRunStatements>;

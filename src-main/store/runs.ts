@@ -1,0 +1,337 @@
+/**
+ * RunStore: every read and write of experiments and runs (lifecycle queued → running → done /
+ * failed / cancelled / interrupted, results, imports, list, detail, blobs) over one
+ * better-sqlite3 connection, with statements prepared once and every multi-row write in one
+ * transaction. Must not import electron, src-main/engine, runner or api.
+ */
+import type { Statement } from 'better-sqlite3';
+import { validateRunConfig, type RunConfig } from '../../src-shared/config.js';
+import type { ProfileInfo, RunDetail, RunListItem, RunStatus, TraceEventRow } from '../../src-shared/contract.js';
+import type { Profile } from '../../src-shared/profile.js';
+import type { Histogram, RunSummary } from '../../src-shared/result.js';
+import { decodeSamples, decodeTrace, encodeSamples, encodeTrace } from './blobs.js';
+import type { Db } from './db.js';
+import { ConflictError, NotFoundError, StoreError } from './errors.js';
+import { ListQuery, type ListFilter } from './list-query.js';
+import { measuredSummary, sampleCount, type MeasuredRunInput } from './measured.js';
+import { BUILT_IN_PROFILE_NAMES, UserProfiles } from './profiles.js';
+import { prepareRunStatements, type RunStatements } from './run-statements.js';
+import { normalizeTags, toDetail, toListItem, type DetailRow } from './rows.js';
+
+export interface RunStoreOptions {
+  now?: () => Date;
+  builtInProfiles?: readonly string[];
+}
+
+export interface ExperimentInput {
+  name: string;
+  notes?: string;
+  tags?: string[];
+}
+
+export interface QueuedRunInput {
+  experimentId?: number | null;
+  name: string;
+  config: RunConfig;
+  kind?: 'simulated';
+  notes?: string;
+  /** Default: the experiment's tags (none without an experiment). */
+  tags?: string[];
+}
+
+export interface RunResult {
+  summary: RunSummary;
+  histogram: Histogram | null;
+  samples: Int32Array | null;
+  trace?: readonly unknown[];
+}
+
+interface DataRow {
+  histogram_json: string | null;
+  samples_blob: Buffer | null;
+  samples_encoding: string | null;
+  sample_count: number;
+  trace_blob: Buffer | null;
+}
+
+const INTERRUPTED_MESSAGE = 'Timer Lab stopped before the run finished';
+
+export class RunStore {
+  private readonly now: () => Date;
+  private readonly profiles: UserProfiles;
+  private readonly listQuery: ListQuery;
+  private readonly s: RunStatements;
+  private readonly statusStmt: Statement<[number], { status: RunStatus }>;
+  private readonly expTagsStmt: Statement<[number], { tags: string }>;
+  private readonly detailStmt: Statement<[number], DetailRow>;
+  private readonly dataStmt: Statement<[number], { id: number } & Partial<DataRow>>;
+
+  constructor(
+    readonly db: Db,
+    opts: RunStoreOptions = {},
+  ) {
+    this.now = opts.now ?? (() => new Date());
+    this.profiles = new UserProfiles(db, this.now, opts.builtInProfiles ?? BUILT_IN_PROFILE_NAMES);
+    this.listQuery = new ListQuery(db);
+    this.statusStmt = db.prepare('SELECT status FROM runs WHERE id = ?');
+    this.expTagsStmt = db.prepare('SELECT tags FROM experiments WHERE id = ?');
+    this.detailStmt = db.prepare(
+      'SELECT r.*, (SELECT d.trace_blob IS NOT NULL FROM run_data d WHERE d.run_id = r.id) AS has_trace FROM runs r WHERE r.id = ?',
+    );
+    this.dataStmt = db.prepare(
+      'SELECT r.id, d.histogram_json, d.samples_blob, d.samples_encoding, d.sample_count, d.trace_blob ' +
+        'FROM runs r LEFT JOIN run_data d ON d.run_id = r.id WHERE r.id = ?',
+    );
+    this.s = prepareRunStatements(db);
+  }
+
+  private stamp(): string {
+    return this.now().toISOString();
+  }
+
+  private requireExperimentTags(id: number): string[] {
+    const row = this.expTagsStmt.get(id);
+    if (!row) throw new NotFoundError('experiment', id);
+    return JSON.parse(row.tags) as string[];
+  }
+
+  private writeTags(id: number, tags: readonly string[]): void {
+    this.s.clearTags.run({ id });
+    for (const tag of tags) this.s.addTag.run({ id, tag });
+  }
+
+  /** Explains why a guarded status update changed nothing. */
+  private transitionError(id: number, wanted: string): never {
+    const row = this.statusStmt.get(id);
+    if (!row) throw new NotFoundError('run', id);
+    throw new ConflictError(`run ${id} is ${row.status}; only a queued or running run can be ${wanted}`);
+  }
+
+  // ---- experiments and the run lifecycle ----
+
+  createExperiment(input: ExperimentInput): number {
+    const info = this.s.insertExperiment.run({
+      name: input.name,
+      notes: input.notes ?? '',
+      tags: JSON.stringify(normalizeTags(input.tags ?? [])),
+      now: this.stamp(),
+    });
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Stores a validated copy of `config` (every profile cost included); returns the run id. */
+  insertQueuedRun(input: QueuedRunInput): number {
+    const config = validateRunConfig(input.config);
+    return this.db.transaction(() => {
+      const experimentId = input.experimentId ?? null;
+      const inherited = experimentId === null ? [] : this.requireExperimentTags(experimentId);
+      const tags = normalizeTags(input.tags ?? inherited);
+      const info = this.s.insertQueued.run({
+        experimentId,
+        name: input.name,
+        notes: input.notes ?? '',
+        tags: JSON.stringify(tags),
+        workload: config.workload,
+        strategy: config.strategy,
+        profile: config.profile.name,
+        samples: config.samples,
+        seed: config.seed,
+        now: this.stamp(),
+        config: JSON.stringify(config),
+      });
+      const id = Number(info.lastInsertRowid);
+      this.writeTags(id, tags);
+      return id;
+    })();
+  }
+
+  /** queued → running. False when the run is no longer queued (e.g. cancelled before it started). */
+  markRunning(id: number): boolean {
+    if (this.s.markRunning.run({ id, now: this.stamp() }).changes === 1) return true;
+    if (!this.statusStmt.get(id)) throw new NotFoundError('run', id);
+    return false;
+  }
+
+  /**
+   * Writes the result (runs row + run_data) and sets status done, all in one transaction: a crash
+   * or error leaves the run exactly as it was. Throws ConflictError if the run is not queued or
+   * running (e.g. cancelled meanwhile).
+   */
+  saveResult(id: number, result: RunResult): void {
+    const trace = result.trace ? encodeTrace(result.trace) : null;
+    const histogram = result.histogram ? JSON.stringify(result.histogram) : null;
+    const summary = JSON.stringify(result.summary);
+    this.db.transaction(() => {
+      const now = this.stamp();
+      const changed = this.s.markDone.run({
+        id,
+        now,
+        engineVersion: result.summary.engineVersion,
+        summary,
+        mean: result.summary.latency.mean,
+        p99: result.summary.latency.p99,
+        samples: result.samples?.length ?? result.summary.samples,
+      }).changes;
+      if (changed !== 1) this.transitionError(id, 'finished');
+      // Encoded inside the transaction on purpose: whatever fails from here on rolls back the row.
+      const enc = result.samples ? encodeSamples(result.samples) : null;
+      this.s.upsertData.run({
+        id,
+        histogram,
+        blob: enc?.blob ?? null,
+        encoding: enc?.encoding ?? null,
+        count: enc?.count ?? 0,
+        trace,
+      });
+    })();
+  }
+
+  /** queued/running → failed. False if the run had already finished. */
+  markFailed(id: number, error: string): boolean {
+    if (this.s.markFailed.run({ id, error, now: this.stamp() }).changes === 1) return true;
+    if (!this.statusStmt.get(id)) throw new NotFoundError('run', id);
+    return false;
+  }
+
+  /** queued/running → cancelled. False if the run had already finished. */
+  markCancelled(id: number): boolean {
+    if (this.s.markCancelled.run({ id, now: this.stamp() }).changes === 1) return true;
+    if (!this.statusStmt.get(id)) throw new NotFoundError('run', id);
+    return false;
+  }
+
+  /** Called at every open: queued or running runs left by a previous process become interrupted. */
+  markInterruptedRuns(): number {
+    return this.s.markInterrupted.run({ error: INTERRUPTED_MESSAGE }).changes;
+  }
+
+  /** Stores an imported run (status done) with its data in one transaction; returns the id. */
+  insertMeasuredRun(input: MeasuredRunInput): number {
+    const summary = measuredSummary(input);
+    const trace = input.trace ? encodeTrace(input.trace) : null;
+    return this.db.transaction(() => {
+      const experimentId = input.experimentId ?? null;
+      if (experimentId !== null) this.requireExperimentTags(experimentId);
+      const tags = normalizeTags(input.tags ?? []);
+      const info = this.s.insertMeasured.run({
+        experimentId,
+        name: input.name,
+        notes: input.notes ?? '',
+        tags: JSON.stringify(tags),
+        workload: summary.workload,
+        strategy: summary.strategy,
+        profile: input.profile ?? null,
+        samples: sampleCount(input),
+        now: this.stamp(),
+        summary: JSON.stringify(summary),
+        mean: summary.latency.mean,
+        p99: summary.latency.p99,
+        sourceFile: input.sourceFile,
+        format: input.format,
+        sha256: input.sha256,
+      });
+      const id = Number(info.lastInsertRowid);
+      this.writeTags(id, tags);
+      const enc = input.samples ? encodeSamples(input.samples) : null;
+      this.s.upsertData.run({
+        id,
+        histogram: input.histogram ? JSON.stringify(input.histogram) : null,
+        blob: enc?.blob ?? null,
+        encoding: enc?.encoding ?? null,
+        count: enc?.count ?? 0,
+        trace,
+      });
+      return id;
+    })();
+  }
+
+  // ---- reads ----
+
+  /** Newest first. */
+  list(filter: ListFilter = {}): RunListItem[] {
+    return this.listQuery.run(filter).map(toListItem);
+  }
+
+  get(id: number): RunDetail {
+    const row = this.detailStmt.get(id);
+    if (!row) throw new NotFoundError('run', id);
+    return toDetail(row);
+  }
+
+  private data(id: number): Partial<DataRow> {
+    const row = this.dataStmt.get(id);
+    if (!row) throw new NotFoundError('run', id);
+    return row;
+  }
+
+  /** The run's samples, or null when none were stored. */
+  getSamples(id: number): Int32Array | null {
+    const d = this.data(id);
+    if (!d.samples_blob || !d.samples_encoding) return null;
+    try {
+      return decodeSamples(d.samples_blob, d.samples_encoding, d.sample_count ?? 0);
+    } catch (err) {
+      if (err instanceof StoreError) throw new StoreError(`run ${id}: ${err.message}`);
+      throw new StoreError(`run ${id}: samples cannot be decoded (${(err as Error).message})`, { cause: err });
+    }
+  }
+
+  /** The run's histogram, or null when none was stored. */
+  getHistogram(id: number): Histogram | null {
+    const d = this.data(id);
+    return d.histogram_json ? (JSON.parse(d.histogram_json) as Histogram) : null;
+  }
+
+  /** The first `limit` trace events ([] when the run has no trace). */
+  getTrace(id: number, limit = 2_000): TraceEventRow[] {
+    const d = this.data(id);
+    return d.trace_blob ? (decodeTrace(d.trace_blob, limit) as TraceEventRow[]) : [];
+  }
+
+  // ---- edits ----
+
+  private requireChanged(changes: number, id: number): void {
+    if (changes !== 1) throw new NotFoundError('run', id);
+  }
+
+  rename(id: number, name: string): void {
+    this.requireChanged(this.s.rename.run({ id, name }).changes, id);
+  }
+
+  setNotes(id: number, notes: string): void {
+    this.requireChanged(this.s.setNotes.run({ id, notes }).changes, id);
+  }
+
+  /** Replaces the run's tags (trimmed, case-insensitive duplicates dropped). */
+  setTags(id: number, tags: readonly string[]): string[] {
+    const clean = normalizeTags(tags);
+    this.db.transaction(() => {
+      this.requireChanged(this.s.setTagsJson.run({ id, tags: JSON.stringify(clean) }).changes, id);
+      this.writeTags(id, clean);
+    })();
+    return clean;
+  }
+
+  /** Deletes runs and their data; unknown ids are skipped. Returns how many were deleted. */
+  deleteRuns(ids: readonly number[]): number {
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const id of ids) n += this.s.deleteRun.run({ id }).changes;
+      return n;
+    })();
+  }
+
+  // ---- user profiles ----
+
+  listUserProfiles(): ProfileInfo[] {
+    return this.profiles.list();
+  }
+
+  getUserProfile(name: string): Profile | null {
+    return this.profiles.get(name);
+  }
+
+  saveUserProfile(profile: unknown): Profile {
+    return this.profiles.save(profile);
+  }
+}

@@ -1,0 +1,33 @@
+// User profiles: validated save, overwrite, case-insensitive lookup, built-in name refused.
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src-shared/config.js';
+import { syntheticProfile } from '../../../src-main/store/bench-save.js';
+import { ConflictError } from '../../../src-main/store/errors.js';
+import { freshStore } from './helpers.js';
+
+describe('user profiles', () => {
+  it('saves, lists, gets and overwrites', () => {
+    const { store } = freshStore();
+    expect(store.listUserProfiles()).toEqual([]);
+    const p = { ...syntheticProfile('my-skylake'), description: 'first' };
+    expect(store.saveUserProfile(p)).toEqual(p);
+    expect(store.getUserProfile('my-skylake')).toEqual(p);
+    expect(store.getUserProfile('MY-SKYLAKE')).toEqual(p);
+    expect(store.getUserProfile('nope')).toBeNull();
+    store.saveUserProfile({ ...p, description: 'second', X: 7 });
+    expect(store.getUserProfile('my-skylake')?.X).toBe(7);
+    store.saveUserProfile(syntheticProfile('Another'));
+    expect(store.listUserProfiles()).toEqual([
+      { name: 'Another', description: 'synthetic profile for store tests', builtIn: false },
+      { name: 'my-skylake', description: 'second', builtIn: false },
+    ]);
+  });
+
+  it('refuses invalid profiles and the built-in name', () => {
+    const { store } = freshStore();
+    expect(() => store.saveUserProfile({ ...syntheticProfile('x'), X: 99 })).toThrow(ConfigError);
+    expect(() => store.saveUserProfile(syntheticProfile('HSW-2016'))).toThrow(ConflictError);
+    expect(() => store.saveUserProfile(syntheticProfile('hsw-2016'))).toThrow(/built-in profile/);
+    expect(store.listUserProfiles()).toEqual([]);
+  });
+});
