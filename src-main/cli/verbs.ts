@@ -319,7 +319,7 @@ const serve: Verb = async (ctx, argv) => {
   const here = dirname(fileURLToPath(import.meta.url));
   const staticDir = resolve(here, '..', '..', '..', 'dist-renderer');
   const server = await startWebServer({ api: ctx.api, port, staticDir });
-  const url = `${server.url}/?token=${server.token}`;
+  const url = new URL(`/?token=${server.token}`, server.url).toString();
   ctx.out(ctx.json ? JSON.stringify({ url, token: server.token, port: server.port }) : `Timer Lab web mode: ${url}\n(listening on 127.0.0.1 only; Ctrl+C to stop)`);
   await new Promise<void>((done) => {
     const stop = () => done();

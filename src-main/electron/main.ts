@@ -1,0 +1,105 @@
+/**
+ * The Electron main process: one window, hardened per Electron's security checklist (see
+ * security.ts), the renderer served from the privileged `app://lab` scheme, the database in
+ * userData, and the API answered over IPC for our own frame only. The runner's worker threads
+ * live in this process. Must not import the engine directly.
+ */
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
+import { dirname, join, normalize, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LabServices, createApiHost, toApiError } from '../api/index.js';
+import {
+  APP_HOST,
+  APP_ORIGIN,
+  APP_SCHEME,
+  CONTENT_SECURITY_POLICY,
+  IPC_CALL,
+  IPC_PUSH,
+  isAllowedNavigation,
+  isTrustedSender,
+  windowOptions,
+} from './security.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..', '..');
+const rendererDir = join(root, 'dist-renderer');
+const preload = join(here, 'preload.cjs');
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+/** better-sqlite3 built for Electron's ABI lives apart from the Node build the tests use. */
+function electronNativeBinding(): string | undefined {
+  const candidates = [
+    join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node'),
+    join(root, '.electron-native', 'better_sqlite3.node'),
+  ];
+  return candidates.find((p) => existsSync(p));
+}
+
+function serveRenderer(): void {
+  protocol.handle(APP_SCHEME, (request) => {
+    const url = new URL(request.url);
+    if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
+    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    const file = normalize(join(rendererDir, rel));
+    if (!file.startsWith(rendererDir + sep)) return new Response('forbidden', { status: 403 });
+    return net.fetch(pathToFileURL(file).toString());
+  });
+}
+
+function harden(): void {
+  session.defaultSession.webRequest.onHeadersReceived((details, done) => {
+    done({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!isAllowedNavigation(url)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      if (url.startsWith('https://')) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+}
+
+async function start(): Promise<void> {
+  harden();
+  serveRenderer();
+  const nativeBinding = electronNativeBinding();
+  const lab = new LabServices({
+    dbPath: process.env.TIMER_LAB_DB || join(app.getPath('userData'), 'timer-lab.sqlite'),
+    ...(nativeBinding ? { nativeBinding } : {}),
+  });
+  const api = createApiHost(lab);
+  const win = new BrowserWindow(windowOptions(preload));
+  ipcMain.handle(IPC_CALL, async (event, channel: unknown, args: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) {
+      return { ok: false, error: { code: 'bad-input', message: 'IPC from an untrusted frame refused' } };
+    }
+    try {
+      return { ok: true, result: await api.call(String(channel), args) };
+    } catch (err) {
+      return { ok: false, error: toApiError(err).toPayload() };
+    }
+  });
+  const unsubscribe = api.subscribe((channel, payload) => {
+    if (!win.isDestroyed()) win.webContents.send(IPC_PUSH, channel, payload);
+  });
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => unsubscribe());
+  await win.loadURL(`${APP_ORIGIN}/index.html`);
+  app.on('before-quit', () => {
+    void lab.close();
+  });
+}
+
+app.on('window-all-closed', () => app.quit());
+app.whenReady().then(start, (err: unknown) => {
+  console.error(err);
+  app.exit(1);
+});

@@ -1,0 +1,31 @@
+/**
+ * Preload (sandboxed, bundled to one CommonJS file by scripts/bundle-preload.js): exposes only
+ * `window.lab` — one `call` that accepts the contract's channels and one `on` for its pushes.
+ * Never exposes ipcRenderer or Node. Must not import the engine or the store.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { CALL_CHANNELS, PUSH_CHANNELS, type LabApi, type LabErrorPayload } from '../../src-shared/contract.js';
+import { IPC_CALL, IPC_PUSH } from './security.js';
+
+type Reply = { ok: true; result: unknown } | { ok: false; error: LabErrorPayload };
+
+const lab: LabApi = {
+  async call(channel, args) {
+    if (!(CALL_CHANNELS as string[]).includes(channel)) throw new Error(`unknown call "${String(channel)}"`);
+    const reply = (await ipcRenderer.invoke(IPC_CALL, channel, args)) as Reply;
+    if (reply.ok) return reply.result as never;
+    throw Object.assign(new Error(reply.error.message), reply.error);
+  },
+  on(channel, listener) {
+    if (!PUSH_CHANNELS.includes(channel)) throw new Error(`unknown push "${String(channel)}"`);
+    const wrapped = (_e: IpcRendererEvent, ch: string, payload: unknown) => {
+      if (ch === channel) (listener as (p: unknown) => void)(payload);
+    };
+    ipcRenderer.on(IPC_PUSH, wrapped);
+    return () => {
+      ipcRenderer.removeListener(IPC_PUSH, wrapped);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('lab', lab);

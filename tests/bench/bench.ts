@@ -1,0 +1,136 @@
+/**
+ * `npm run bench`: throughput and resource figures, each the median of several runs measured in
+ * this one process (timings on shared machines are noisy; ratios are measured side by side).
+ *   1. samples/s for every workload × strategy, trace off and on (median of 5)
+ *   2. peak resident memory of a 10M-sample run (child process)
+ *   3. runner speed-up: 4M samples on 2 workers vs 1 worker (median of 3 each)
+ *   4. saving a 1M-sample run to SQLite, and comparing two stored 1M-sample runs (median of 5)
+ * Targets are reported as PASS/MISS lines; the script exits 0 either way (it measures).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { STRATEGIES, WORKLOADS } from '../../src-shared/workloads.js';
+import { buildRunConfig, DEFAULT_PROFILE, simulate } from '../../src-main/engine/index.js';
+import { Runner } from '../../src-main/runner/index.js';
+import { openStore } from '../../src-main/store/index.js';
+import { compare } from '../../src-main/api/compare.js';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+
+function time(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+
+function throughput(): number {
+  console.log('\n## Engine throughput (one thread, median of 5)');
+  console.log('workload                   strategy        trace  samples/s');
+  let target = 0;
+  for (const workload of WORKLOADS) {
+    for (const strategy of STRATEGIES) {
+      for (const trace of [false, true]) {
+        const samples = workload === 'cyclictest' ? 100_000 : 300_000;
+        const config = buildRunConfig({ workload, strategy, profile: DEFAULT_PROFILE, samples, seed: 1 });
+        simulate(config, { trace }); // warm-up
+        const rates = Array.from({ length: 5 }, () => samples / (time(() => simulate(config, { trace })) / 1000));
+        const rate = median(rates);
+        if (workload === 'tscdeadline-busy' && strategy === 'vmx-preemption' && !trace) target = rate;
+        console.log(`${workload.padEnd(26)} ${strategy.padEnd(15)} ${trace ? 'on ' : 'off'}    ${fmt(rate)}`);
+      }
+    }
+  }
+  console.log(`${verdict(target >= 1_000_000)} tscdeadline-busy/vmx-preemption, trace off: ${fmt(target)} samples/s (target ≥ 1,000,000)`);
+  return target;
+}
+
+function memory(): void {
+  console.log('\n## Peak resident memory of a 10,000,000-sample run');
+  const self = fileURLToPath(import.meta.url);
+  const out = execFileSync(process.execPath, [self, '--child-10m'], { encoding: 'utf8' });
+  const { maxRssMb, ms } = JSON.parse(out) as { maxRssMb: number; ms: number };
+  console.log(`${verdict(maxRssMb < 400)} max RSS ${maxRssMb.toFixed(0)} MB (target < 400 MB), ${fmt(ms)} ms`);
+}
+
+function child10m(): void {
+  const config = buildRunConfig({ workload: 'tscdeadline-busy', strategy: 'vmx-preemption', profile: DEFAULT_PROFILE, samples: 10_000_000, seed: 1 });
+  const ms = time(() => simulate(config));
+  process.stdout.write(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024, ms }));
+}
+
+async function speedup(): Promise<void> {
+  console.log('\n## Runner: 4,000,000 samples, 2 workers vs 1 (median of 3 each, interleaved)');
+  const config = buildRunConfig({ workload: 'tscdeadline-busy', strategy: 'vmx-preemption', profile: DEFAULT_PROFILE, samples: 4_000_000, seed: 3 });
+  const runners = { 1: new Runner({ threads: 1 }), 2: new Runner({ threads: 2 }) };
+  const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  try {
+    for (const n of [1, 2] as const) await runners[n].run('warm', { ...config, samples: 200_000 });
+    for (let i = 0; i < 3; i++) {
+      for (const n of [1, 2] as const) {
+        const t0 = performance.now();
+        await runners[n].run(`r${i}`, config);
+        times[n].push(performance.now() - t0);
+      }
+    }
+  } finally {
+    await runners[1].close();
+    await runners[2].close();
+  }
+  const s = median(times[1]) / median(times[2]);
+  console.log(`1 worker ${fmt(median(times[1]))} ms, 2 workers ${fmt(median(times[2]))} ms → speed-up ${s.toFixed(2)}×`);
+  console.log(`${verdict(s >= 1.8)} speed-up ≥ 1.8× (needs an otherwise idle 2-core machine)`);
+}
+
+function storeAndCompare(): void {
+  console.log('\n## Store and compare, 1,000,000-sample runs (median of 5)');
+  const dir = mkdtempSync(join(tmpdir(), 'timer-lab-bench-'));
+  const opened = openStore(join(dir, 'bench.sqlite'));
+  try {
+    const runs = STRATEGIES.map((strategy) => {
+      const config = buildRunConfig({ workload: 'tscdeadline-halt', strategy, profile: DEFAULT_PROFILE, samples: 1_000_000, seed: 5 });
+      return { config, merged: simulate(config) };
+    });
+    const saveMs: number[] = [];
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      for (const r of runs) {
+        const id = opened.store.insertQueuedRun({ name: `bench ${r.config.strategy}`, config: r.config });
+        opened.store.markRunning(id);
+        const ms = time(() =>
+          opened.store.saveResult(id, { summary: r.merged.summary, histogram: r.merged.histogram, samples: r.merged.samples }),
+        );
+        saveMs.push(ms);
+        ids.push(id);
+      }
+    }
+    const save = median(saveMs);
+    console.log(`${verdict(save <= 300)} save of a 1M-sample run: ${save.toFixed(0)} ms (target ≤ 300 ms)`);
+    const cmpMs: number[] = [];
+    let last = null as ReturnType<typeof compare> | null;
+    for (let i = 0; i < 5; i++) {
+      cmpMs.push(time(() => (last = compare(opened.store, { ids: [ids[2 * i]!, ids[2 * i + 1]!], noiseThresholdPct: 1 }))));
+    }
+    const c = median(cmpMs);
+    console.log(`${verdict(c <= 500)} compare of two stored 1M-sample runs (load + statistics): ${c.toFixed(0)} ms (target ≤ 500 ms)`);
+    const row = last!.runs[1]!;
+    console.log(`   (halting case at 1M samples: Δmean ${row.deltaCycles.mean.toFixed(1)} cycles, p = ${row.pValue.toExponential(2)})`);
+  } finally {
+    opened.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes('--child-10m')) {
+  child10m();
+} else {
+  console.log(`# Timer Lab benchmark — node ${process.version}, ${new Date().toISOString()}`);
+  throughput();
+  memory();
+  await speedup();
+  storeAndCompare();
+}
