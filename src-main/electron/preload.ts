@@ -14,7 +14,8 @@ const lab: LabApi = {
     if (!(CALL_CHANNELS as string[]).includes(channel)) throw new Error(`unknown call "${String(channel)}"`);
     const reply = (await ipcRenderer.invoke(IPC_CALL, channel, args)) as Reply;
     if (reply.ok) return reply.result as never;
-    throw Object.assign(new Error(reply.error.message), reply.error);
+    // contextBridge keeps only an error's message: carry the payload in it (decoded by the renderer)
+    throw new Error(`LAB_ERROR:${JSON.stringify(reply.error)}`);
   },
   on(channel, listener) {
     if (!PUSH_CHANNELS.includes(channel)) throw new Error(`unknown push "${String(channel)}"`);

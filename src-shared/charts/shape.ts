@@ -19,6 +19,9 @@ export const SPECTRUM_TICKS: Tick[] = [
   { value: 100000, label: '99.999%' },
 ];
 
+/** Bottom of log count axes: a bucket holding one sample still shows as a short bar. */
+export const LOG_COUNT_MIN = 0.7;
+
 /** Bucket midpoints with their counts (never raw samples). */
 export function histogramPoints(h: Histogram): XYPoint[] {
   return h.buckets.map(([lo, hi, count]) => ({ x: (lo + hi) / 2, y: count }));
@@ -70,7 +73,7 @@ export function histogramChart(h: NamedHistogram, unit: string, logY: boolean): 
     kind: 'xy',
     title: `Latency histogram — ${h.label}`,
     x: { label: `latency (${unit})${max === null ? '' : `, max ${formatNumber(max)}`}` },
-    y: { label: 'samples', log: logY },
+    y: logY ? { label: 'samples', log: true, min: LOG_COUNT_MIN } : { label: 'samples', min: 0 },
     series: [{ label: h.label, color: seriesColor(0), style: 'bars', points: histogramPoints(h.histogram) }],
   };
 }
@@ -83,7 +86,7 @@ export function overlaidHistogramChart(hs: NamedHistogram[], unit: string, logY:
     kind: 'xy',
     title: 'Latency histograms',
     x: { label: `latency (${unit})${maxText}` },
-    y: { label: 'samples', log: logY },
+    y: logY ? { label: 'samples', log: true, min: LOG_COUNT_MIN } : { label: 'samples', min: 0 },
     series: hs.map((h, i) => ({
       label: h.label,
       color: seriesColor(i),

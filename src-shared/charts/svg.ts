@@ -63,7 +63,9 @@ function makeScale(axis: AxisSpec, dataMin: number, dataMax: number, from: numbe
     const hi = axis.max ?? dataMax;
     const l0 = Math.log10(lo > 0 ? lo : 1);
     const l1Raw = Math.log10(hi > 0 ? hi : 10);
-    const l1 = l1Raw > l0 ? l1Raw : l0 + 1;
+    // Without a fixed max, round up to the next power of ten so the peak is not clipped.
+    const l1Nice = axis.max === undefined ? Math.ceil(l1Raw + 1e-9) : l1Raw;
+    const l1 = l1Nice > l0 ? l1Nice : l0 + 1;
     const map = (v: number): number => from + ((Math.log10(Math.max(v, Number.MIN_VALUE)) - l0) / (l1 - l0)) * (to - from);
     let ticks = axis.ticks;
     if (!ticks) {
@@ -76,6 +78,12 @@ function makeScale(axis: AxisSpec, dataMin: number, dataMax: number, from: numbe
   let hi = axis.max ?? dataMax;
   if (!(hi > lo)) hi = lo + 1;
   if (axis.min === undefined && dataMin > 0 && dataMin > (hi - dataMin) * 2) lo = dataMin - (hi - dataMin) * 0.05;
+  if (axis.max === undefined) {
+    // Round the top up to a whole tick step so the largest value stays inside the frame.
+    const t = niceTicks(lo, hi);
+    const step = t.length > 1 ? (t[1] as number) - (t[0] as number) : 0;
+    if (step > 0) hi = Math.ceil(hi / step - 1e-9) * step;
+  }
   const map = (v: number): number => from + ((v - lo) / (hi - lo)) * (to - from);
   const ticks = axis.ticks ?? niceTicks(lo, hi).map((v) => ({ value: v, label: formatNumber(v) }));
   return { map, ticks: ticks.filter((t) => t.value >= lo - 1e-9 && t.value <= hi + 1e-9) };
@@ -97,14 +105,49 @@ function open(width: number, height: number, title: string, theme: SvgTheme): st
   ];
 }
 
-function legend(out: string[], items: Array<{ label: string; color: string }>, x: number, y: number, theme: SvgTheme): void {
+interface LegendItem {
+  label: string;
+  color: string;
+}
+
+const LEGEND_ROW = 18;
+
+/** Lays legend items out in rows under the plot (text width estimated at 6.6 px per char). */
+function legendRows(items: LegendItem[], width: number): Array<Array<{ item: LegendItem; x: number }>> {
+  const rows: Array<Array<{ item: LegendItem; x: number }>> = [];
+  let row: Array<{ item: LegendItem; x: number }> = [];
+  let x = 0;
+  for (const item of items) {
+    const w = 14 + item.label.length * 6.6 + 18;
+    if (row.length > 0 && x + w > width - 40) {
+      rows.push(row);
+      row = [];
+      x = 0;
+    }
+    row.push({ item, x });
+    x += w;
+  }
+  if (row.length) rows.push(row);
+  return rows;
+}
+
+function legend(out: string[], items: LegendItem[], width: number, top: number, theme: SvgTheme): void {
   out.push('<g class="legend">');
-  items.forEach((it, i) => {
-    const yy = y + i * 16;
-    out.push(`<rect x="${x}" y="${yy - 9}" width="10" height="10" fill="${it.color}"/>`);
-    out.push(`<text x="${x + 14}" y="${yy}" fill="${theme.foreground}">${escapeXml(it.label)}</text>`);
+  legendRows(items, width).forEach((row, r) => {
+    const last = row[row.length - 1];
+    const rowWidth = last ? last.x + 14 + last.item.label.length * 6.6 : 0;
+    const x0 = Math.max(10, (width - rowWidth) / 2);
+    const y = top + r * LEGEND_ROW;
+    for (const { item, x } of row) {
+      out.push(`<rect x="${n2(x0 + x)}" y="${y - 9}" width="10" height="10" fill="${item.color}"/>`);
+      out.push(`<text x="${n2(x0 + x + 14)}" y="${y}" fill="${theme.foreground}">${escapeXml(item.label)}</text>`);
+    }
   });
   out.push('</g>');
+}
+
+function legendHeight(items: LegendItem[], width: number): number {
+  return legendRows(items, width).length * LEGEND_ROW;
 }
 
 function axes(out: string[], f: Frame, xs: Scale, ys: Scale, xLabel: string, yLabel: string, theme: SvgTheme): void {
@@ -147,8 +190,8 @@ function minGap(points: XYPoint[]): number {
 }
 
 function renderXY(spec: XYChartSpec, width: number, height: number, theme: SvgTheme): string {
-  const legendW = 170;
-  const f: Frame = { left: spec.yCategories ? 150 : 70, top: 34, right: width - legendW, bottom: height - 50 };
+  const lh = legendHeight(spec.series, width);
+  const f: Frame = { left: spec.yCategories ? 150 : 70, top: 34, right: width - 24, bottom: height - 56 - lh };
   const all = spec.series.flatMap((s) => s.points);
   const [x0, x1] = extent(all.map((p) => p.x), spec.x.log === true);
   const [y0, y1] = extent(all.map((p) => p.y), spec.y.log === true);
@@ -186,14 +229,14 @@ function renderXY(spec: XYChartSpec, width: number, height: number, theme: SvgTh
     }
   }
   out.push('</g>');
-  legend(out, spec.series, f.right + 16, f.top + 10, theme);
+  legend(out, spec.series, width, f.bottom + 56, theme);
   out.push('</svg>');
   return out.join('\n');
 }
 
 function renderCategory(spec: CategoryChartSpec, width: number, height: number, theme: SvgTheme): string {
-  const legendW = 200;
-  const f: Frame = { left: spec.horizontal ? 160 : 70, top: 34, right: width - legendW, bottom: height - 50 };
+  const lh = legendHeight(spec.series, width);
+  const f: Frame = { left: spec.horizontal ? 180 : 70, top: 34, right: width - 24, bottom: height - 56 - lh };
   const totals = spec.categories.map((_, ci) =>
     spec.stacked ? spec.series.reduce((a, s) => a + Math.max(0, s.values[ci] ?? 0), 0) : Math.max(0, ...spec.series.map((s) => s.values[ci] ?? 0)),
   );
@@ -243,7 +286,7 @@ function renderCategory(spec: CategoryChartSpec, width: number, height: number, 
     });
     out.push(`<path d="${d || `M${f.left} ${f.top}`}" fill="${s.color}" stroke="none"><title>${escapeXml(s.label)}</title></path>`);
   });
-  legend(out, spec.series, f.right + 16, f.top + 10, theme);
+  legend(out, spec.series, width, f.bottom + 56, theme);
   out.push('</svg>');
   return out.join('\n');
 }
@@ -251,8 +294,8 @@ function renderCategory(spec: CategoryChartSpec, width: number, height: number, 
 /** Renders a chart spec as a standalone SVG document string. */
 export function renderSvg(spec: ChartSpec, opts: SvgOptions = {}): string {
   const theme = opts.theme ?? LIGHT_SVG_THEME;
-  const legendRows = spec.series.length;
   const width = opts.width ?? 900;
-  const height = Math.max(opts.height ?? 420, 60 + legendRows * 16);
+  // Keep at least ~200 px of plot whatever the legend takes.
+  const height = Math.max(opts.height ?? 420, 290 + legendHeight(spec.series, width));
   return spec.kind === 'xy' ? renderXY(spec, width, height, theme) : renderCategory(spec, width, height, theme);
 }

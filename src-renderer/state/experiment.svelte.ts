@@ -1,0 +1,283 @@
+/**
+ * The new-experiment form: raw field text, inline validation with the same rules the main process
+ * applies (src-shared/config.ts), presets, re-run pre-fill and submission. Only parameters that
+ * differ from their defaults (or from the chosen profile) are sent as `set` overrides.
+ */
+import type { LabApi, ProfileInfo, RunDetail } from '../../src-shared/contract.js';
+import {
+  ConfigError,
+  applySetting,
+  defaultRunParams,
+  parseIntInRange,
+  parseParamValue,
+  validateSamples,
+  validateSeed,
+} from '../../src-shared/config.js';
+import type { Profile } from '../../src-shared/profile.js';
+import {
+  DEFAULT_SAMPLES,
+  RUN_PARAMS,
+  STRATEGIES,
+  WORKLOADS,
+  type ParamSpec,
+  type Strategy,
+  type Workload,
+} from '../../src-shared/workloads.js';
+import { errorInfo } from '../lib/transport.js';
+import { parseTags } from './history.svelte.js';
+
+export interface Preset {
+  id: string;
+  title: string;
+  description: string;
+  workload?: Workload;
+  params?: Record<string, string | boolean>;
+}
+
+export const PRESETS: Preset[] = [
+  { id: 'busy', title: 'tscdeadline busy-wait', description: 'tscdeadline_latency with a spinning guest, both strategies', workload: 'tscdeadline-busy' },
+  { id: 'halt', title: 'tscdeadline halt', description: 'tscdeadline_latency, guest halts after re-arming, both strategies', workload: 'tscdeadline-halt' },
+  { id: 'vmexit', title: 'vmexit tscdeadline', description: 'vmexit.c tscdeadline cycles per iteration, both strategies', workload: 'vmexit-tscdeadline' },
+  { id: 'cyc-poll', title: 'cyclictest (idle=poll)', description: 'cyclictest in an idle=poll RT guest, both strategies', workload: 'cyclictest', params: { guestIdle: 'poll' } },
+  { id: 'cyc-hlt', title: 'cyclictest (HLT idle)', description: 'cyclictest with the default HLT idle, both strategies', workload: 'cyclictest', params: { guestIdle: 'hlt' } },
+  { id: 'vs', title: 'hrtimer vs preemption timer', description: 'pick any workload; runs it under both strategies' },
+];
+
+/** Values of fields as typed (text) or ticked (bool). */
+type Raw = string | boolean;
+
+interface CostRaw {
+  cycles: string;
+  jitter: string;
+}
+
+const TRACE_MAX_SAMPLES = 50_000;
+
+function rawOf(v: number | string | boolean): Raw {
+  return typeof v === 'boolean' ? v : String(v);
+}
+
+export class ExperimentForm {
+  specs = $state.raw<readonly ParamSpec[]>(RUN_PARAMS);
+  profiles = $state.raw<ProfileInfo[]>([]);
+  profile = $state.raw<Profile | null>(null);
+  profileError = $state<string | null>(null);
+
+  preset = $state<string>('halt');
+  name = $state('tscdeadline halt');
+  notes = $state('');
+  tags = $state('');
+  workload = $state<Workload>('tscdeadline-halt');
+  strategies = $state<Record<Strategy, boolean>>({ hrtimer: true, 'vmx-preemption': true });
+  profileName = $state('HSW-2016');
+  samples = $state(String(DEFAULT_SAMPLES));
+  seed = $state('1');
+  params = $state<Record<string, Raw>>(Object.fromEntries(RUN_PARAMS.map((p) => [p.name, rawOf(p.default)])));
+  X = $state('');
+  tscKhz = $state('');
+  costs = $state<Record<string, CostRaw>>({});
+
+  /** Errors the server reported for named fields (cleared when the field is edited). */
+  serverErrors = $state<Record<string, string>>({});
+  submitError = $state<string | null>(null);
+  submitting = $state(false);
+
+  #api: LabApi;
+
+  constructor(api: LabApi) {
+    this.#api = api;
+  }
+
+  relevantParams = $derived(this.specs.filter((p) => !p.workloads || p.workloads.includes(this.workload)));
+
+  /** Every inline error, keyed by field: the same checks the main process runs. */
+  errors = $derived.by(() => {
+    const out: Record<string, string> = {};
+    const check = (field: string, fn: () => unknown): void => {
+      try {
+        fn();
+      } catch (err) {
+        out[field] = err instanceof ConfigError ? err.message.replace(/^[^:]+: /, '') : String(err);
+      }
+    };
+    if (this.name.trim() === '') out.name = 'give the experiment a name';
+    if (this.name.length > 200) out.name = 'at most 200 characters';
+    for (const t of parseTags(this.tags)) if (t.length > 64) out.tags = `tag "${t.slice(0, 20)}…" is longer than 64 characters`;
+    if (!STRATEGIES.some((s) => this.strategies[s])) out.strategies = 'pick at least one strategy';
+    check('samples', () => validateSamples(this.samples.replace(/_/g, '')));
+    check('seed', () => validateSeed(this.seed.replace(/_/g, '')));
+    for (const p of this.relevantParams) check(p.name, () => parseParamValue(p, this.params[p.name]));
+    if (this.profile) {
+      const base = this.profile;
+      const params = defaultRunParams();
+      if (this.X !== '') check('X', () => parseIntInRange('X', this.X, 0, 31));
+      if (this.tscKhz !== '') check('tsc_khz', () => parseIntInRange('tsc_khz', this.tscKhz, 100_000, 10_000_000, 'kHz'));
+      for (const [name, c] of Object.entries(this.costs)) {
+        check(name, () => applySetting(params, base, name, c.cycles));
+        check(`${name}.jitter`, () => applySetting(params, base, `${name}.jitter`, c.jitter));
+      }
+    }
+    return out;
+  });
+
+  valid = $derived(Object.keys(this.errors).length === 0);
+
+  /** The error shown next to a field: inline first, then what the server said. */
+  errorFor(field: string): string | undefined {
+    return this.errors[field] ?? this.serverErrors[field];
+  }
+
+  edited(field: string): void {
+    if (field in this.serverErrors) {
+      const next = { ...this.serverErrors };
+      delete next[field];
+      this.serverErrors = next;
+      this.submitError = null;
+    }
+  }
+
+  async load(): Promise<void> {
+    try {
+      const [spec, profiles] = await Promise.all([this.#api.call('params:spec', {}), this.#api.call('profiles:list', {})]);
+      if (Array.isArray(spec.runParams) && spec.runParams.length > 0) this.specs = spec.runParams;
+      this.profiles = profiles;
+      if (profiles.length > 0 && !profiles.some((p) => p.name === this.profileName)) this.profileName = (profiles[0] as ProfileInfo).name;
+    } catch (err) {
+      this.profileError = errorInfo(err).message;
+    }
+    await this.loadProfile(this.profileName);
+  }
+
+  async loadProfile(name: string, overrides: Record<string, unknown> = {}): Promise<void> {
+    this.profileName = name;
+    try {
+      const p = await this.#api.call('profiles:get', { name });
+      this.profile = p;
+      this.profileError = null;
+      this.X = String(overrides.X ?? p.X);
+      this.tscKhz = String(overrides.tsc_khz ?? p.tsc_khz);
+      const costs: Record<string, CostRaw> = {};
+      for (const [k, c] of Object.entries(p.costs)) {
+        costs[k] = { cycles: String(overrides[k] ?? c.cycles), jitter: String(overrides[`${k}.jitter`] ?? c.jitter) };
+      }
+      this.costs = costs;
+    } catch (err) {
+      this.profile = null;
+      this.costs = {};
+      this.profileError = errorInfo(err).message;
+    }
+  }
+
+  applyPreset(p: Preset): void {
+    this.preset = p.id;
+    this.name = p.title;
+    this.strategies = { hrtimer: true, 'vmx-preemption': true };
+    if (p.workload) {
+      this.workload = p.workload;
+      this.params = Object.fromEntries(this.specs.map((s) => [s.name, rawOf(s.default)]));
+    }
+    for (const [k, v] of Object.entries(p.params ?? {})) this.params[k] = v;
+    this.serverErrors = {};
+    this.submitError = null;
+  }
+
+  /** Fills the form from a stored run ("Re-run"). */
+  async prefill(run: RunDetail): Promise<void> {
+    this.preset = '';
+    this.name = `${run.name} (re-run)`;
+    this.notes = run.notes ?? '';
+    this.tags = run.tags.join(', ');
+    const cfg = run.config;
+    const workload = (cfg?.workload ?? run.workload) as Workload;
+    if ((WORKLOADS as readonly string[]).includes(workload)) this.workload = workload;
+    const strategy = (cfg?.strategy ?? run.strategy) as Strategy;
+    this.strategies = { hrtimer: strategy === 'hrtimer', 'vmx-preemption': strategy === 'vmx-preemption' };
+    if (!STRATEGIES.includes(strategy)) this.strategies = { hrtimer: true, 'vmx-preemption': true };
+    this.samples = String(cfg?.samples ?? run.samples);
+    this.seed = String(cfg?.seed ?? run.seed ?? 1);
+    const params = { ...defaultRunParams(), ...(cfg?.params ?? {}) } as unknown as Record<string, number | string | boolean>;
+    this.params = Object.fromEntries(this.specs.map((s) => [s.name, rawOf(params[s.name] ?? s.default)]));
+    const profileName = cfg?.profile.name ?? run.profile;
+    const overrides: Record<string, unknown> = {};
+    if (cfg) {
+      overrides.X = cfg.profile.X;
+      overrides.tsc_khz = cfg.profile.tsc_khz;
+      for (const [k, c] of Object.entries(cfg.profile.costs)) {
+        overrides[k] = c.cycles;
+        overrides[`${k}.jitter`] = c.jitter;
+      }
+    }
+    await this.loadProfile(profileName, overrides);
+    this.serverErrors = {};
+    this.submitError = null;
+  }
+
+  /** Only the values that differ from the defaults or the profile: the `set` of each run. */
+  changedSet(): Record<string, string | number | boolean> {
+    const set: Record<string, string | number | boolean> = {};
+    for (const p of this.relevantParams) {
+      const v = parseParamValue(p, this.params[p.name]);
+      if (v !== p.default) set[p.name] = v;
+    }
+    const prof = this.profile;
+    if (prof) {
+      if (this.X !== '' && Number(this.X) !== prof.X) set.X = Number(this.X);
+      if (this.tscKhz !== '' && Number(this.tscKhz.replace(/_/g, '')) !== prof.tsc_khz) set.tsc_khz = Number(this.tscKhz.replace(/_/g, ''));
+      for (const [k, c] of Object.entries(this.costs)) {
+        const base = prof.costs[k];
+        if (!base) continue;
+        if (Number(c.cycles.replace(/_/g, '')) !== base.cycles) set[k] = Number(c.cycles.replace(/_/g, ''));
+        if (Number(c.jitter) !== base.jitter) set[`${k}.jitter`] = Number(c.jitter);
+      }
+    }
+    return set;
+  }
+
+  /** Maps a server error field ("runs.0.set.delta", "samples", …) to a form field. */
+  #fieldKey(field: string): string | null {
+    const setAt = field.lastIndexOf('set.');
+    const tail = setAt >= 0 ? field.slice(setAt + 4) : (field.split(/[.[\]]+/).filter(Boolean).pop() ?? '');
+    const known: string[] = ['name', 'notes', 'tags', 'workload', 'strategy', 'profile', 'samples', 'seed', 'X', 'tsc_khz', ...this.specs.map((s) => s.name)];
+    for (const k of Object.keys(this.costs)) known.push(k, `${k}.jitter`);
+    if (known.includes(tail)) return tail === 'strategy' ? 'strategies' : tail;
+    const last = field.split(/[.[\]]+/).filter(Boolean).pop() ?? '';
+    return known.includes(last) ? last : null;
+  }
+
+  /** Sends the experiment; returns the new run ids, or null when the server refused it. */
+  async submit(): Promise<{ experimentId: number; runIds: number[]; names: string[] } | null> {
+    if (!this.valid || this.submitting) return null;
+    this.submitting = true;
+    this.submitError = null;
+    this.serverErrors = {};
+    try {
+      const samples = validateSamples(this.samples.replace(/_/g, ''));
+      const seed = validateSeed(this.seed.replace(/_/g, ''));
+      const set = this.changedSet();
+      const chosen = STRATEGIES.filter((s) => this.strategies[s]);
+      const res = await this.#api.call('experiments:submit', {
+        name: this.name.trim(),
+        notes: this.notes,
+        tags: parseTags(this.tags),
+        runs: chosen.map((strategy) => ({
+          workload: this.workload,
+          strategy,
+          profile: this.profileName,
+          samples,
+          seed,
+          set: { ...set },
+          trace: samples <= TRACE_MAX_SAMPLES,
+        })),
+      });
+      return { ...res, names: chosen.map((s) => `${this.name.trim()} · ${s}`) };
+    } catch (err) {
+      const info = errorInfo(err);
+      const key = info.field ? this.#fieldKey(info.field) : null;
+      if (key) this.serverErrors = { [key]: info.message };
+      this.submitError = key ? `The lab refused the experiment: ${info.message} (see ${key})` : info.message;
+      return null;
+    } finally {
+      this.submitting = false;
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// The run history: the list (newest first), its filters and the compare selection.
+import type { LabApi, RunKind, RunListItem } from '../../src-shared/contract.js';
+import type { Strategy, Workload } from '../../src-shared/workloads.js';
+import { errorInfo } from '../lib/transport.js';
+import { unique } from '../lib/util.js';
+
+export interface HistoryFilters {
+  workload: Workload | '';
+  strategy: Strategy | '';
+  kind: RunKind | '';
+  tag: string;
+  text: string;
+}
+
+export const MAX_COMPARE = 4;
+
+export class HistoryStore {
+  runs = $state.raw<RunListItem[]>([]);
+  loading = $state(false);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+  filters = $state<HistoryFilters>({ workload: '', strategy: '', kind: '', tag: '', text: '' });
+  /** Selected run ids, in the order they were ticked. */
+  selected = $state<number[]>([]);
+  #api: LabApi;
+  #seq = 0;
+
+  constructor(api: LabApi) {
+    this.#api = api;
+  }
+
+  /** Every tag seen in the current list, for the filter's suggestions. */
+  allTags = $derived(unique(this.runs.flatMap((r) => r.tags)).sort());
+
+  async refresh(): Promise<void> {
+    const seq = ++this.#seq;
+    this.loading = true;
+    const f = this.filters;
+    try {
+      const list = await this.#api.call('runs:list', {
+        workload: f.workload || undefined,
+        strategy: f.strategy || undefined,
+        kind: f.kind || undefined,
+        tag: f.tag.trim() || undefined,
+        text: f.text.trim() || undefined,
+        limit: 2000,
+      });
+      if (seq !== this.#seq) return;
+      this.runs = [...list].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
+      this.error = null;
+      this.loaded = true;
+    } catch (err) {
+      if (seq === this.#seq) this.error = errorInfo(err).message;
+    } finally {
+      if (seq === this.#seq) this.loading = false;
+    }
+  }
+
+  isSelected(id: number): boolean {
+    return this.selected.includes(id);
+  }
+
+  toggle(id: number): void {
+    if (this.selected.includes(id)) this.selected = this.selected.filter((x) => x !== id);
+    else if (this.selected.length < MAX_COMPARE) this.selected = [...this.selected, id];
+  }
+
+  clearSelection(): void {
+    this.selected = [];
+  }
+
+  canCompare = $derived(this.selected.length >= 2 && this.selected.length <= MAX_COMPARE);
+
+  async rename(id: number, name: string): Promise<void> {
+    await this.#api.call('runs:rename', { id, name });
+    this.runs = this.runs.map((r) => (r.id === id ? { ...r, name } : r));
+  }
+
+  async setTags(id: number, tags: string[]): Promise<void> {
+    await this.#api.call('runs:tag', { id, tags });
+    this.runs = this.runs.map((r) => (r.id === id ? { ...r, tags } : r));
+  }
+
+  async remove(ids: number[]): Promise<number> {
+    const { deleted } = await this.#api.call('runs:delete', { ids });
+    this.runs = this.runs.filter((r) => !ids.includes(r.id));
+    this.selected = this.selected.filter((x) => !ids.includes(x));
+    return deleted;
+  }
+
+  /** Applies a status change from a push without refetching the whole list. */
+  patchStatus(id: number, status: RunListItem['status']): void {
+    if (this.runs.some((r) => r.id === id && r.status !== status)) {
+      this.runs = this.runs.map((r) => (r.id === id ? { ...r, status } : r));
+    }
+  }
+}
+
+/** Splits "a, b ,c" into tags (trimmed, unique, non-empty). */
+export function parseTags(text: string): string[] {
+  return unique(text.split(',').map((t) => t.trim()).filter((t) => t !== ''));
+}

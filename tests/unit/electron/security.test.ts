@@ -1,0 +1,75 @@
+// The Electron window's security settings and CSP, asserted without starting Electron.
+import { describe, expect, it } from 'vitest';
+import {
+  APP_ORIGIN,
+  CONTENT_SECURITY_POLICY,
+  isAllowedNavigation,
+  isTrustedSender,
+  secureWebPreferences,
+  windowOptions,
+} from '../../../src-main/electron/security.js';
+import { readFileSync } from 'node:fs';
+
+describe('Electron window security', () => {
+  it('isolates and sandboxes the renderer with no Node access', () => {
+    const prefs = windowOptions('/app/preload.cjs').webPreferences;
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      preload: '/app/preload.cjs',
+    });
+    expect(secureWebPreferences('x')).toEqual(prefs.preload === 'x' ? prefs : { ...prefs, preload: 'x' });
+  });
+
+  it('uses a strict Content-Security-Policy without inline or eval scripts', () => {
+    const directives = Object.fromEntries(
+      CONTENT_SECURITY_POLICY.split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name, values];
+      }),
+    );
+    expect(directives['default-src']).toEqual(["'self'"]);
+    expect(directives['script-src']).toEqual(["'self'"]);
+    expect(directives['object-src']).toEqual(["'none'"]);
+    expect(directives['frame-ancestors']).toEqual(["'none'"]);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval/);
+    expect(directives['script-src']).not.toContain("'unsafe-inline'");
+  });
+
+  it('ships the same CSP in the renderer page', () => {
+    const html = readFileSync('src-renderer/index.html', 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html);
+    expect(meta).not.toBeNull();
+    expect(meta![1]).toContain("script-src 'self'");
+    expect(meta![1]).not.toMatch(/unsafe-eval/);
+  });
+
+  it('answers IPC only for the top frame of the app origin', () => {
+    expect(isTrustedSender(`${APP_ORIGIN}/index.html`, true)).toBe(true);
+    expect(isTrustedSender(`${APP_ORIGIN}/index.html`, false)).toBe(false);
+    expect(isTrustedSender('https://evil.example/', true)).toBe(false);
+    expect(isTrustedSender('file:///etc/passwd', true)).toBe(false);
+    expect(isTrustedSender('app://other/index.html', true)).toBe(false);
+    expect(isTrustedSender(undefined, true)).toBe(false);
+    expect(isTrustedSender('not a url', true)).toBe(false);
+  });
+
+  it('blocks navigation away from the app', () => {
+    expect(isAllowedNavigation(`${APP_ORIGIN}/index.html#/history`)).toBe(true);
+    expect(isAllowedNavigation('https://example.com/')).toBe(false);
+    expect(isAllowedNavigation('http://127.0.0.1:8080/')).toBe(false);
+  });
+
+  it('exposes only window.lab from the preload, never ipcRenderer', () => {
+    const src = readFileSync('src-main/electron/preload.ts', 'utf8');
+    const exposed = [...src.matchAll(/exposeInMainWorld\('([^']+)'/g)].map((m) => m[1]);
+    expect(exposed).toEqual(['lab']);
+    expect(src).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/);
+  });
+});
