@@ -18,7 +18,7 @@ function forbid(files, patterns, message) {
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'build/', 'dist-renderer/', 'release/', 'test-results/', 'playwright-report/', '.electron-native/'],
+    ignores: ['scratch/', 'node_modules/', 'build/', 'dist-renderer/', 'release/', 'test-results/', 'playwright-report/', '.electron-native/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -61,6 +61,8 @@ export default tseslint.config(
     files: ['src-main/engine/kvm/**'],
     rules: { camelcase: 'off' },
   },
+  forbid(['src-main/formats/**', 'src-main/stats/**'], [...NODE_BUILTINS, 'electron', 'better-sqlite3', '../store/*', '../api/*', '../runner/*'],
+    'Parsers, exporters and statistics are pure: callers read files and hold the database.'),
   forbid(['src-main/runner/**'], ['electron', 'better-sqlite3', '../store/*', '../api/*'],
     'The runner talks to the engine only; storage belongs to the api layer.'),
   forbid(['src-main/store/**'], ['electron', '../engine/*', '../engine/**', '../runner/*', '../api/*'],

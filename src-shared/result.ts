@@ -48,7 +48,10 @@ export interface RunSummary {
   /** Host CPU cycles taken from the guest per timer event (exit→entry time minus idle waits). */
   overheadCyclesPerTimerEvent: number;
   timerEvents: number;
-  /** Mean cycles per sample spent in each step after the deadline; sums to the mean latency. */
+  /**
+   * Mean cycles per sample spent in each step after the deadline, in the samples' unit (guest TSC
+   * cycles); sums to the mean latency (less any part of a sample that is negative).
+   */
   criticalPath: Record<string, number>;
   /** Mean host cycles per timer event spent in each host step (the overhead view). */
   hostCyclesByStep: Record<string, number>;

@@ -190,9 +190,11 @@ export function mergeShards(config: RunConfig, shardsIn: readonly ShardResult[])
   const foreign = used.reduce((a, s) => a + s.foreignCycles, 0);
   const criticalPath: Record<string, number> = {};
   const hostCyclesByStep: Record<string, number> = {};
+  // The critical path is accumulated in host cycles; samples are guest cycles.
+  const guestPerHost = config.params.tscScaling ? config.params.guestTscKhz / config.profile.tsc_khz : 1;
   STEP_NAMES.forEach((name, i) => {
     const crit = sum((s) => s.critCycles, i);
-    if (crit > 0 && n > 0) criticalPath[name] = crit / n;
+    if (crit > 0 && n > 0) criticalPath[name] = (crit / n) * guestPerHost;
     const host = sum((s) => s.stepCycles, i);
     if (host > 0 && !isGuestStep(i) && timerEvents > 0) hostCyclesByStep[name] = host / timerEvents;
   });

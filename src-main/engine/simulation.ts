@@ -158,6 +158,12 @@ export class Simulation {
   waitUntil(t: number, kind: WaitKind, critStep: number): void {
     const a = this.now;
     if (t <= a) return;
+    if (kind === WAIT_GUEST && this.guest.isRunningStep) {
+      // The guest is executing a step, not waiting: that step is charged the time when it is
+      // paused by the coming VM exit (GuestCpu.onExit), so the wait is not charged again.
+      this.now = t;
+      return;
+    }
     if (kind === WAIT_IDLE) this.idleCycles += t - a;
     else if (kind === WAIT_FOREIGN) this.foreignCycles += t - a;
     if (t > this.critStart) this.addCrit(critStep, t - (a > this.critStart ? a : this.critStart));

@@ -8,12 +8,12 @@
  * Targets are reported as PASS/MISS lines; the script exits 0 either way (it measures).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STRATEGIES, WORKLOADS } from '../../src-shared/workloads.js';
-import { buildRunConfig, DEFAULT_PROFILE, simulate } from '../../src-main/engine/index.js';
+import { buildRunConfig, DEFAULT_PROFILE, formatTraceLine, simulate } from '../../src-main/engine/index.js';
 import { Runner } from '../../src-main/runner/index.js';
 import { openStore } from '../../src-main/store/index.js';
 import { compare } from '../../src-main/api/compare.js';
@@ -125,12 +125,59 @@ function storeAndCompare(): void {
   }
 }
 
+/** Writes a trace-cmd report of about `mb` MB from a simulated trace, shifted in time per lap. */
+function generateTraceCmd(file: string, mb: number): void {
+  const config = buildRunConfig({ workload: 'tscdeadline-halt', strategy: 'vmx-preemption', profile: DEFAULT_PROFILE, samples: 20_000, seed: 9 });
+  const trace = simulate(config, { trace: true, traceTimerEvents: 20_000 }).trace!;
+  const span = trace.at(-1)!.t - trace[0]!.t + 1000;
+  const fd = openSync(file, 'w');
+  writeSync(fd, 'cpus=4\n');
+  let bytes = 0;
+  for (let lap = 0; bytes < mb * 1024 * 1024; lap++) {
+    const chunk = trace.map((r) => formatTraceLine({ ...r, t: r.t + lap * span }, { tscKhz: config.profile.tsc_khz })).join('\n') + '\n';
+    writeSync(fd, chunk);
+    bytes += Buffer.byteLength(chunk);
+  }
+  closeSync(fd);
+}
+
+function importLarge(): void {
+  console.log('\n## Import of a generated 100 MB trace-cmd report (CLI, streaming)');
+  const dir = mkdtempSync(join(tmpdir(), 'timer-lab-import-'));
+  try {
+    const file = join(dir, 'host-100mb.trace.txt');
+    generateTraceCmd(file, 100);
+    const size = statSync(file).size / (1024 * 1024);
+    const self = fileURLToPath(import.meta.url);
+    const out = execFileSync(process.execPath, [self, '--child-import', file, join(dir, 'i.sqlite')], { encoding: 'utf8' });
+    const r = JSON.parse(out.trim().split('\n').at(-1)!) as { ms: number; maxRssMb: number; code: number };
+    console.log(`imported ${size.toFixed(0)} MB in ${(r.ms / 1000).toFixed(1)} s (${(size / (r.ms / 1000)).toFixed(0)} MB/s), peak RSS ${r.maxRssMb.toFixed(0)} MB, exit ${r.code}`);
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    console.log(`import failed: ${e.stderr ?? e.message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function childImport(file: string, db: string): Promise<void> {
+  const { main } = await import('../../src-main/cli/timer-lab.js');
+  const t0 = performance.now();
+  const code = await main(['import', file, '--db', db, '--json']);
+  const ms = performance.now() - t0;
+  process.stdout.write(`\n${JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, code })}\n`);
+}
+
 if (process.argv.includes('--child-10m')) {
   child10m();
+} else if (process.argv.includes('--child-import')) {
+  const i = process.argv.indexOf('--child-import');
+  await childImport(process.argv[i + 1]!, process.argv[i + 2]!);
 } else {
   console.log(`# Timer Lab benchmark — node ${process.version}, ${new Date().toISOString()}`);
   throughput();
   memory();
   await speedup();
   storeAndCompare();
+  importLarge();
 }

@@ -46,6 +46,11 @@ export class GuestCpu {
     this.program.start(this);
   }
 
+  /** True while guest code is running (not spinning for an interrupt or halted). */
+  get isRunningStep(): boolean {
+    return this.stepId >= 0 && this.stepRemaining < 0;
+  }
+
   /** Runs `step`'s jittered cost of guest code, then calls program.step(tag). */
   exec(step: number, tag: number): void {
     this.runStep(step, this.sim.cost(step), tag);

@@ -31,8 +31,14 @@ export function ktime_get(sim: Simulation): number {
 }
 
 /** hrtimer_start(timer, expire, HRTIMER_MODE_ABS_PINNED); the timer is the earliest on this CPU. */
+/** Address printed for the vCPU's apic timer in hrtimer trace events. */
+const APIC_HRTIMER = '0xffff8f8481867310';
+
 export function hrtimer_start(sim: Simulation, expires_ns: number): void {
   sim.spend(S.hrtimer_start);
+  if (sim.trace) {
+    sim.traceEvent('hrtimer_start', `hrtimer=${APIC_HRTIMER} function=apic_timer_fn/0x0 expires=${expires_ns} softexpires=${expires_ns}`);
+  }
   sim.host.expires_ns = expires_ns;
   clockevents_program_event(sim, expires_ns);
 }
@@ -75,6 +81,7 @@ export function hrtimer_interrupt(sim: Simulation, run: (expires_ns: number) => 
   if (host.expires_ns >= 0 && host.expires_ns <= ktime_get(sim)) {
     const expires_ns = host.expires_ns;
     host.expires_ns = -1;
+    if (sim.trace) sim.traceEvent('hrtimer_expire_entry', `hrtimer=${APIC_HRTIMER} now=${ktime_get(sim)} function=apic_timer_fn/0x0`);
     const restart = run(expires_ns);
     if (restart >= 0) host.expires_ns = restart;
   }
