@@ -3,7 +3,11 @@
  * arguments with its schema (errors name the field), run the handler, map failures to ApiError.
  * Must not import electron.
  */
-import { CALLS, type CallChannel } from '../../src-shared/contract.js';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { CALLS, type CallChannel, type CallResults } from '../../src-shared/contract.js';
+import { parseLineStream } from '../formats/index.js';
 import { toApiError } from './error-map.js';
 import { ApiError } from './errors.js';
 import { HANDLERS } from './handlers.js';
@@ -30,5 +34,53 @@ export function createApiHost(lab: LabServices): ApiHost {
     subscribe(listener) {
       return lab.subscribe(listener);
     },
+    importStream(meta, body, size) {
+      return importStream(lab, meta, body, size);
+    },
   };
+}
+
+const importMetaSchema = CALLS.import.omit({ content: true });
+
+/** Streaming import: hashes and parses the chunks as they arrive; nothing is kept whole. */
+async function importStream(
+  lab: LabServices,
+  metaIn: unknown,
+  body: AsyncIterable<Buffer | string>,
+  size: number,
+): Promise<CallResults['import']> {
+  const parsedMeta = importMetaSchema.safeParse(metaIn ?? {});
+  if (!parsedMeta.success) throw toApiError(parsedMeta.error);
+  const meta = parsedMeta.data;
+  const hash = createHash('sha256');
+  let bytesDone = 0;
+  let lastPush = 0;
+  async function* counted(): AsyncGenerator<Buffer | string> {
+    for await (const chunk of body) {
+      hash.update(chunk);
+      bytesDone += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      const now = Date.now();
+      if (now - lastPush >= 200) {
+        lastPush = now;
+        lab.emit('import:progress', { fileName: meta.fileName, bytesDone, bytesTotal: size });
+      }
+      yield chunk;
+    }
+  }
+  const lines = createInterface({ input: Readable.from(counted()), crlfDelay: Infinity });
+  try {
+    const parsed = await parseLineStream(lines, meta.format);
+    lab.emit('import:progress', { fileName: meta.fileName, bytesDone, bytesTotal: size || bytesDone });
+    const runId = lab.importParsed(parsed, {
+      fileName: meta.fileName,
+      sha256: hash.digest('hex'),
+      ...(meta.name ? { name: meta.name } : {}),
+      ...(meta.tscKhz ? { tscKhz: meta.tscKhz } : {}),
+    });
+    return { runId, format: parsed.format, warnings: parsed.warnings };
+  } catch (err) {
+    throw toApiError(err);
+  } finally {
+    lines.close();
+  }
 }

@@ -3,7 +3,7 @@
  * validates its arguments against the contract and runs the handler, and a push subscription.
  * Must not import electron.
  */
-import type { PushChannel, PushPayloads } from '../../src-shared/contract.js';
+import type { CallResults, PushChannel, PushPayloads } from '../../src-shared/contract.js';
 
 export type PushListener = <K extends PushChannel>(channel: K, payload: PushPayloads[K]) => void;
 
@@ -12,4 +12,9 @@ export interface ApiHost {
   call(channel: string, args: unknown): Promise<unknown>;
   /** Subscribes to every push; returns the unsubscribe function. */
   subscribe(listener: PushListener): () => void;
+  /**
+   * Imports a file streamed chunk by chunk (large files in web mode): `meta` holds the `import`
+   * call's arguments without `content`; progress is pushed as `import:progress`.
+   */
+  importStream(meta: unknown, body: AsyncIterable<Buffer | string>, size: number): Promise<CallResults['import']>;
 }

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import type { CallArgs, CallChannel, CallResults, CompareResult, RunDetail } from '../../src-shared/contract.js';
 import { STRATEGIES, WORKLOADS } from '../../src-shared/workloads.js';
-import { ApiError, LabServices, createApiHost, defaultDatabasePath, type ApiHost } from '../api/index.js';
+import { ApiError, LabServices, createApiHost, defaultDatabasePath, toApiError, type ApiHost } from '../api/index.js';
 import { verdict } from '../stats/index.js';
 import { UsageError } from './args.js';
 import { HELP, VERBS } from './verbs.js';
@@ -79,6 +79,7 @@ function globalFlags(argv: string[]): { db: string; json: boolean; threads: numb
 }
 
 function reportError(err: unknown): number {
+  if (!(err instanceof UsageError)) err = toApiError(err); // e.g. a FormatError from `import` is bad input (exit 2)
   if (err instanceof UsageError) {
     process.stderr.write(`timer-lab: ${err.message}\n`);
     return 2;

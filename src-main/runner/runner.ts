@@ -55,7 +55,7 @@ export class Runner {
     this.threads = Math.max(1, opts.threads ?? availableParallelism());
     this.pool = new Piscina({
       filename: shardWorkerFile(),
-      minThreads: 0,
+      minThreads: this.threads, // keep the pool full: piscina does not replace a terminated worker (cancel, crash) below minThreads, which stranded other runs' queued shards
       maxThreads: this.threads,
       idleTimeout: 30_000,
       maxQueue: 'auto',

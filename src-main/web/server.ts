@@ -173,6 +173,37 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     }
   }
 
+  /** POST /api/import?fileName=…[&format=…&name=…&tscKhz=…] with the raw file as the body. */
+  async function handleImport(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      sendError(res, 405, { code: 'bad-input', message: 'use POST' });
+      return;
+    }
+    const size = Number(req.headers['content-length'] ?? 0);
+    if (size > MAX_BODY_BYTES) {
+      res.setHeader('connection', 'close');
+      res.on('finish', () => req.destroy());
+      sendError(res, 413, { code: 'bad-input', message: `file above ${MAX_BODY_BYTES} bytes` });
+      return;
+    }
+    const meta: Record<string, unknown> = {};
+    for (const key of ['fileName', 'format', 'name'] as const) {
+      const v = url.searchParams.get(key);
+      if (v !== null) meta[key] = v;
+    }
+    const khz = url.searchParams.get('tscKhz');
+    if (khz !== null) meta.tscKhz = Number(khz);
+    try {
+      const result = await api.importStream(meta, req, Number.isFinite(size) ? size : 0);
+      sendJson(res, 200, { ok: true, result });
+    } catch (err) {
+      req.resume(); // drain what the parser did not read
+      const { status, error } = toPayload(err);
+      sendError(res, status, error);
+    }
+  }
+
   function handleEvents(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -277,6 +308,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
           return;
         }
         handleEvents(req, res);
+        return;
+      }
+      if (path === '/api/import') {
+        handleImport(req, res, url).catch(() => sendError(res, 500, { code: 'failed', message: 'internal error' }));
         return;
       }
       if (path.startsWith('/api/call/')) {

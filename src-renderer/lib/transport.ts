@@ -151,6 +151,29 @@ function wrapElectronApi(bridge: LabApi): LabApi {
   };
 }
 
+/**
+ * Imports a measurement file. In web mode the File itself is the request body, so the browser
+ * streams it from disk and the server parses it line by line (progress arrives as
+ * `import:progress` pushes); in Electron the text goes through the `import` call.
+ */
+export async function importFile(api: LabApi, file: File): Promise<CallResults['import']> {
+  if (window.lab) return api.call('import', { fileName: file.name, content: await file.text() });
+  const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
+  let res: Response;
+  try {
+    res = await fetch(`/api/import?fileName=${encodeURIComponent(file.name)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${token}` },
+      body: file,
+    });
+  } catch {
+    throw new LabCallError({ code: 'failed', message: 'cannot reach the lab server (is it still running?)' });
+  }
+  const body = (await res.json().catch(() => ({ ok: false }))) as { ok: boolean; result?: CallResults['import']; error?: LabErrorPayload };
+  if (body.ok && body.result) return body.result;
+  throw new LabCallError(body.error ?? { code: 'failed', message: `HTTP ${res.status}` });
+}
+
 /** The LabApi for this window: Electron's preload bridge if present, else the web bridge. */
 export function createLabApi(): LabApi {
   return window.lab ? wrapElectronApi(window.lab) : createWebApi();

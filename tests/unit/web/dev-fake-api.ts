@@ -393,6 +393,11 @@ export function createDevFakeApi(opts: { simulateRuns?: boolean } = {}): FakeApi
   return {
     calls,
     emit,
+    async importStream(meta, body) {
+      let content = '';
+      for await (const chunk of body) content += chunk.toString();
+      return this.call('import', { ...(meta as object), content }) as never;
+    },
     async call(channel, args) {
       calls.push({ channel, args });
       const h = (handlers as Record<string, ((a: Record<string, unknown>) => unknown) | undefined>)[channel];
