@@ -1,51 +1,21 @@
 /**
  * Seeded pseudo-random numbers for the statistics (bootstrap resampling, synthetic benchmarks):
- * sfc32 seeded through splitmix32, plus normal (Box–Muller) and Poisson draws. Reproducible for
+ * the shared sfc32 generator (src-shared/sfc32.ts), plus normal (Box–Muller) and Poisson draws. Reproducible for
  * a given seed on every platform. Pure: must not import node:*, electron, better-sqlite3, and
  * never uses Math.random or clocks.
  */
 
-/** splitmix32 finaliser: a well-mixed 32-bit value from any 32-bit input. */
-export function splitmix32(x: number): number {
-  let z = (x + 0x9e3779b9) | 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
-}
+import { Sfc32, TWO_POW_32, splitmix32 } from '../../src-shared/sfc32.js';
 
-const TWO_POW_32 = 4294967296;
+export { splitmix32 };
 
-/** sfc32 (Chris Doty-Humphrey's Small Fast Counting generator), 128 bits of state. */
-export class Prng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+/** The shared sfc32 generator with the draws the statistics need. */
+export class Prng extends Sfc32 {
   private spare = NaN;
-
-  constructor(seed: number) {
-    const lo = seed >>> 0;
-    const hi = Math.floor(Math.abs(seed) / TWO_POW_32) >>> 0;
-    this.a = splitmix32(lo ^ splitmix32(hi));
-    this.b = splitmix32(this.a ^ 0x1b873593);
-    this.c = splitmix32(this.b ^ 0xcc9e2d51);
-    this.d = 1;
-    for (let i = 0; i < 12; i++) this.nextUint32();
-  }
-
-  nextUint32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
-  }
 
   /** Uniform in [0, 1) with 32 bits of resolution. */
   nextFloat(): number {
-    return this.nextUint32() / TWO_POW_32;
+    return this.next();
   }
 
   /** Standard normal (Box–Muller; the second value of each pair is kept for the next call). */

@@ -229,8 +229,10 @@ describe('host noise', () => {
     expect(n.hr.latency.mean).toBeGreaterThan(q.hr.latency.mean + 50);
     expect(n.hv.latency.mean).toBeGreaterThan(q.hv.latency.mean + 50);
     expect(rel(n)).toBeLessThan(rel(q));
-    const absQ = q.hr.latency.mean - q.hv.latency.mean;
-    const absN = n.hr.latency.mean - n.hv.latency.mean;
+    // Rare preemptions (tens of thousands of cycles) make the means noisy; the medians show
+    // that the typical per-sample benefit is unchanged.
+    const absQ = q.hr.latency.p50 - q.hv.latency.p50;
+    const absN = n.hr.latency.p50 - n.hv.latency.p50;
     expect(Math.abs(absN - absQ)).toBeLessThan(0.1 * absQ);
     // The mean moves by ~5 % but the worst case explodes: a preemption of the vCPU thread lands
     // on the critical path of a few samples (tens of thousands of cycles).
