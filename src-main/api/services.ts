@@ -30,7 +30,8 @@ export const TRACE_TIMER_EVENTS = 2000;
 
 export class LabServices {
   readonly store: RunStore;
-  readonly runner: Runner;
+  private runnerInstance: Runner | null = null;
+  private readonly threads: number | undefined;
   private readonly opened: OpenedStore;
   private readonly listeners = new Set<PushListener>();
   private readonly pending = new Map<number, Promise<RunStatus>>();
@@ -45,7 +46,13 @@ export class LabServices {
     });
     this.store = this.opened.store;
     this.interruptedAtOpen = this.opened.interrupted;
-    this.runner = new Runner(opts.threads === undefined ? {} : { threads: opts.threads });
+    this.threads = opts.threads;
+  }
+
+  /** The worker pool, started on first use (list, show or export never start threads). */
+  get runner(): Runner {
+    this.runnerInstance ??= new Runner(this.threads === undefined ? {} : { threads: this.threads });
+    return this.runnerInstance;
   }
 
   subscribe(listener: PushListener): () => void {
@@ -176,14 +183,14 @@ export class LabServices {
   }
 
   cancel(id: number): boolean {
-    if (this.runner.cancel(String(id))) return true;
+    if (this.runnerInstance?.cancel(String(id))) return true;
     const status = this.store.get(id).status;
     if (status === 'queued') return this.store.markCancelled(id);
     return false;
   }
 
   async close(): Promise<void> {
-    await this.runner.close();
+    await this.runnerInstance?.close();
     await Promise.allSettled([...this.pending.values()]);
     this.opened.close();
   }

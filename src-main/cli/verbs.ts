@@ -57,7 +57,9 @@ async function waitForRuns(ctx: CliContext, ids: number[], label: string): Promi
     if (channel !== 'run:progress') return;
     const p = payload as { runId: number; done: number; total: number; samplesPerSec: number };
     if (!ids.includes(p.runId)) return;
-    done.set(p.runId, { done: p.done, total: p.total, rate: p.samplesPerSec });
+    // the final "done" push carries no rate: keep the last measured one
+    const rate = p.samplesPerSec > 0 ? p.samplesPerSec : (done.get(p.runId)?.rate ?? 0);
+    done.set(p.runId, { done: p.done, total: p.total, rate });
     let d = 0;
     let t = 0;
     let r = 0;
