@@ -200,8 +200,10 @@ function isSetName(spec: RunSpec, field: string): boolean {
   return Object.prototype.hasOwnProperty.call(spec.set, field.split('.')[0]!) || Object.prototype.hasOwnProperty.call(spec.set, field);
 }
 
+/** A run is named after its experiment; runs of one experiment are told apart by strategy. */
 function runName(experiment: string, config: RunConfig, runs: number): string {
-  return runs > 1 || experiment === 'experiment' ? `${config.workload} · ${config.strategy}` : experiment;
+  if (experiment === 'experiment') return `${config.workload} · ${config.strategy}`;
+  return runs > 1 ? `${experiment} · ${config.strategy}` : experiment;
 }
 
 function progressPayload(

@@ -16,6 +16,10 @@ export class QueueStore {
   #names: Record<number, string> = {};
   #pending: RunProgress[] = [];
   #frame = 0;
+  /** Runs already reported finished: a late seed (the submit answer can arrive after a short
+   * run's run:finished push) or a stale progress push must not bring them back as "queued". */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping only, never rendered
+  #finished = new Set<number>();
 
   constructor(api: LabApi) {
     this.#api = api;
@@ -31,6 +35,7 @@ export class QueueStore {
   seed(items: Array<{ id: number; name: string; status: string; samples: number; experimentId: number | null }>): void {
     for (const it of items) {
       this.#names[it.id] = it.name;
+      if (this.#finished.has(it.id)) continue;
       if ((it.status === 'queued' || it.status === 'running') && !this.entries.some((e) => e.runId === it.id)) {
         this.entries = [
           ...this.entries,
@@ -53,6 +58,7 @@ export class QueueStore {
       this.#pending = [];
       let next = [...this.entries];
       for (const q of batch) {
+        if (this.#finished.has(q.runId)) continue;
         next = next.filter((e) => e.runId !== q.runId || (q.status === 'queued' || q.status === 'running'));
         if (q.status !== 'queued' && q.status !== 'running') continue;
         const entry = { ...q, name: this.#names[q.runId] ?? `run ${q.runId}` };
@@ -65,6 +71,7 @@ export class QueueStore {
   }
 
   onFinished(f: RunFinished): void {
+    this.#finished.add(f.runId);
     this.#pending = this.#pending.filter((p) => p.runId !== f.runId);
     this.entries = this.entries.filter((e) => e.runId !== f.runId);
     this.lastFinished = f;

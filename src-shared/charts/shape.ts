@@ -10,7 +10,6 @@ import { seriesColor, stepColor } from './spec.js';
 
 /** Percentile-spectrum ticks: x = 1/(1−p). */
 export const SPECTRUM_TICKS: Tick[] = [
-  { value: 1, label: '0%' },
   { value: 2, label: '50%' },
   { value: 10, label: '90%' },
   { value: 100, label: '99%' },

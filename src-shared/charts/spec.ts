@@ -79,6 +79,10 @@ export const STEP_PALETTE = [
 export function seriesColor(i: number): string {
   return PALETTE[i % PALETTE.length] as string;
 }
+/** Step colours: the palette first, then evenly spaced hues (golden angle) so none repeats. */
 export function stepColor(i: number): string {
-  return STEP_PALETTE[i % STEP_PALETTE.length] as string;
+  if (i < STEP_PALETTE.length) return STEP_PALETTE[i] as string;
+  const hue = Math.round(((i - STEP_PALETTE.length) * 137.508 + 20) % 360);
+  const light = 42 + ((i * 7) % 3) * 10;
+  return `hsl(${hue}, 55%, ${light}%)`;
 }
