@@ -69,7 +69,10 @@ function table(rows: string[][]): string {
 }
 
 /** A progress reporter that stays silent for the first second, then updates one stderr line. */
-export function progressLine(label: string): { update(done: number, total: number, rate: number, eta: number | null): void; end(): void } {
+export function progressLine(
+  label: string,
+  unit: 'samples' | 'bytes' = 'samples',
+): { update(done: number, total: number, rate: number, eta: number | null): void; end(): void } {
   const started = Date.now();
   const tty = process.stderr.isTTY === true;
   let last = 0;
@@ -81,7 +84,11 @@ export function progressLine(label: string): { update(done: number, total: numbe
       last = now;
       shown = true;
       const pct = total > 0 ? ((100 * done) / total).toFixed(0) : '0';
-      const msg = `${label}: ${pct}% ${done}/${total} samples, ${(rate / 1e6).toFixed(2)}M samples/s, ETA ${eta === null ? '?' : `${eta.toFixed(1)} s`}`;
+      const elapsed = (now - started) / 1000;
+      const msg =
+        unit === 'bytes'
+          ? `${label}: ${pct}% ${(done / 1048576).toFixed(0)}/${(total / 1048576).toFixed(0)} MB, ${(done / 1048576 / elapsed).toFixed(0)} MB/s`
+          : `${label}: ${pct}% ${done}/${total} samples, ${(rate / 1e6).toFixed(2)}M samples/s, ETA ${eta === null ? '?' : `${eta.toFixed(1)} s`}`;
       process.stderr.write(tty ? `\r${msg}\x1b[K` : `${msg}\n`);
     },
     end() {

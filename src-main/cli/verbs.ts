@@ -267,7 +267,7 @@ const importVerb: Verb = async (ctx, argv) => {
     hash.update(chunk);
     bytes += Buffer.byteLength(chunk as string);
   });
-  const bar = progressLine(`import ${basename(file)}`);
+  const bar = progressLine(`import ${basename(file)}`, 'bytes');
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let parsed;
   try {

@@ -10,6 +10,66 @@ export const HISTOGRAM_SUB_BUCKET_BITS = 7;
 const PERCENTILES = [0.5, 0.9, 0.99, 0.999] as const;
 const MAX_COUNTING_RANGE = 1 << 24;
 
+/**
+ * Statistics and histogram of a run in two passes over the samples (min/max/sum, then a count per
+ * value); everything else comes from the per-value counts. Falls back to sorting when the value
+ * range is too wide for a count array.
+ */
+export function summarizeSamples(samples: Int32Array, bits = HISTOGRAM_SUB_BUCKET_BITS): { stats: LatencyStats; histogram: Histogram } {
+  const n = samples.length;
+  if (n === 0) return { stats: latencyStats(samples), histogram: logLinearHistogram(samples, bits) };
+  let min = samples[0]!;
+  let max = min;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = samples[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  if (max - min >= MAX_COUNTING_RANGE) return { stats: latencyStats(samples), histogram: logLinearHistogram(samples, bits) };
+  const counts = new Uint32Array(max - min + 1);
+  for (let i = 0; i < n; i++) counts[samples[i]! - min]!++;
+  const mean = sum / n;
+  const ranks = PERCENTILES.map((p) => Math.max(1, Math.ceil(p * n)));
+  const pct: number[] = [];
+  const hist = new Map<number, number>();
+  let underflow = 0;
+  let ss = 0;
+  let cum = 0;
+  for (let k = 0; k < counts.length; k++) {
+    const c = counts[k]!;
+    if (c === 0) continue;
+    const v = k + min;
+    const d = v - mean;
+    ss += d * d * c;
+    cum += c;
+    while (pct.length < ranks.length && cum >= ranks[pct.length]!) pct.push(v);
+    if (v < 0) underflow += c;
+    else {
+      const b = histogramBucket(v, bits);
+      hist.set(b, (hist.get(b) ?? 0) + c);
+    }
+  }
+  const [p50, p90, p99, p999] = pct;
+  const stats: LatencyStats = {
+    unit: 'cycles',
+    mean,
+    min,
+    max,
+    stddev: n > 1 ? Math.sqrt(ss / (n - 1)) : 0,
+    p50: p50!,
+    p90: p90!,
+    p99: p99!,
+    p999: p999!,
+  };
+  const buckets: Array<[number, number, number]> = [...hist.entries()].map(([b, c]) => {
+    const [lo, hi] = histogramBucketRange(b, bits);
+    return [lo, hi, c];
+  });
+  return { stats, histogram: { subBucketBits: bits, buckets, underflow, total: n } };
+}
+
 export function latencyStats(samples: Int32Array, unit: 'cycles' = 'cycles'): LatencyStats {
   const n = samples.length;
   if (n === 0) return { unit, mean: 0, min: 0, max: 0, stddev: 0, p50: 0, p90: 0, p99: 0, p999: 0 };
@@ -78,22 +138,20 @@ export function histogramBucketRange(b: number, bits: number): [number, number] 
 }
 
 export function logLinearHistogram(samples: Int32Array, bits = HISTOGRAM_SUB_BUCKET_BITS): Histogram {
-  const counts = new Map<number, number>();
+  let max = 0;
+  for (let i = 0; i < samples.length; i++) if (samples[i]! > max) max = samples[i]!;
+  const counts = new Float64Array(histogramBucket(max, bits) + 1);
   let underflow = 0;
   for (let i = 0; i < samples.length; i++) {
     const v = samples[i]!;
-    if (v < 0) {
-      underflow++;
-      continue;
-    }
-    const b = histogramBucket(v, bits);
-    counts.set(b, (counts.get(b) ?? 0) + 1);
+    if (v < 0) underflow++;
+    else counts[histogramBucket(v, bits)]!++;
   }
-  const buckets: Array<[number, number, number]> = [...counts.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([b, c]) => {
-      const [lo, hi] = histogramBucketRange(b, bits);
-      return [lo, hi, c];
-    });
+  const buckets: Array<[number, number, number]> = [];
+  for (let b = 0; b < counts.length; b++) {
+    if (counts[b]! === 0) continue;
+    const [lo, hi] = histogramBucketRange(b, bits);
+    buckets.push([lo, hi, counts[b]!]);
+  }
   return { subBucketBits: bits, buckets, underflow, total: samples.length };
 }

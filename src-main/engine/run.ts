@@ -17,7 +17,7 @@ import {
   on_preemption_timer_zero,
   MODE_IN_GUEST,
 } from './kvm/x86.js';
-import { latencyStats, logLinearHistogram } from './metrics.js';
+import { summarizeSamples } from './metrics.js';
 import { shardSeed } from './rng.js';
 import {
   EV_GUEST_STEP_DONE,
@@ -198,7 +198,7 @@ export function mergeShards(config: RunConfig, shardsIn: readonly ShardResult[])
     const host = sum((s) => s.stepCycles, i);
     if (host > 0 && !isGuestStep(i) && timerEvents > 0) hostCyclesByStep[name] = host / timerEvents;
   });
-  const latency = latencyStats(samples);
+  const { stats: latency, histogram } = summarizeSamples(samples);
   const khz = config.params.tscScaling ? config.params.guestTscKhz : config.profile.tsc_khz;
   const toNs = (v: number) => (v * 1_000_000) / khz;
   const summary: RunSummary = {
@@ -227,7 +227,7 @@ export function mergeShards(config: RunConfig, shardsIn: readonly ShardResult[])
     hostCyclesByStep,
   };
   if (used.some((s) => s.stoppedBy === 'breakmax')) summary.stoppedBy = 'breakmax';
-  return { summary, samples, histogram: logLinearHistogram(samples), trace: shards[0]?.trace ?? null };
+  return { summary, samples, histogram, trace: shards[0]?.trace ?? null };
 }
 
 /** Runs every shard in this thread, in order (the CLI without workers, tests). */

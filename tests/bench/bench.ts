@@ -174,10 +174,13 @@ if (process.argv.includes('--child-10m')) {
   const i = process.argv.indexOf('--child-import');
   await childImport(process.argv[i + 1]!, process.argv[i + 2]!);
 } else {
+  // `npm run bench -- speedup store` runs only the named sections
+  const only = new Set(process.argv.slice(2).filter((a) => !a.startsWith('-')));
+  const want = (name: string) => only.size === 0 || only.has(name);
   console.log(`# Timer Lab benchmark — node ${process.version}, ${new Date().toISOString()}`);
-  throughput();
-  memory();
-  await speedup();
-  storeAndCompare();
-  importLarge();
+  if (want('throughput')) throughput();
+  if (want('memory')) memory();
+  if (want('speedup')) await speedup();
+  if (want('store')) storeAndCompare();
+  if (want('import')) importLarge();
 }
