@@ -13,7 +13,9 @@ const config: Configuration = {
   directories: { output: 'release', buildResources: 'build-resources' },
   files: ['build/**/*', 'dist-renderer/**/*', 'migrations/*.sql', 'package.json', '!build/tests/**'],
   extraResources: [{ from: '.electron-native', to: 'native', filter: ['better_sqlite3.node'] }],
-  asarUnpack: ['**/*.node'],
+  // Worker threads start from real files: the runner, the engine they import and piscina's own
+  // worker stay outside the asar archive, as do native modules.
+  asarUnpack: ['**/*.node', 'build/src-main/**', 'build/src-shared/**', 'node_modules/piscina/**'],
   npmRebuild: false,
   electronFuses: {
     runAsNode: false,
