@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { RunConfig } from './config.js';
 import type { Profile } from './profile.js';
 import type { Histogram, RunSummary } from './result.js';
-import { STRATEGIES, WORKLOADS } from './workloads.js';
+import { MAX_SAMPLES, STRATEGIES, WORKLOADS } from './workloads.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -24,7 +24,7 @@ export const runSpecSchema = z.object({
   workload: z.enum(WORKLOADS),
   strategy: z.enum(STRATEGIES),
   profile: z.string().min(1).max(64).default('HSW-2016'),
-  samples: z.number().int().min(1).max(100_000_000).default(10_000),
+  samples: z.number().int().min(1).max(MAX_SAMPLES).default(10_000),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
   /** `--set` style overrides: run parameters, `X`, `tsc_khz`, costs, `<cost>.jitter`. */
   set: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
@@ -43,6 +43,9 @@ export const listFilterSchema = z.object({
   limit: z.number().int().min(1).max(10_000).default(500),
   offset: z.number().int().min(0).default(0),
 });
+
+/** Largest file an import accepts (any transport). */
+export const MAX_IMPORT_BYTES = 250 * 1024 * 1024;
 
 export const EXPORT_FORMATS = ['csv', 'json', 'cyclictest-hist', 'trace-cmd', 'chrome-trace', 'html'] as const;
 export const IMPORT_FORMATS = [

@@ -66,7 +66,7 @@ export const RUN_PARAMS: readonly ParamSpec[] = [
     default: 200_000,
     unit: 'guest cycles',
     min: 1_000,
-    max: 1e12,
+    max: 1e11,
     workloads: ['tscdeadline-busy', 'tscdeadline-halt'],
     help: 'TSC cycles between the ISR rdtsc and the next deadline (tscdeadline_latency argv[1])',
   },
@@ -76,7 +76,7 @@ export const RUN_PARAMS: readonly ParamSpec[] = [
     default: 0,
     unit: 'guest cycles',
     min: 0,
-    max: 1e12,
+    max: 2_000_000_000,
     workloads: ['tscdeadline-busy', 'tscdeadline-halt'],
     help: 'stop at the first sample above this many cycles (0 = off; tscdeadline_latency argv[3])',
   },
@@ -147,7 +147,7 @@ export const RUN_PARAMS: readonly ParamSpec[] = [
     default: 60_000,
     unit: 'cycles',
     min: 0,
-    max: 1e10,
+    max: 1e9,
     help: 'mean time the vCPU thread stays preempted',
   },
   {
@@ -192,4 +192,5 @@ export const RUN_PARAMS: readonly ParamSpec[] = [
 ];
 
 export const DEFAULT_SAMPLES = 10_000;
-export const MAX_SAMPLES = 100_000_000;
+/** Samples per run: 20M int32 samples are 80 MB in memory and ≈28 MB stored. */
+export const MAX_SAMPLES = 20_000_000;

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
-import { CALLS, type CallChannel, type CallResults } from '../../src-shared/contract.js';
+import { CALLS, MAX_IMPORT_BYTES, type CallChannel, type CallResults } from '../../src-shared/contract.js';
 import { parseLineStream } from '../formats/index.js';
 import { toApiError } from './error-map.js';
 import { ApiError } from './errors.js';
@@ -59,6 +59,9 @@ async function importStream(
     for await (const chunk of body) {
       hash.update(chunk);
       bytesDone += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      if (bytesDone > MAX_IMPORT_BYTES) {
+        throw new ApiError('bad-input', `file is larger than ${MAX_IMPORT_BYTES / 1048576} MB`, 'content');
+      }
       const now = Date.now();
       if (now - lastPush >= 200) {
         lastPush = now;

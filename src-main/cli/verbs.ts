@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { EXPORT_FORMATS, IMPORT_FORMATS, type ImportFormat, type RunDetail } from '../../src-shared/contract.js';
+import { CALLS, EXPORT_FORMATS, IMPORT_FORMATS, type ImportFormat, type RunDetail } from '../../src-shared/contract.js';
 import { settableNames } from '../../src-shared/config.js';
-import { STRATEGIES, WORKLOADS } from '../../src-shared/workloads.js';
+import { MAX_SAMPLES, STRATEGIES, WORKLOADS } from '../../src-shared/workloads.js';
 import { ApiError, TRACE_TIMER_EVENTS, tscKhzOf } from '../api/index.js';
 import { parseLineStream } from '../formats/index.js';
 import { startWebServer } from '../web/server.js';
@@ -42,7 +42,7 @@ function runSpec(v: { workload?: string | undefined; profile?: string | undefine
     workload: requireOne('workload', v.workload, WORKLOADS),
     strategy: requireOne('strategy', strategy, STRATEGIES),
     profile: v.profile ?? 'HSW-2016',
-    samples: intFlag('samples', v.samples, 1, 100_000_000) ?? 10_000,
+    samples: intFlag('samples', v.samples, 1, MAX_SAMPLES) ?? 10_000,
     seed: intFlag('seed', v.seed, 0, Number.MAX_SAFE_INTEGER) ?? 1,
     set: collectSets(v.set),
     trace,
@@ -105,7 +105,7 @@ const run: Verb = async (ctx, argv) => {
     return 0;
   }
   const { runIds } = ctx.lab.submitExperiment(
-    { name: v.name ?? 'experiment', notes: '', tags: v.tag ?? [], runs: [spec] },
+    CALLS['experiments:submit'].parse({ name: v.name ?? 'experiment', notes: '', tags: v.tag ?? [], runs: [spec] }),
     { traceTimerEvents },
   );
   const [detail] = await waitForRuns(ctx, runIds, `run ${runIds[0]}`);
@@ -130,12 +130,14 @@ const experiment: Verb = async (ctx, argv) => {
   const strategies = (v.strategies ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (strategies.length === 0) throw new UsageError('--strategies: give at least one strategy');
   const runs = strategies.map((s) => runSpec(v, s, false));
-  const { experimentId, runIds } = ctx.lab.submitExperiment({
-    name: v.name ?? `${runs[0]!.workload}: ${strategies.join(' vs ')}`,
-    notes: v.notes ?? '',
-    tags: v.tag ?? [],
-    runs,
-  });
+  const { experimentId, runIds } = ctx.lab.submitExperiment(
+    CALLS['experiments:submit'].parse({
+      name: v.name ?? `${runs[0]!.workload}: ${strategies.join(' vs ')}`,
+      notes: v.notes ?? '',
+      tags: v.tag ?? [],
+      runs,
+    }),
+  );
   const details = await waitForRuns(ctx, runIds, `experiment ${experimentId}`);
   const failed = details.filter((d) => d.status !== 'done');
   if (ctx.json) {

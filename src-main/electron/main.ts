@@ -5,16 +5,17 @@
  * live in this process. Must not import the engine directly.
  */
 import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { LabServices, createApiHost, toApiError } from '../api/index.js';
+import { LabServices, createApiHost, defaultDatabasePath, toApiError } from '../api/index.js';
 import {
   APP_HOST,
   APP_ORIGIN,
   APP_SCHEME,
   CONTENT_SECURITY_POLICY,
   IPC_CALL,
+  IPC_IMPORT_FILE,
   IPC_PUSH,
   isAllowedNavigation,
   isTrustedSender,
@@ -72,7 +73,8 @@ async function start(): Promise<void> {
   serveRenderer();
   const nativeBinding = electronNativeBinding();
   const lab = new LabServices({
-    dbPath: process.env.TIMER_LAB_DB || join(app.getPath('userData'), 'timer-lab.sqlite'),
+    // The same file as the CLI and web mode, in the platform's user data folder.
+    dbPath: defaultDatabasePath(),
     ...(nativeBinding ? { nativeBinding } : {}),
   });
   const api = createApiHost(lab);
@@ -83,6 +85,19 @@ async function start(): Promise<void> {
     }
     try {
       return { ok: true, result: await api.call(String(channel), args) };
+    } catch (err) {
+      return { ok: false, error: toApiError(err).toPayload() };
+    }
+  });
+  ipcMain.handle(IPC_IMPORT_FILE, async (event, path: unknown, fileName: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) {
+      return { ok: false, error: { code: 'bad-input', message: 'IPC from an untrusted frame refused' } };
+    }
+    try {
+      if (typeof path !== 'string' || typeof fileName !== 'string') throw new Error('expected a file');
+      const size = statSync(path).size;
+      const result = await api.importStream({ fileName }, createReadStream(path, { highWaterMark: 1 << 20 }), size);
+      return { ok: true, result };
     } catch (err) {
       return { ok: false, error: toApiError(err).toPayload() };
     }

@@ -16,6 +16,7 @@ import {
 import type { Profile } from '../../src-shared/profile.js';
 import { STRATEGIES, WORKLOADS } from '../../src-shared/workloads.js';
 
+import { SHARD_SIZE } from './run.js';
 export { ENGINE_VERSION, SHARD_SIZE, mergeShards, planShards, simulate, simulateShard } from './run.js';
 export type { MergedRun, ShardOptions, ShardResult } from './run.js';
 export { formatTraceLine, formatTraceReport } from './trace.js';
@@ -45,7 +46,7 @@ export function buildRunConfig(req: RunRequest): RunConfig {
   for (const [name, value] of Object.entries(req.set ?? {})) {
     ({ params, profile } = applySetting(params, profile, name, value));
   }
-  return {
+  const config: RunConfig = {
     workload: req.workload,
     strategy: req.strategy,
     profile,
@@ -53,4 +54,24 @@ export function buildRunConfig(req: RunRequest): RunConfig {
     samples: req.samples === undefined ? 10_000 : validateSamples(req.samples),
     seed: req.seed === undefined ? 1 : validateSeed(req.seed),
   };
+  checkSimulatedSpan(config);
+  return config;
+}
+
+/** Host cycles a shard may simulate: time stays an exact integer well below 2^53. */
+const MAX_SHARD_SPAN = 2 ** 52;
+
+/** Refuses configurations whose shards would run the clock past MAX_SHARD_SPAN. */
+function checkSimulatedSpan(c: RunConfig): void {
+  const perShard = Math.min(c.samples, SHARD_SIZE) + 1;
+  const p = c.params;
+  const [field, period] =
+    c.workload === 'cyclictest'
+      ? ['interval', (p.interval * c.profile.tsc_khz) / 1000]
+      : c.workload.startsWith('tscdeadline')
+        ? ['delta', p.delta]
+        : ['vmexitDelta', p.vmexitDelta];
+  if (perShard * (period + 100_000) > MAX_SHARD_SPAN) {
+    throw new ConfigError(field, `too long for ${c.samples} samples: a shard would simulate more than 2^52 cycles; lower it or the sample count`);
+  }
 }

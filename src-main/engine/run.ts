@@ -136,19 +136,19 @@ class NoiseSource {
     this.preemptMean = p.preemptRateHz > 0 ? cyclesPerSec / p.preemptRateHz : Infinity;
   }
   start(): void {
-    if (Number.isFinite(this.irqMean)) this.sim.schedule(this.sim.now + this.sim.rng.exponential(this.irqMean), EV_NOISE_IRQ);
+    if (Number.isFinite(this.irqMean)) this.sim.schedule(this.sim.now + Math.round(this.sim.rng.exponential(this.irqMean)), EV_NOISE_IRQ);
     if (Number.isFinite(this.preemptMean)) {
-      this.sim.schedule(this.sim.now + this.sim.rng.exponential(this.preemptMean), EV_NOISE_PREEMPT);
+      this.sim.schedule(this.sim.now + Math.round(this.sim.rng.exponential(this.preemptMean)), EV_NOISE_PREEMPT);
     }
   }
   irq(t: number): void {
     const s = this.sim;
-    s.schedule(t + s.rng.exponential(this.irqMean), EV_NOISE_IRQ);
+    s.schedule(t + Math.round(s.rng.exponential(this.irqMean)), EV_NOISE_IRQ);
     on_noise_irq(s, t, Math.round(s.rng.exponential(s.config.params.hostIrqCycles)));
   }
   preempt(t: number): void {
     const s = this.sim;
-    s.schedule(t + s.rng.exponential(this.preemptMean), EV_NOISE_PREEMPT);
+    s.schedule(t + Math.round(s.rng.exponential(this.preemptMean)), EV_NOISE_PREEMPT);
     on_noise_preempt(s, t, Math.round(s.rng.exponential(s.config.params.preemptCycles)));
   }
 }

@@ -203,7 +203,8 @@ export class Simulation {
   /** Records one latency sample (guest TSC cycles) and folds its critical path into the totals. */
   recordSample(value: number): void {
     if (this.done) return;
-    this.samples[this.sampleCount++] = value;
+    // Samples are stored as int32; a latency beyond ±2^31 cycles (minutes) is saturated, not wrapped.
+    this.samples[this.sampleCount++] = value > 2147483647 ? 2147483647 : value < -2147483648 ? -2147483648 : value;
     this.clearCrit(true);
     this.critStart = Infinity;
     if (this.sampleCount >= this.target) this.done = true;
@@ -226,7 +227,7 @@ export class Simulation {
   }
 
   schedule(time: number, kind: number, generation = 0): void {
-    if (!(time <= Number.MAX_SAFE_INTEGER)) throw new Error(`simulation time overflow: ${time}`);
+    if (!Number.isSafeInteger(time)) throw new Error(`simulation time must be an integer below 2^53 cycles, got ${time}`);
     this.heap.push(time, kind, kind, generation);
   }
 

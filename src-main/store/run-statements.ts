@@ -14,8 +14,8 @@ export function prepareRunStatements(db: Db) {
       'INSERT INTO experiments (name, notes, tags, created_at) VALUES (@name, @notes, @tags, @now)',
     ),
     insertQueued: p(
-      'INSERT INTO runs (experiment_id, kind, name, notes, tags, workload, strategy, profile_name, samples, seed, status, created_at, config_json) ' +
-        "VALUES (@experimentId, 'simulated', @name, @notes, @tags, @workload, @strategy, @profile, @samples, @seed, 'queued', @now, @config)",
+      'INSERT INTO runs (experiment_id, kind, name, notes, tags, workload, strategy, profile_name, samples, seed, status, created_at, config_json, owner) ' +
+        "VALUES (@experimentId, 'simulated', @name, @notes, @tags, @workload, @strategy, @profile, @samples, @seed, 'queued', @now, @config, @owner)",
     ),
     insertMeasured: p(
       'INSERT INTO runs (experiment_id, kind, name, notes, tags, workload, strategy, profile_name, samples, status, created_at, started_at, finished_at, ' +
@@ -35,8 +35,9 @@ export function prepareRunStatements(db: Db) {
     markCancelled: p(
       "UPDATE runs SET status = 'cancelled', finished_at = @now WHERE id = @id AND status IN ('queued', 'running')",
     ),
+    unfinished: p("SELECT id, owner FROM runs WHERE status IN ('queued', 'running')"),
     markInterrupted: p(
-      "UPDATE runs SET status = 'interrupted', error = coalesce(error, @error) WHERE status IN ('queued', 'running')",
+      "UPDATE runs SET status = 'interrupted', error = coalesce(error, @error) WHERE id = @id AND status IN ('queued', 'running')",
     ),
     upsertData: p(
       'INSERT INTO run_data (run_id, histogram_json, samples_blob, samples_encoding, sample_count, trace_blob) ' +

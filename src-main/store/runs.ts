@@ -4,6 +4,7 @@
  * better-sqlite3 connection, with statements prepared once and every multi-row write in one
  * transaction. Must not import electron, src-main/engine, runner or api.
  */
+import { hostname } from 'node:os';
 import type { Statement } from 'better-sqlite3';
 import { validateRunConfig, type RunConfig } from '../../src-shared/config.js';
 import type { ProfileInfo, RunDetail, RunListItem, RunStatus, TraceEventRow } from '../../src-shared/contract.js';
@@ -55,6 +56,25 @@ interface DataRow {
 }
 
 const INTERRUPTED_MESSAGE = 'Timer Lab stopped before the run finished';
+
+/** This process, as recorded on the runs it computes. */
+export const OWNER = `${hostname()}:${process.pid}`;
+
+/** A run's owner is alive if it is this process or a running process on this machine. */
+export function ownerIsAlive(owner: string | null): boolean {
+  if (owner === null) return false;
+  const at = owner.lastIndexOf(':');
+  const host = owner.slice(0, at);
+  const pid = Number(owner.slice(at + 1));
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export class RunStore {
   private readonly now: () => Date;
@@ -138,6 +158,7 @@ export class RunStore {
         seed: config.seed,
         now: this.stamp(),
         config: JSON.stringify(config),
+        owner: OWNER,
       });
       const id = Number(info.lastInsertRowid);
       this.writeTags(id, tags);
@@ -200,9 +221,21 @@ export class RunStore {
     return false;
   }
 
-  /** Called at every open: queued or running runs left by a previous process become interrupted. */
-  markInterruptedRuns(): number {
-    return this.s.markInterrupted.run({ error: INTERRUPTED_MESSAGE }).changes;
+  /**
+   * Called at every open: queued or running runs whose owning process is gone (killed, crashed,
+   * or from another machine) become interrupted. Runs another live process on this machine is
+   * still computing are left alone.
+   */
+  markInterruptedRuns(isAlive: (owner: string | null) => boolean = ownerIsAlive): number {
+    const rows = this.s.unfinished.all({}) as Array<{ id: number; owner: string | null }>;
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const r of rows) {
+        if (isAlive(r.owner)) continue;
+        n += this.s.markInterrupted.run({ id: r.id, error: INTERRUPTED_MESSAGE }).changes;
+      }
+      return n;
+    })();
   }
 
   /** Stores an imported run (status done) with its data in one transaction; returns the id. */

@@ -16,7 +16,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
-import { CALL_CHANNELS, PUSH_CHANNELS, type LabErrorPayload } from '../../src-shared/contract.js';
+import { CALL_CHANNELS, MAX_IMPORT_BYTES, PUSH_CHANNELS, type LabErrorPayload } from '../../src-shared/contract.js';
 import type { ApiHost } from '../api/host.js';
 
 export const CSP =
@@ -24,7 +24,7 @@ export const CSP =
   "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Largest accepted JSON body (imports carry whole files as text). */
-export const MAX_BODY_BYTES = 250 * 1024 * 1024;
+export const MAX_BODY_BYTES = MAX_IMPORT_BYTES;
 const HEARTBEAT_MS = 15_000;
 const HOST = '127.0.0.1';
 
@@ -123,9 +123,10 @@ function toPayload(err: unknown): { status: number; error: LabErrorPayload } {
   const code = typeof e?.code === 'string' ? e.code : 'failed';
   const message = typeof e?.message === 'string' ? e.message.split('\n')[0] ?? 'failed' : 'failed';
   const field = typeof e?.field === 'string' ? e.field : undefined;
-  if (code === 'bad-input') return { status: 400, error: field === undefined ? { code, message } : { code, message, field } };
-  if (code === 'not-found') return { status: 404, error: { code, message } };
-  if (code === 'conflict') return { status: 409, error: { code, message } };
+  const withField = <C extends LabErrorPayload['code']>(c: C) => (field === undefined ? { code: c, message } : { code: c, message, field });
+  if (code === 'bad-input') return { status: 400, error: withField('bad-input') };
+  if (code === 'not-found') return { status: 404, error: withField('not-found') };
+  if (code === 'conflict') return { status: 409, error: withField('conflict') };
   return { status: 500, error: { code: 'failed', message } };
 }
 

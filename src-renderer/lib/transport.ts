@@ -153,10 +153,18 @@ function wrapElectronApi(bridge: LabApi): LabApi {
 
 /**
  * Imports a measurement file. In web mode the File itself is the request body, so the browser
- * streams it from disk and the server parses it line by line (progress arrives as
- * `import:progress` pushes); in Electron the text goes through the `import` call.
+ * streams it from disk and the server parses it line by line; in Electron the preload hands the
+ * file's path to the main process, which streams it. Progress arrives as `import:progress`.
  */
 export async function importFile(api: LabApi, file: File): Promise<CallResults['import']> {
+  const bridge = window.lab as (LabApi & { importFile?: (f: File) => Promise<CallResults['import']> }) | undefined;
+  if (bridge?.importFile) {
+    try {
+      return await bridge.importFile(file);
+    } catch (err) {
+      throw decodeBridgeError(err);
+    }
+  }
   if (window.lab) return api.call('import', { fileName: file.name, content: await file.text() });
   const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
   let res: Response;

@@ -1,5 +1,7 @@
 // Runs through the API: submit → wait → get, pushes, editing, delete rules, cancel, and crash
 // recovery when the database is opened again.
+import Database from 'better-sqlite3';
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { RunFinished, RunProgress } from '../../../src-shared/contract.js';
 import { DEFAULT_PROFILE, buildRunConfig } from '../../../src-main/engine/index.js';
@@ -100,7 +102,19 @@ describe('runs via the API', () => {
     const queued = first.lab.store.insertQueuedRun({ experimentId: exp, name: 'crashed too', config });
     first.lab.store.markRunning(running);
     expect(first.lab.store.get(running).status).toBe('running');
+    // While their owner lives, another process opening the database leaves them alone.
+    const peer = new LabServices({ dbPath: first.dbPath, threads: 1 });
+    try {
+      expect(peer.interruptedAtOpen).toBe(0);
+      expect(peer.store.get(running).status).toBe('running');
+    } finally {
+      await peer.close();
+    }
     await closeLab(first);
+    // The crash: the owning process is gone.
+    const raw = new Database(first.dbPath);
+    raw.prepare('UPDATE runs SET owner = ? WHERE id IN (?, ?)').run(`${hostname()}:4194303`, running, queued);
+    raw.close();
 
     const again = openLab(first.dbPath);
     expect(again.lab.interruptedAtOpen).toBe(2);

@@ -27,6 +27,11 @@ describe('verdict wording', () => {
 });
 
 describe('toCsv', () => {
+  it('neutralises text a spreadsheet would run as a formula, but not plain numbers', () => {
+    const out = toCsv(['name', 'delta'], [['=HYPERLINK("http://x")', '-12.5'], ['@SUM(A1)', '+3%'], ['-2+3', 'ok']]);
+    expect(out).toBe('name,delta\r\n"\'=HYPERLINK(""http://x"")",-12.5\r\n\'@SUM(A1),+3%\r\n\'-2+3,ok\r\n');
+  });
+
   it('quotes commas, quotes and newlines, and leaves empty cells for null', () => {
     expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], [null, 3], ['l1\nl2', NaN]])).toBe(
       'a,b\r\n"x,y","say ""hi"""\r\n,3\r\n"l1\nl2",\r\n',

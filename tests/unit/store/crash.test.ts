@@ -62,9 +62,12 @@ describe('crash safety', () => {
       if (r.status === 'done') expect(store.getSamples(r.id)?.length).toBe(4_000_000);
       else expect(store.getSamples(r.id)).toBeNull();
     }
-    const last = runs[runs.length - 1]!;
-    expect(last.status).toBe('interrupted');
-    expect(o.interrupted).toBe(1);
+    // The kill lands either inside a run (which becomes interrupted) or, rarely, between a commit
+    // and the next run's insert (then nothing is left to recover).
+    const unfinished = runs.filter((r) => r.status !== 'done');
+    expect(unfinished.length).toBeLessThanOrEqual(1);
+    expect(o.interrupted).toBe(unfinished.length);
+    if (unfinished.length === 1) expect(unfinished[0]).toBe(runs[runs.length - 1]);
     expect(store.markInterruptedRuns()).toBe(0);
   });
 });

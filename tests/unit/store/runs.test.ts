@@ -1,5 +1,7 @@
 // RunStore round trips: experiments, the run lifecycle, results and blobs, measured imports,
 // list filters, edits, deletes, and the error cases (NotFoundError, ConflictError).
+import { hostname } from 'node:os';
+import { OWNER, ownerIsAlive } from '../../../src-main/store/runs.js';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src-shared/config.js';
 import type { Histogram } from '../../../src-shared/result.js';
@@ -120,11 +122,24 @@ describe('RunStore lifecycle', () => {
     const r = store.insertQueuedRun({ name: 'r', config });
     store.markRunning(r);
     const d = doneRun(store, 'd');
-    expect(store.markInterruptedRuns()).toBe(2);
+    // Runs owned by this live process are never touched…
+    expect(store.markInterruptedRuns()).toBe(0);
+    expect(store.get(r).status).toBe('running');
+    // …runs whose owner is gone are.
+    expect(store.markInterruptedRuns(() => false)).toBe(2);
     expect(store.get(q)).toMatchObject({ status: 'interrupted', error: 'Timer Lab stopped before the run finished' });
     expect(store.get(r).status).toBe('interrupted');
     expect(store.get(d).status).toBe('done');
-    expect(store.markInterruptedRuns()).toBe(0);
+    expect(store.markInterruptedRuns(() => false)).toBe(0);
+  });
+
+  it('tells live owners from dead ones by host and pid', () => {
+    expect(ownerIsAlive(OWNER)).toBe(true);
+    expect(ownerIsAlive(null)).toBe(false);
+    expect(ownerIsAlive(`${hostname()}:${process.ppid}`)).toBe(true);
+    expect(ownerIsAlive(`${hostname()}:4194303`)).toBe(false);
+    expect(ownerIsAlive(`another-host-${hostname()}:${process.pid}`)).toBe(false);
+    expect(ownerIsAlive('garbage')).toBe(false);
   });
 });
 
