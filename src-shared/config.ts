@@ -75,7 +75,7 @@ export function parseParamValue(spec: ParamSpec, raw: unknown): number | string 
     const s = String(raw).toLowerCase();
     if (['on', 'true', '1', 'yes'].includes(s)) return true;
     if (['off', 'false', '0', 'no'].includes(s)) return false;
-    throw new ConfigError(field, `expected on or off, got "${String(raw)}"`);
+    throw new ConfigError(field, `expected on or off (or true/false, yes/no, 1/0), got "${String(raw)}"`);
   }
   if (spec.kind === 'enum') {
     const s = String(raw);
@@ -148,7 +148,45 @@ export function applySetting(
         : { ...old, cycles: parseIntInRange(name, raw, 0, 1e9, 'cycles') };
     return { params, profile: { ...profile, costs: { ...profile.costs, [cost]: next } } };
   }
-  throw new ConfigError(name, `unknown parameter; known: ${settableNames().slice(0, 12).join(', ')}, … (${settableNames().length} in all)`);
+  const near = closestName(name, settableNames());
+  throw new ConfigError(
+    name,
+    `unknown parameter${near ? `; did you mean "${near}"?` : ''} (run parameters: ${RUN_PARAMS.map((p) => p.name).join(', ')}; profile: X, tsc_khz, any cost name or <cost>.jitter — \`timer-lab profiles HSW-2016\` lists them)`,
+  );
+}
+
+/** Whether a run parameter is read by a workload (absent = every workload). */
+export function paramAppliesTo(name: string, workload: Workload): boolean {
+  const spec = PARAM_BY_NAME.get(name);
+  return !spec?.workloads || spec.workloads.includes(workload);
+}
+
+/** The known name nearest to `name` (edit distance ≤ 2, case-insensitive), if any. */
+export function closestName(name: string, names: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = 3;
+  for (const n of names) {
+    const d = editDistance(name.toLowerCase(), n.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = n;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
 }
 
 /** Checks a whole profile (e.g. one a user saved or a stored run carries). */

@@ -120,6 +120,8 @@ export interface RunListItem {
   p99: number | null;
   error: string | null;
   sourceFile: string | null;
+  /** Unit of mean and p99: guest TSC cycles (simulated, kvm-unit-tests) or ns (cyclictest, traces). */
+  unit: 'cycles' | 'ns' | null;
 }
 
 export interface RunDetail extends RunListItem {
@@ -156,6 +158,8 @@ export interface CompareResult {
   baseline: number;
   /** Unit of every latency number and series (simulated runs are cycles; mixed with ns → ns). */
   unit: 'cycles' | 'ns';
+  /** Things the reader should know, e.g. runs that measure different quantities. */
+  warnings: string[];
   noiseThresholdPct: number;
   runs: CompareRow[];
   /** Chart series, per run in the order of `runs`. */

@@ -40,6 +40,29 @@ function nsPerUnit(run: RunDetail): number | null {
   return null;
 }
 
+/** Without an explicit baseline: the oldest hrtimer run (the pre-patch path), else the oldest run. */
+export function defaultBaseline(runs: readonly RunDetail[]): number {
+  const byId = [...runs].sort((a, b) => a.id - b.id);
+  return (byId.find((r) => r.strategy === 'hrtimer') ?? byId[0]!).id;
+}
+
+/** What a reader of the comparison should be warned about. */
+export function compareWarnings(runs: readonly RunDetail[]): string[] {
+  const out: string[] = [];
+  const measures = (r: RunDetail) =>
+    r.workload.startsWith('vmexit') ? 'cycles per iteration (vmexit.c)' : r.workload === 'measured' ? `a ${r.sourceFile ?? 'trace'} measurement` : 'timer latency';
+  const kinds = new Set(runs.map(measures));
+  if (kinds.size > 1) out.push(`these runs measure different things (${[...kinds].join(' vs ')}): differences are not strategy effects`);
+  const workloads = new Set(runs.filter((r) => r.kind === 'simulated').map((r) => r.workload));
+  if (workloads.size > 1) out.push(`simulated runs of different workloads (${[...workloads].join(', ')})`);
+  const units = new Set(runs.map((r) => r.summary?.latency.unit ?? 'cycles'));
+  if (units.size > 1) out.push('cycle counts were converted to ns with each run\'s TSC frequency');
+  const params = new Set(runs.filter((r) => r.config).map((r) => JSON.stringify({ ...r.config!.params })));
+  const profiles = new Set(runs.filter((r) => r.config).map((r) => JSON.stringify(r.config!.profile)));
+  if (params.size > 1 || profiles.size > 1) out.push('the simulated runs differ in parameters or profile, not only in strategy');
+  return out;
+}
+
 export function compare(store: RunStore, args: ParsedArgs<'compare'>): CompareResult {
   const ids = [...new Set(args.ids)];
   if (ids.length < 2) throw new ApiError('bad-input', 'ids: give at least two different runs', 'ids');
@@ -65,12 +88,13 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>): CompareRe
     return { id: r.id, name: r.name, dist };
   });
   const result = compareRuns(inputs, {
-    ...(args.baseline !== undefined ? { baselineId: args.baseline } : {}),
+    baselineId: args.baseline ?? defaultBaseline(runs),
     noiseThresholdPct: args.noiseThresholdPct,
   });
   return {
     ...result,
     unit,
+    warnings: compareWarnings(runs),
     criticalPath: runs.map((r) => {
       const steps = r.summary?.criticalPath ?? {};
       if (unit === 'ns' && nativeUnit(r) === 'cycles') {

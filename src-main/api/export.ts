@@ -56,7 +56,12 @@ export function tscKhzOf(run: RunDetail): number {
 function traceOf(store: RunStore, run: RunDetail) {
   const rows = store.getTrace(run.id, 1_000_000);
   if (rows.length === 0) {
-    throw new ApiError('conflict', `run ${run.id} has no trace: run it again with tracing on (--trace, or ≤ 50 000 samples in the app)`);
+    throw new ApiError(
+      'conflict',
+      run.kind === 'measured'
+        ? `run ${run.id} is an imported measurement: it has no simulated trace`
+        : `run ${run.id} has no trace: run it again (the CLI always keeps one; the app keeps it for runs of ≤ 50 000 samples)`,
+    );
   }
   return rows;
 }

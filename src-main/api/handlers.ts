@@ -63,7 +63,7 @@ export const HANDLERS: HandlerTable = {
     return { runId, format: parsed.format, warnings: parsed.warnings };
   },
   'profiles:list': (lab) => listProfiles(lab.store),
-  'profiles:get': (lab, { name }) => resolveProfile(lab.store, name, 'name'),
+  'profiles:get': (lab, { name }) => resolveProfile(lab.store, name, 'name', 'not-found'),
   'profiles:save': (lab, { profile }) => {
     lab.store.saveUserProfile(profile);
     return { ok: true };

@@ -15,9 +15,18 @@ export function listProfiles(store: RunStore): ProfileInfo[] {
   ];
 }
 
-export function resolveProfile(store: RunStore, name: string, field = 'profile'): Profile {
-  const p = builtinProfile(name) ?? store.getUserProfile(name);
-  if (!p) throw new ApiError('not-found', `profile "${name}" does not exist`, field);
+export function resolveProfile(
+  store: RunStore,
+  name: string,
+  field = 'profile',
+  code: 'bad-input' | 'not-found' = 'bad-input',
+): Profile {
+  const builtIn = BUILTIN_PROFILES.find((p) => p.name.toLowerCase() === name.toLowerCase());
+  const p = builtIn ?? builtinProfile(name) ?? store.getUserProfile(name);
+  if (!p) {
+    const known = listProfiles(store).map((x) => x.name).join(', ');
+    throw new ApiError(code, `${field}: no profile "${name}" (known: ${known})`, field);
+  }
   return p;
 }
 

@@ -38,6 +38,7 @@ export function htmlReport(store: RunStore, runs: RunDetail[], generatedAt = new
     }
   } else {
     const r = runs[0]!;
+    if (r.summary) parts.push(statsTable(r));
     const h = store.getHistogram(r.id);
     if (h) parts.push(figure(renderSvg(overlaidHistogramChart([{ label: r.name, histogram: h }], r.summary?.latency.unit ?? 'cycles', true))));
     if (r.summary && Object.keys(r.summary.criticalPath).length > 0) {
@@ -57,6 +58,15 @@ th:first-child,td:first-child,td.l{text-align:left}.meta{color:#5b6477}figure{ma
 ${parts.join('\n')}
 </body></html>
 `;
+}
+
+function statsTable(r: RunDetail): string {
+  const l = r.summary!.latency;
+  const n = r.summary!.latencyNs;
+  const cells = (s: typeof l) => STATS.map((k) => `<td>${formatNumber(s[k])}</td>`).join('') + `<td>${formatNumber(s.stddev)}</td>`;
+  const rows = [`<tr><td class="l">${escapeXml(l.unit)}</td>${cells(l)}</tr>`];
+  if (n.unit !== l.unit) rows.push(`<tr><td class="l">ns</td>${cells(n)}</tr>`);
+  return `<h2>Statistics (${r.summary!.samples} samples)</h2><table><thead><tr><th>unit</th>${STATS.map((s) => `<th>${s}</th>`).join('')}<th>stddev</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function figure(svg: string): string {

@@ -99,8 +99,8 @@ export class LabServices {
   ): { experimentId: number; runIds: number[] } {
     const configs = args.runs.map((spec, i) => this.configFor(spec, i)); // all valid before any write
     const experimentId = this.store.createExperiment({ name: args.name, notes: args.notes, tags: args.tags });
-    const runIds = configs.map((config) =>
-      this.store.insertQueuedRun({ experimentId, name: runName(args.name, config, args.runs.length), config }),
+    const runIds = configs.map((config, i) =>
+      this.store.insertQueuedRun({ experimentId, name: runName(args.name, config, args.runs.length, args.runs[i]!.set), config }),
     );
     runIds.forEach((id, i) => {
       this.emit('run:progress', progressPayload(id, experimentId, 'queued', 0, configs[i]!.samples));
@@ -200,9 +200,16 @@ function isSetName(spec: RunSpec, field: string): boolean {
   return Object.prototype.hasOwnProperty.call(spec.set, field.split('.')[0]!) || Object.prototype.hasOwnProperty.call(spec.set, field);
 }
 
-/** A run is named after its experiment; runs of one experiment are told apart by strategy. */
-function runName(experiment: string, config: RunConfig, runs: number): string {
-  if (experiment === 'experiment') return `${config.workload} · ${config.strategy}`;
+/**
+ * A run is named after its experiment; runs of one experiment are told apart by strategy. Without
+ * an experiment name, the name says what was run, overrides included ("cyclictest · hrtimer ·
+ * guestIdle=poll").
+ */
+function runName(experiment: string, config: RunConfig, runs: number, set: Record<string, unknown>): string {
+  if (experiment === 'experiment') {
+    const overrides = Object.entries(set).map(([k, v]) => `${k}=${String(v)}`);
+    return [config.workload, config.strategy, ...overrides].join(' · ').slice(0, 200);
+  }
   return runs > 1 ? `${experiment} · ${config.strategy}` : experiment;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { CompareResult, RunDetail, RunListItem } from '../../src-shared/contract.js';
 import type { RunSummary } from '../../src-shared/result.js';
+import { defaultRunParams } from '../../src-shared/config.js';
 
 const fmt = (v: number | null | undefined, digits = 1) =>
   v === null || v === undefined || !Number.isFinite(v) ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
@@ -11,13 +12,26 @@ const fmt = (v: number | null | undefined, digits = 1) =>
 export function summaryText(s: RunSummary, id?: number): string {
   const l = s.latency;
   const n = s.latencyNs;
-  const lines = [
-    `${id === undefined ? '' : `run ${id}: `}${s.workload} · ${s.strategy} · ${s.profile} · ${s.samples} samples · seed ${s.seed}${s.stoppedBy ? ` · stopped by ${s.stoppedBy}` : ''}`,
-    `latency (${l.unit}): mean ${fmt(l.mean)}  min ${l.min}  p50 ${l.p50}  p90 ${l.p90}  p99 ${l.p99}  p99.9 ${l.p999}  max ${l.max}  stddev ${fmt(l.stddev)}`,
-    `latency (ns):     mean ${fmt(n.mean)}  p50 ${fmt(n.p50)}  p99 ${fmt(n.p99)}  max ${fmt(n.max)}`,
-    `VM exits: ${Object.entries(s.exits).map(([r, e]) => `${r} ${e.count} (${fmt(e.hostCycles / Math.max(1, e.count), 0)} cycles each)`).join(', ') || 'none'}`,
-    `host overhead per timer event: ${fmt(s.overheadCyclesPerTimerEvent, 0)} cycles`,
-  ];
+  const measured = s.engineVersion === '';
+  const what = s.workload.startsWith('vmexit') ? 'cycles per iteration' : 'latency';
+  const stats = `mean ${fmt(l.mean)}  min ${fmt(l.min)}  p50 ${fmt(l.p50)}  p90 ${fmt(l.p90)}  p99 ${fmt(l.p99)}  p99.9 ${fmt(l.p999)}  max ${fmt(l.max)}  stddev ${fmt(l.stddev)}`;
+  const exits = Object.entries(s.exits)
+    .map(([r, e]) => `${r} ${e.count} (${fmt(e.hostCycles / Math.max(1, e.count), 0)} cycles each)`)
+    .join(', ');
+  const lines = measured
+    ? [
+        `${id === undefined ? '' : `run ${id}: `}measured ${s.workload} · ${s.samples} samples`,
+        `${what} (${l.unit}): ${stats}`,
+        ...(l.unit !== 'ns' && n.unit === 'ns' && n.mean !== l.mean ? [`${what} (ns): mean ${fmt(n.mean)}  p50 ${fmt(n.p50)}  p99 ${fmt(n.p99)}  max ${fmt(n.max)}`] : []),
+        ...(exits ? [`VM exits (times from trace timestamps): ${exits}`] : []),
+      ]
+    : [
+        `${id === undefined ? '' : `run ${id}: `}${s.workload} · ${s.strategy} · ${s.profile} · ${s.samples} samples · seed ${s.seed}${s.stoppedBy ? ` · stopped by ${s.stoppedBy}` : ''}`,
+        `${what} (${l.unit}): ${stats}`,
+        `${what} (ns):     mean ${fmt(n.mean)}  p50 ${fmt(n.p50)}  p99 ${fmt(n.p99)}  max ${fmt(n.max)}`,
+        `VM exits: ${exits || 'none'}`,
+        `host overhead per timer event: ${fmt(s.overheadCyclesPerTimerEvent, 0)} cycles`,
+      ];
   const steps = Object.entries(s.criticalPath).sort((a, b) => b[1] - a[1]);
   if (steps.length > 0) {
     lines.push(`critical path (mean cycles per sample): ${steps.map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')}`);
@@ -25,8 +39,22 @@ export function summaryText(s: RunSummary, id?: number): string {
   return lines.join('\n');
 }
 
+/** Parameters of a simulated run that differ from the defaults, as `name=value`. */
+export function changedParams(d: RunDetail): string[] {
+  if (!d.config) return [];
+  const defaults = defaultRunParams() as unknown as Record<string, unknown>;
+  const params = d.config.params as unknown as Record<string, unknown>;
+  return Object.keys(params)
+    .filter((k) => params[k] !== defaults[k])
+    .map((k) => `${k}=${String(params[k])}`);
+}
+
 export function detailText(d: RunDetail): string {
-  const head = `run ${d.id} "${d.name}" [${d.status}] ${d.kind}${d.tags.length ? ` tags: ${d.tags.join(', ')}` : ''}\ncreated ${d.createdAt}${d.finishedAt ? `, finished ${d.finishedAt}` : ''}`;
+  const changed = changedParams(d);
+  const head =
+    `run ${d.id} "${d.name}" [${d.status}] ${d.kind}${d.tags.length ? ` tags: ${d.tags.join(', ')}` : ''}\n` +
+    `created ${d.createdAt}${d.finishedAt ? `, finished ${d.finishedAt}` : ''}` +
+    (d.config ? `\nparameters: ${changed.length ? changed.join(', ') : 'all defaults'}; profile ${d.config.profile.name} (X=${d.config.profile.X}, tsc_khz=${d.config.profile.tsc_khz})` : '');
   const src = d.source ? `\nsource: ${d.source.fileName} (${d.source.format}, sha256 ${d.source.sha256.slice(0, 16)}…)` : '';
   const err = d.error ? `\nerror: ${d.error}` : '';
   return `${head}${src}${err}${d.summary ? `\n${summaryText(d.summary)}` : ''}`;
@@ -34,7 +62,7 @@ export function detailText(d: RunDetail): string {
 
 export function listText(rows: RunListItem[]): string {
   if (rows.length === 0) return 'no runs';
-  const header = ['id', 'status', 'kind', 'workload', 'strategy', 'samples', 'mean', 'p99', 'name', 'tags'];
+  const header = ['id', 'status', 'kind', 'workload', 'strategy', 'samples', 'mean', 'p99', 'unit', 'name', 'tags'];
   const body = rows.map((r) => [
     String(r.id),
     r.status,
@@ -44,6 +72,7 @@ export function listText(rows: RunListItem[]): string {
     String(r.samples),
     fmt(r.mean),
     fmt(r.p99, 0),
+    r.unit ?? '',
     r.name,
     r.tags.join(','),
   ]);
@@ -56,11 +85,18 @@ export function compareText(c: CompareResult, verdictOf: (row: CompareResult['ru
   const body = c.runs.map((r) => [
     `${r.id === c.baseline ? '*' : ''}${r.id}`,
     ...keys.map((k) => `${fmt(r[k])}${r.id === c.baseline ? '' : ` (${r.deltaPct[k] >= 0 ? '+' : ''}${fmt(r.deltaPct[k], 2)}%)`}`),
-    r.id === c.baseline ? '' : r.pValue.toExponential(2),
+    r.id === c.baseline ? '' : formatPValue(r.pValue),
     r.id === c.baseline ? '' : `[${fmt(r.ci95[0])}, ${fmt(r.ci95[1])}]`,
     verdictOf(r),
   ]);
-  return `unit: ${c.unit}; baseline *${c.baseline}\n${table([header, ...body])}`;
+  const warnings = (c.warnings ?? []).map((w) => `warning: ${w}\n`).join('');
+  return `${warnings}unit: ${c.unit}; baseline *${c.baseline}\n${table([header, ...body])}`;
+}
+
+/** p-values as the app shows them: "< 1e-15" below double precision, 2 significant digits. */
+export function formatPValue(p: number): string {
+  if (p < 1e-15) return '< 1e-15';
+  return p < 0.001 ? p.toExponential(1) : p.toPrecision(2);
 }
 
 function table(rows: string[][]): string {

@@ -4,7 +4,7 @@
  * TIMER_LAB_DB, or the XDG data folder). `--json` everywhere. Exit codes: 0 ok, 2 bad input,
  * 1 failure. Goes through the API layer only, never the engine directly.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import type { CallArgs, CallChannel, CallResults, CompareResult, RunDetail } from '../../src-shared/contract.js';
 import { STRATEGIES, WORKLOADS } from '../../src-shared/workloads.js';
 import { ApiError, LabServices, createApiHost, defaultDatabasePath, toApiError, type ApiHost } from '../api/index.js';
@@ -28,6 +28,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (verb === '--version') {
     process.stdout.write('timer-lab 0.1.0\n');
+    return 0;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(HELP);
     return 0;
   }
   const impl = VERBS[verb];
@@ -67,6 +71,7 @@ function globalFlags(argv: string[]): { db: string; json: boolean; threads: numb
     else if (a === '--db' || a.startsWith('--db=')) {
       const v = a === '--db' ? argv[++i] : a.slice(5);
       if (!v) throw new UsageError('--db: expected a file path');
+      if (existsSync(v) && statSync(v).isDirectory()) throw new UsageError(`--db ${v}: is a folder; give a database file path`);
       db = v;
     } else if (a === '--threads' || a.startsWith('--threads=')) {
       const v = a === '--threads' ? argv[++i] : a.slice(10);
@@ -85,7 +90,9 @@ function reportError(err: unknown): number {
     return 2;
   }
   if (err instanceof ApiError) {
-    process.stderr.write(`timer-lab: ${err.message}\n`);
+    // API fields name the contract's arguments; on the command line they are flags.
+    const message = err.message.replace(/^runs\.\d+\.set\./, '--set ').replace(/^runs\.\d+\./, '--');
+    process.stderr.write(`timer-lab: ${message}\n`);
     return err.code === 'bad-input' ? 2 : 1;
   }
   process.stderr.write(`timer-lab: ${err instanceof Error ? err.message : String(err)}\n`);

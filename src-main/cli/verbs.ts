@@ -1,13 +1,13 @@
 /**
  * The CLI verbs, each a small function over the API. Must not import the engine.
  */
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, createReadStream, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CALLS, EXPORT_FORMATS, IMPORT_FORMATS, type ImportFormat, type RunDetail } from '../../src-shared/contract.js';
-import { settableNames } from '../../src-shared/config.js';
+import { paramAppliesTo, settableNames } from '../../src-shared/config.js';
 import { MAX_SAMPLES, STRATEGIES, WORKLOADS } from '../../src-shared/workloads.js';
 import { ApiError, TRACE_TIMER_EVENTS, tscKhzOf } from '../api/index.js';
 import { parseLineStream } from '../formats/index.js';
@@ -37,14 +37,26 @@ function requireOne<T extends string>(flag: string, raw: string | undefined, all
   return raw as T;
 }
 
-function runSpec(v: { workload?: string | undefined; profile?: string | undefined; samples?: string | undefined; seed?: string | undefined; set?: string[] | undefined }, strategy: string, trace: boolean) {
+function runSpec(
+  v: { workload?: string | undefined; profile?: string | undefined; samples?: string | undefined; seed?: string | undefined; set?: string[] | undefined },
+  strategy: string | undefined,
+  trace: boolean,
+  strategyFlag = 'strategy',
+) {
+  const workload = requireOne('workload', v.workload, WORKLOADS);
+  const set = collectSets(v.set);
+  for (const name of Object.keys(set)) {
+    if (paramAppliesTo(name, workload)) continue;
+    process.stderr.write(`timer-lab: warning: --set ${name} does not apply to ${workload} (ignored)\n`);
+    delete set[name];
+  }
   return {
-    workload: requireOne('workload', v.workload, WORKLOADS),
-    strategy: requireOne('strategy', strategy, STRATEGIES),
+    workload,
+    strategy: requireOne(strategyFlag, strategy, STRATEGIES),
     profile: v.profile ?? 'HSW-2016',
     samples: intFlag('samples', v.samples, 1, MAX_SAMPLES) ?? 10_000,
     seed: intFlag('seed', v.seed, 0, Number.MAX_SAFE_INTEGER) ?? 1,
-    set: collectSets(v.set),
+    set,
     trace,
   };
 }
@@ -70,13 +82,30 @@ async function waitForRuns(ctx: CliContext, ids: number[], label: string): Promi
     }
     bar.update(d, t, r, r > 0 ? (t - d) / r : null);
   });
+  // Ctrl-C cancels the runs (stored as cancelled, like Cancel in the app) instead of killing them.
+  const onSigint = () => {
+    bar.end();
+    process.stderr.write('\ntimer-lab: cancelling (Ctrl-C)…\n');
+    for (const id of ids) ctx.lab.cancel(id);
+  };
+  process.once('SIGINT', onSigint);
   try {
     await Promise.all(ids.map((id) => ctx.lab.waitForRun(id)));
   } finally {
+    process.off('SIGINT', onSigint);
     off();
     bar.end();
   }
   return ids.map((id) => ctx.lab.store.get(id));
+}
+
+/** Fails before any work when FILE cannot be written. */
+function checkWritable(file: string): void {
+  try {
+    accessSync(dirname(resolve(file)), constants.W_OK);
+  } catch {
+    throw new UsageError(`--trace ${file}: cannot write there (no such folder or no permission)`);
+  }
 }
 
 const run: Verb = async (ctx, argv) => {
@@ -86,8 +115,11 @@ const run: Verb = async (ctx, argv) => {
     trace: { type: 'string' },
     'no-save': { type: 'boolean', default: false },
   });
-  const spec = runSpec(v, v.strategy ?? '', v.trace !== undefined);
-  const traceTimerEvents = Math.min(spec.samples + 1, 50_000);
+  // Every CLI run keeps the trace of its first timer events (like the app), so trace exports work;
+  // --trace FILE also writes it, for up to 50 000 timer events.
+  const spec = runSpec(v, v.strategy, true);
+  const traceTimerEvents = v.trace !== undefined ? Math.min(spec.samples + 1, 50_000) : TRACE_TIMER_EVENTS;
+  if (v.trace !== undefined) checkWritable(v.trace);
   if (v['no-save']) {
     const config = ctx.lab.configFor(spec);
     const bar = progressLine('run');
@@ -115,7 +147,7 @@ const run: Verb = async (ctx, argv) => {
 async function finishRun(ctx: CliContext, detail: RunDetail, traceFile: string | undefined): Promise<number> {
   if (detail.status !== 'done' || !detail.summary) {
     process.stderr.write(`timer-lab: run ${detail.id} ${detail.status}${detail.error ? `: ${detail.error}` : ''}\n`);
-    return 1;
+    return detail.status === 'cancelled' ? 130 : 1;
   }
   if (traceFile !== undefined) {
     const file = await ctx.call('export', { ids: [detail.id], format: 'trace-cmd' });
@@ -129,7 +161,7 @@ const experiment: Verb = async (ctx, argv) => {
   const { values: v } = parse(argv, { ...RUN_OPTIONS, strategies: { type: 'string', default: STRATEGIES.join(',') }, notes: { type: 'string' } });
   const strategies = (v.strategies ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (strategies.length === 0) throw new UsageError('--strategies: give at least one strategy');
-  const runs = strategies.map((s) => runSpec(v, s, false));
+  const runs = strategies.map((s) => runSpec(v, s, true, 'strategies'));
   const { experimentId, runIds } = ctx.lab.submitExperiment(
     CALLS['experiments:submit'].parse({
       name: v.name ?? `${runs[0]!.workload}: ${strategies.join(' vs ')}`,
@@ -251,7 +283,8 @@ const exportVerb: Verb = async (ctx, argv) => {
 };
 
 const importVerb: Verb = async (ctx, argv) => {
-  const { values: v, positionals } = parse(argv, { format: { type: 'string' }, name: { type: 'string' }, 'tsc-khz': { type: 'string' } }, true);
+  const { values: v, positionals } = parse(argv, { format: { type: 'string' }, name: { type: 'string' }, 'tsc-khz': { type: 'string' }, unit: { type: 'string' } }, true);
+  const unitHint = v.unit === undefined ? undefined : requireOne('unit', v.unit, ['us', 'ns'] as const);
   if (positionals.length !== 1) throw new UsageError('import: expected exactly one FILE');
   const file = positionals[0]!;
   const format = v.format === undefined ? undefined : requireOne<ImportFormat>('format', v.format, IMPORT_FORMATS);
@@ -273,7 +306,7 @@ const importVerb: Verb = async (ctx, argv) => {
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let parsed;
   try {
-    parsed = await parseLineStream(lines, format, () => bar.update(bytes, size, 0, null));
+    parsed = await parseLineStream(lines, format, () => bar.update(bytes, size, 0, null), unitHint ? { unitHint } : {});
   } finally {
     bar.end();
     stream.destroy();
@@ -290,13 +323,13 @@ const importVerb: Verb = async (ctx, argv) => {
 };
 
 const profiles: Verb = async (ctx, argv) => {
-  const { values: v, positionals } = parse(argv, { save: { type: 'string' } }, true);
-  if (v.save !== undefined) {
+  const { values: v, positionals } = parse(argv, { add: { type: 'string' } }, true);
+  if (v.add !== undefined) {
     let profile: unknown;
     try {
-      profile = JSON.parse(readFileSync(v.save, 'utf8'));
+      profile = JSON.parse(readFileSync(v.add, 'utf8'));
     } catch (err) {
-      throw new ApiError('bad-input', `--save ${v.save}: ${(err as Error).message}`);
+      throw new ApiError('bad-input', `--add ${v.add}: ${(err as Error).message}`);
     }
     await ctx.call('profiles:save', { profile });
     ctx.out(`saved profile ${(profile as { name?: string }).name ?? ''}`);
@@ -354,6 +387,8 @@ usage: timer-lab <command> [options]   (every command takes --db PATH, --json, -
 
   run --workload W --strategy S [--profile P] [--samples N] [--seed N] [--set name=value]…
       [--trace FILE] [--no-save] [--name N] [--tag T]…
+      (--set names: every run parameter, X, tsc_khz, any cost and <cost>.jitter;
+       \`timer-lab profiles HSW-2016\` lists them with meaning and default)
   experiment --workload W [--strategies hrtimer,vmx-preemption] [run options]
   list [--workload W] [--strategy S] [--kind simulated|measured] [--status S] [--tag T] [--text Q]
   show ID
@@ -361,8 +396,9 @@ usage: timer-lab <command> [options]   (every command takes --db PATH, --json, -
   rm ID…
   tag ID TAG… [--remove]
   export ID… --format ${[...EXPORT_FORMATS, 'png', 'svg'].join('|')} --out FILE [--chart ${CHART_KINDS.join('|')}]
-  import FILE [--format ${IMPORT_FORMATS.join('|')}] [--name N] [--tsc-khz K]
-  profiles [NAME] [--save FILE.json]
+  import FILE [--format ${IMPORT_FORMATS.join('|')}] [--name N] [--tsc-khz K] [--unit us|ns]
+  profiles [NAME] [--json]            a profile as JSON: save it, edit it, add it back with
+  profiles --add FILE.json            (a new name; HSW-2016 itself is read-only)
   serve [--port N]
 
 workloads:  ${WORKLOADS.join(', ')}

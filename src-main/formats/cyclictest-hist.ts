@@ -177,7 +177,7 @@ export class CyclictestHistParser implements LineParser {
     }
     const totalOverflows = overflows.reduce((a, b) => a + b, 0);
     if (totalOverflows > 0) warnings.push(`${totalOverflows} samples overflowed the ${this.buckets.length}-bucket histogram (counted, not in the buckets)`);
-    if (!this.opts.unitHint) warnings.push('histogram text does not record its unit: assumed µs (pass unitHint "ns" for -N runs)');
+    if (!this.opts.unitHint) warnings.push('histogram text does not record its unit: assumed µs (import with --unit ns for cyclictest -N output)');
     const withData = threads.filter((t) => t.count > 0);
     const count = threads.reduce((a, t) => a + t.count, 0);
     return {

@@ -41,7 +41,7 @@ export class CyclictestVerboseParser implements LineParser {
     if (this.samples.length === 0) throw new FormatError(this.lines + 1, 'at least one "thread:cycle:value" line', END_OF_FILE);
     const warnings: string[] = [];
     if (this.samples.clamped > 0) warnings.push(`${this.samples.clamped} samples outside int32 range were saturated`);
-    if (!this.opts.unitHint) warnings.push('cyclictest -v does not record its unit: assumed µs (pass unitHint "ns" for -N runs)');
+    if (!this.opts.unitHint) warnings.push('cyclictest -v does not record its unit: assumed µs (import with --unit ns for cyclictest -N output)');
     const threads: ThreadStats[] = [...this.perThread.entries()]
       .sort((a, b) => a[0] - b[0])
       .map(([id, s]) => {

@@ -56,7 +56,7 @@ function pct(value: number, base: number): number {
  * Compares every run with the baseline. `criticalPath` is returned empty: the caller, which knows
  * the runs' summaries, fills it. Throws RangeError for no runs, an empty run or an unknown baseline.
  */
-export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions = {}): Omit<CompareResult, 'unit'> {
+export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions = {}): Omit<CompareResult, 'unit' | 'warnings'> {
   const noiseThresholdPct = opts.noiseThresholdPct ?? 1;
   const alpha = opts.alpha ?? 0.01;
   const bootstrapSeed = opts.bootstrapSeed ?? 12345;

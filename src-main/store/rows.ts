@@ -29,6 +29,8 @@ export interface ListRow {
   p99: number | null;
   error: string | null;
   source_file: string | null;
+  /** Unit of mean/p99 (from the summary; list queries select it). */
+  unit?: 'cycles' | 'ns' | null;
 }
 
 export interface DetailRow extends ListRow {
@@ -59,15 +61,18 @@ export function toListItem(r: ListRow): RunListItem {
     p99: r.p99,
     error: r.error,
     sourceFile: r.source_file,
+    unit: r.unit ?? null,
   };
 }
 
 export function toDetail(r: DetailRow): RunDetail {
+  const summary = r.summary_json === null ? null : (JSON.parse(r.summary_json) as RunSummary);
   return {
     ...toListItem(r),
+    unit: summary?.latency.unit ?? null,
     notes: r.notes,
     config: r.config_json === null ? null : (JSON.parse(r.config_json) as RunConfig),
-    summary: r.summary_json === null ? null : (JSON.parse(r.summary_json) as RunSummary),
+    summary,
     source:
       r.source_file === null
         ? null

@@ -6,7 +6,7 @@
 import type { Histogram } from '../result.js';
 import type { TraceEventRow } from '../contract.js';
 import type { CategoryChartSpec, Tick, XYChartSpec, XYPoint, XYSeries } from './spec.js';
-import { seriesColor, stepColor } from './spec.js';
+import { seriesColor, stepColorByName } from './spec.js';
 
 /** Percentile-spectrum ticks: x = 1/(1−p). */
 export const SPECTRUM_TICKS: Tick[] = [
@@ -65,9 +65,18 @@ export interface NamedHistogram {
   histogram: Histogram;
 }
 
-/** One run's histogram as bars, OSADL style (linear x, log y, max in the axis title). */
-export function histogramChart(h: NamedHistogram, unit: string, logY: boolean): XYChartSpec {
-  const max = histogramMax(h.histogram);
+/** The max shown in a histogram's axis title: the exact one when known, else the last bucket edge. */
+function shownMax(h: Histogram, exactMax: number | null | undefined): number | null {
+  return exactMax !== null && exactMax !== undefined && Number.isFinite(exactMax) ? exactMax : histogramMax(h);
+}
+
+/**
+ * One run's histogram as bars, OSADL style (linear x, log y, max in the axis title). Pass the
+ * run's exact maximum (e.g. `summary.latency.max`) as `exactMax` so the title shows it rather
+ * than the upper edge of the last bucket.
+ */
+export function histogramChart(h: NamedHistogram, unit: string, logY: boolean, exactMax?: number | null): XYChartSpec {
+  const max = shownMax(h.histogram, exactMax);
   return {
     kind: 'xy',
     title: `Latency histogram — ${h.label}`,
@@ -77,9 +86,17 @@ export function histogramChart(h: NamedHistogram, unit: string, logY: boolean): 
   };
 }
 
-/** Several runs' histograms overlaid as step outlines. */
-export function overlaidHistogramChart(hs: NamedHistogram[], unit: string, logY: boolean): XYChartSpec {
-  const maxes = hs.map((h) => histogramMax(h.histogram)).filter((m): m is number => m !== null);
+/**
+ * Several runs' histograms overlaid as step outlines. `exactMaxes[i]` is run i's exact maximum
+ * (e.g. the compare row's `max`); missing entries fall back to the last bucket edge.
+ */
+export function overlaidHistogramChart(
+  hs: NamedHistogram[],
+  unit: string,
+  logY: boolean,
+  exactMaxes?: ReadonlyArray<number | null | undefined>,
+): XYChartSpec {
+  const maxes = hs.map((h, i) => shownMax(h.histogram, exactMaxes?.[i])).filter((m): m is number => m !== null);
   const maxText = maxes.length ? `, max ${maxes.map(formatNumber).join(' / ')}` : '';
   return {
     kind: 'xy',
@@ -183,7 +200,8 @@ export function breakdownChart(rows: NamedBreakdown[], title: string, unit: stri
     horizontal: true,
     stacked: true,
     value: { label: `mean ${unit} per sample` },
-    series: stepNames.map((s, i) => ({ label: s, color: stepColor(i), values: rows.map((r) => r.steps[s] ?? 0) })),
+    // Colours come from the step name, so a step looks the same in every chart and view.
+    series: stepNames.map((s) => ({ label: s, color: stepColorByName(s), values: rows.map((r) => r.steps[s] ?? 0) })),
   };
 }
 

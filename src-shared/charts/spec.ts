@@ -70,19 +70,120 @@ export type ChartSpec = XYChartSpec | CategoryChartSpec;
 /** Colour-blind-safe series palette (Okabe–Ito), readable on light and dark backgrounds. */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#999999'];
 
-/** A longer palette for stacked step breakdowns (many steps). */
+/**
+ * Palette for stacked step breakdowns, indexed by `KNOWN_STEPS` (entry i colours step i).
+ * Ordered so that steps which sit next to each other in a stack (the expiry path in engine
+ * order, and `hv_countdown` after `guest_deliver`) get clearly different hues.
+ */
 export const STEP_PALETTE = [
-  '#4E79A7', '#F28E2B', '#E15759', '#76B7B2', '#59A14F', '#EDC948', '#B07AA1', '#FF9DA7',
-  '#9C755F', '#BAB0AC', '#1F77B4', '#AEC7E8', '#FFBB78', '#98DF8A', '#FF9896', '#C5B0D5',
+  '#4E79A7', // vmexit_hw: blue
+  '#F28E2B', // exit_post: orange
+  '#59A14F', // entry_prep: green
+  '#E15759', // vmentry_hw: red
+  '#B07AA1', // hv_handler: purple
+  '#76B7B2', // ext_intr_handler: teal
+  '#EDC948', // host_irq_dispatch: yellow
+  '#9C755F', // hrtimer_interrupt: brown
+  '#FF9DA7', // apic_timer_fn: pink
+  '#8CD17D', // clockevent_program: light green
+  '#79706E', // clockevent_bias: grey
+  '#D37295', // host_lapic_irq_hw: magenta
+  '#A0CBE8', // pending_inject: light blue
+  '#B6992D', // guest_deliver: olive
+  '#17BECF', // hv_countdown: cyan
+  '#FFBE7D', // halt_poll_wake: light orange
+  '#499894', // post_block_switch_back_pending: dark teal
+  '#D4A6C8', // sched_wakeup: lilac
+  '#1F3A93', // cstate_exit: navy
+  '#F1CE63', // wrmsr_dispatch: pale yellow
+  '#C05A2B', // hrtimer_cancel: rust
+  '#6B8E23', // sw_deadline_math: olive drab
+  '#8E44AD', // hrtimer_start: violet
+  '#2E8B57', // hv_set_math: sea green
+];
+
+/**
+ * Every step name the engine reports, in the order their colours are assigned: the expiry path
+ * first (engine order), then the preemption-timer countdown, blocking and arming, the guest side,
+ * and the remaining waits. A step keeps its colour in every chart, whatever else is shown with it.
+ */
+export const KNOWN_STEPS: readonly string[] = [
+  'vmexit_hw',
+  'exit_post',
+  'entry_prep',
+  'vmentry_hw',
+  'hv_handler',
+  'ext_intr_handler',
+  'host_irq_dispatch',
+  'hrtimer_interrupt',
+  'apic_timer_fn',
+  'clockevent_program',
+  'clockevent_bias',
+  'host_lapic_irq_hw',
+  'pending_inject',
+  'guest_deliver',
+  'hv_countdown',
+  'halt_poll_wake',
+  'post_block_switch_back_pending',
+  'sched_wakeup',
+  'cstate_exit',
+  'wrmsr_dispatch',
+  'hrtimer_cancel',
+  'sw_deadline_math',
+  'hrtimer_start',
+  'hv_set_math',
+  'vmcs_pin_rmw',
+  'hv_arm_per_entry',
+  'guest_eoi_iret',
+  'guest_loop',
+  'guest_irq_entry',
+  'guest_hrtimer_interrupt',
+  'guest_clockevent_program',
+  'guest_wakeup',
+  'guest_context_switch',
+  'guest_return_to_user',
+  'guest_clock_gettime',
+  'arm_to_entry',
+  'hrtimer_cancel_queued',
+  'hv_scaling_divq',
+  'halt_emulate',
+  'apic_reg_write',
+  'guest_isr_rearm',
+  'guest_nanosleep',
+  'guest_idle_enter',
+  'idle_poll',
+  'idle_sleep',
+  'host_noise',
+  'wait_lapic_expire_spin',
+  'guest_wait',
 ];
 
 export function seriesColor(i: number): string {
   return PALETTE[i % PALETTE.length] as string;
 }
-/** Step colours: the palette first, then evenly spaced hues (golden angle) so none repeats. */
+
+/** Step colours by index: the palette first, then evenly spaced hues (golden angle) so none repeats. */
 export function stepColor(i: number): string {
   if (i < STEP_PALETTE.length) return STEP_PALETTE[i] as string;
   const hue = Math.round(((i - STEP_PALETTE.length) * 137.508 + 20) % 360);
   const light = 42 + ((i * 7) % 3) * 10;
   return `hsl(${hue}, 55%, ${light}%)`;
+}
+
+/** FNV-1a of a string (stable across runs and platforms). */
+function hashName(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/**
+ * The colour of a critical-path step, derived from its name alone so it is the same in every
+ * chart and view: known steps by their place in `KNOWN_STEPS`, unknown ones by a hash of the name.
+ */
+export function stepColorByName(name: string): string {
+  const i = KNOWN_STEPS.indexOf(name);
+  if (i >= 0) return stepColor(i);
+  const h = hashName(name);
+  return `hsl(${h % 360}, ${50 + ((h >>> 9) % 3) * 10}%, ${38 + ((h >>> 13) % 3) * 10}%)`;
 }

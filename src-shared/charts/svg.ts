@@ -89,6 +89,28 @@ function makeScale(axis: AxisSpec, dataMin: number, dataMax: number, from: numbe
   return { map, ticks: ticks.filter((t) => t.value >= lo - 1e-9 && t.value <= hi + 1e-9) };
 }
 
+/** Average glyph width of the 12 px chart font, for estimating label widths without a DOM. */
+export const AVG_CHAR_PX = 7;
+/** Category labels never take more than this share of the chart width. */
+export const MAX_LABEL_SHARE = 0.45;
+
+/**
+ * Left margin that fits the longest category label (estimated at `AVG_CHAR_PX` per character,
+ * plus room for the tick gap and the rotated axis title), capped at `MAX_LABEL_SHARE` of the width.
+ */
+export function categoryLabelMargin(labels: readonly string[], width: number, min = 70): number {
+  const longest = labels.reduce((a, l) => Math.max(a, l.length), 0);
+  const wanted = Math.ceil(longest * AVG_CHAR_PX) + 16;
+  return Math.max(min, Math.min(Math.floor(width * MAX_LABEL_SHARE), wanted));
+}
+
+/** Shortens a label with an ellipsis so it fits `px` at `AVG_CHAR_PX` per character. */
+export function fitLabel(label: string, px: number): string {
+  const chars = Math.floor(px / AVG_CHAR_PX);
+  if (label.length <= chars) return label;
+  return chars <= 1 ? '…' : `${label.slice(0, chars - 1).trimEnd()}…`;
+}
+
 interface Frame {
   left: number;
   top: number;
@@ -191,13 +213,16 @@ function minGap(points: XYPoint[]): number {
 
 function renderXY(spec: XYChartSpec, width: number, height: number, theme: SvgTheme): string {
   const lh = legendHeight(spec.series, width);
-  const f: Frame = { left: spec.yCategories ? 150 : 70, top: 34, right: width - 24, bottom: height - 56 - lh };
+  // Row names (trace timeline) fit like category labels, plus room for the rotated axis title.
+  const left = spec.yCategories ? categoryLabelMargin(spec.yCategories, width, 76) + 14 : 70;
+  const f: Frame = { left, top: 34, right: width - 24, bottom: height - 56 - lh };
   const all = spec.series.flatMap((s) => s.points);
   const [x0, x1] = extent(all.map((p) => p.x), spec.x.log === true);
   const [y0, y1] = extent(all.map((p) => p.y), spec.y.log === true);
   const xs = makeScale(spec.x, x0, x1, f.left, f.right);
   const ys = makeScale(spec.y, y0, y1, f.bottom, f.top);
   const out = open(width, height, spec.title, theme);
+  if (spec.yCategories) ys.ticks = ys.ticks.map((t) => ({ ...t, label: fitLabel(t.label, f.left - 30) }));
   axes(out, f, xs, ys, spec.x.label, spec.y.label, theme);
   const clipId = `plot-${hashText(spec.title + spec.series.map((x) => x.label).join('|'))}`;
   out.push(`<clipPath id="${clipId}"><rect x="${f.left}" y="${f.top}" width="${f.right - f.left}" height="${f.bottom - f.top}"/></clipPath>`);
@@ -236,7 +261,8 @@ function renderXY(spec: XYChartSpec, width: number, height: number, theme: SvgTh
 
 function renderCategory(spec: CategoryChartSpec, width: number, height: number, theme: SvgTheme): string {
   const lh = legendHeight(spec.series, width);
-  const f: Frame = { left: spec.horizontal ? 180 : 70, top: 34, right: width - 24, bottom: height - 56 - lh };
+  // Horizontal bars: the left margin fits the longest category name (capped; longer ones get an ellipsis).
+  const f: Frame = { left: spec.horizontal ? categoryLabelMargin(spec.categories, width) : 70, top: 34, right: width - 24, bottom: height - 56 - lh };
   const totals = spec.categories.map((_, ci) =>
     spec.stacked ? spec.series.reduce((a, s) => a + Math.max(0, s.values[ci] ?? 0), 0) : Math.max(0, ...spec.series.map((s) => s.values[ci] ?? 0)),
   );
@@ -261,8 +287,10 @@ function renderCategory(spec: CategoryChartSpec, width: number, height: number, 
   }
   for (const t of catTicks) {
     const p = n2(catPos(t.value));
+    const shown = spec.horizontal ? fitLabel(t.label, f.left - 16) : t.label;
+    const full = shown === t.label ? '' : `<title>${escapeXml(t.label)}</title>`;
     out.push(spec.horizontal
-      ? `<text x="${f.left - 6}" y="${p}" text-anchor="end" dominant-baseline="middle" fill="${theme.foreground}">${escapeXml(t.label)}</text>`
+      ? `<text x="${f.left - 6}" y="${p}" text-anchor="end" dominant-baseline="middle" fill="${theme.foreground}">${full}${escapeXml(shown)}</text>`
       : `<text x="${p}" y="${f.bottom + 16}" text-anchor="middle" fill="${theme.foreground}">${escapeXml(t.label)}</text>`);
   }
   out.push(`<rect x="${f.left}" y="${f.top}" width="${f.right - f.left}" height="${f.bottom - f.top}" fill="none" stroke="${theme.foreground}" stroke-width="1"/>`);

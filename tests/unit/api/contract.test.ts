@@ -51,12 +51,13 @@ describe('API contract', () => {
     }
   });
 
-  it('reports an unknown profile or run as not-found', async () => {
+  it('reports an unknown profile in a run spec as bad input, an unknown run or profile as not-found', async () => {
     const t = openLab();
     const e = await apiError(t.call('experiments:submit', { runs: [{ ...RUN, profile: 'NO-SUCH' }] }));
-    expect(e.code).toBe('not-found');
+    expect(e.code).toBe('bad-input');
     expect(e.field).toBe('runs.0.profile');
     expect(e.message).toContain('NO-SUCH');
+    expect(e.message).toContain('known: HSW-2016');
     expect((await apiError(t.call('runs:get', { id: 4242 }))).code).toBe('not-found');
     expect((await apiError(t.call('profiles:get', { name: 'NO-SUCH' }))).code).toBe('not-found');
   });

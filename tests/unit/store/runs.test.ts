@@ -199,7 +199,7 @@ describe('list', () => {
     expect(item).toEqual({
       id: a, experimentId: exp, name: 'Alpha run', kind: 'simulated', workload: 'tscdeadline-halt', strategy: 'vmx-preemption',
       profile: 'bench-synthetic', samples: 10, seed: 1, status: 'done', tags: ['Baseline'], createdAt: item.createdAt,
-      finishedAt: item.finishedAt, mean: 4000, p99: 4700, error: null, sourceFile: null,
+      finishedAt: item.finishedAt, mean: 4000, p99: 4700, error: null, sourceFile: null, unit: 'cycles',
     });
   });
 });

@@ -152,6 +152,7 @@ export function createDevFakeApi(opts: { simulateRuns?: boolean } = {}): FakeApi
     const params = { ...defaultRunParams(), ...(o.set ?? {}) };
     const item: RunListItem = {
       id,
+      unit: o.kind === 'measured' ? 'ns' : 'cycles',
       experimentId: o.experimentId ?? null,
       name: o.name ?? `${o.workload} ${o.strategy}`,
       kind,
@@ -262,6 +263,7 @@ export function createDevFakeApi(opts: { simulateRuns?: boolean } = {}): FakeApi
     return {
       baseline,
       unit: 'cycles',
+      warnings: [],
       noiseThresholdPct: noise,
       runs: rows,
       cdf: rs.map((r) => ({
