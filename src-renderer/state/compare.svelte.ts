@@ -11,7 +11,10 @@ export class CompareState {
   result = $state.raw<CompareData | null>(null);
   error = $state<string | null>(null);
   loading = $state(false);
+  /** The baseline shown (the API's choice until the user picks one). */
   baseline = $state<number | undefined>(undefined);
+  /** Set only when the user picked a baseline; otherwise the API chooses (hrtimer, lowest id). */
+  #chosenBaseline: number | undefined = undefined;
   noiseThresholdPct = $state(1);
   /** performance.now() when the latest data arrived. */
   arrivedAt = 0;
@@ -32,7 +35,7 @@ export class CompareState {
     try {
       const r = await this.#api.call('compare', {
         ids: this.ids,
-        baseline: this.baseline,
+        baseline: this.#chosenBaseline,
         noiseThresholdPct: this.noiseThresholdPct,
       });
       if (seq !== this.#seq) return;
@@ -51,6 +54,7 @@ export class CompareState {
   setBaseline(id: number): void {
     if (this.baseline === id) return;
     this.baseline = id;
+    this.#chosenBaseline = id;
     void this.load();
   }
 

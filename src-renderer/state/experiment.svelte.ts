@@ -30,6 +30,10 @@ export interface Preset {
   id: string;
   title: string;
   description: string;
+  /** Shown under the presets while this one is chosen. */
+  explanation?: string;
+  /** Keeps the chosen workload (the user picks it) and resets every parameter and cost to its default. */
+  pickWorkload?: boolean;
   workload?: Workload;
   params?: Record<string, string | boolean>;
 }
@@ -40,7 +44,14 @@ export const PRESETS: Preset[] = [
   { id: 'vmexit', title: 'vmexit tscdeadline', description: 'vmexit.c tscdeadline cycles per iteration, both strategies', workload: 'vmexit-tscdeadline' },
   { id: 'cyc-poll', title: 'cyclictest (idle=poll)', description: 'cyclictest in an idle=poll RT guest, both strategies', workload: 'cyclictest', params: { guestIdle: 'poll' } },
   { id: 'cyc-hlt', title: 'cyclictest (HLT idle)', description: 'cyclictest with the default HLT idle, both strategies', workload: 'cyclictest', params: { guestIdle: 'hlt' } },
-  { id: 'vs', title: 'hrtimer vs preemption timer', description: 'pick any workload; runs it under both strategies' },
+  {
+    id: 'vs',
+    title: 'hrtimer vs preemption timer',
+    description: 'the plain pair: your workload, both strategies, nothing changed',
+    explanation:
+      'Pick the workload below. Every parameter and profile cost stays at its default, so the two runs differ only in how the TSC-deadline timer is emulated: a host hrtimer or the VMX preemption timer.',
+    pickWorkload: true,
+  },
 ];
 
 /** Values of fields as typed (text) or ticked (bool). */
@@ -170,15 +181,37 @@ export class ExperimentForm {
 
   applyPreset(p: Preset): void {
     this.preset = p.id;
-    this.name = p.title;
+    this.name = p.pickWorkload ? this.#pairName() : p.title;
     this.strategies = { hrtimer: true, 'vmx-preemption': true };
-    if (p.workload) {
+    if (p.pickWorkload) {
+      this.params = Object.fromEntries(this.specs.map((s) => [s.name, rawOf(s.default)]));
+      this.#resetCosts();
+    } else if (p.workload) {
       this.workload = p.workload;
       this.params = Object.fromEntries(this.specs.map((s) => [s.name, rawOf(s.default)]));
     }
     for (const [k, v] of Object.entries(p.params ?? {})) this.params[k] = v;
     this.serverErrors = {};
     this.submitError = null;
+  }
+
+  #pairName(): string {
+    return `${this.workload}: hrtimer vs preemption timer`;
+  }
+
+  /** Profile values for X, tsc_khz and every cost (no overrides). */
+  #resetCosts(): void {
+    const p = this.profile;
+    if (!p) return;
+    this.X = String(p.X);
+    this.tscKhz = String(p.tsc_khz);
+    this.costs = Object.fromEntries(Object.entries(p.costs).map(([k, c]) => [k, { cycles: String(c.cycles), jitter: String(c.jitter) }]));
+  }
+
+  /** After the workload select changed: the plain-pair preset follows it in its name. */
+  workloadChanged(previous: Workload): void {
+    const pair = PRESETS.find((p) => p.id === this.preset && p.pickWorkload);
+    if (pair && this.name === `${previous}: hrtimer vs preemption timer`) this.name = this.#pairName();
   }
 
   /** Fills the form from a stored run ("Re-run"). */

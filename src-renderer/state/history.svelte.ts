@@ -60,16 +60,23 @@ export class HistoryStore {
     return this.selected.includes(id);
   }
 
+  /** Only finished runs can be compared (a run not in the current list is taken as it was ticked). */
+  #comparable(id: number): boolean {
+    const r = this.runs.find((x) => x.id === id);
+    return !r || r.status === 'done';
+  }
+
   toggle(id: number): void {
     if (this.selected.includes(id)) this.selected = this.selected.filter((x) => x !== id);
-    else if (this.selected.length < MAX_COMPARE) this.selected = [...this.selected, id];
+    else if (this.selected.length < MAX_COMPARE && this.#comparable(id)) this.selected = [...this.selected, id];
   }
 
   clearSelection(): void {
     this.selected = [];
   }
 
-  canCompare = $derived(this.selected.length >= 2 && this.selected.length <= MAX_COMPARE);
+  /** 2–4 runs ticked, every one of them finished. */
+  canCompare = $derived(this.selected.length >= 2 && this.selected.length <= MAX_COMPARE && this.selected.every((id) => this.#comparable(id)));
 
   async rename(id: number, name: string): Promise<void> {
     await this.#api.call('runs:rename', { id, name });

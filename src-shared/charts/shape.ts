@@ -243,6 +243,6 @@ export function formatNumber(v: number): string {
   if (a >= 1e9) return `${(v / 1e9).toPrecision(3)}G`;
   if (a >= 1e6) return `${(v / 1e6).toPrecision(3)}M`;
   if (Number.isInteger(v)) return v.toLocaleString('en-US');
-  if (a >= 100) return v.toFixed(0);
+  if (a >= 100) return Math.round(v).toLocaleString('en-US');
   return v.toPrecision(3);
 }

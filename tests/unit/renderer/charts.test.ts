@@ -137,6 +137,6 @@ describe('histogram max in the axis title', () => {
     ];
     expect(overlaidHistogramChart(hs, 'cycles', true).x.label).toBe('latency (cycles), max 3,415 / 3,415');
     expect(overlaidHistogramChart(hs, 'cycles', true, [3401, undefined]).x.label).toBe('latency (cycles), max 3,401 / 3,415');
-    expect(overlaidHistogramChart(hs, 'cycles', true, [3401, 3409.5]).x.label).toBe('latency (cycles), max 3,401 / 3410');
+    expect(overlaidHistogramChart(hs, 'cycles', true, [3401, 3409.5]).x.label).toBe('latency (cycles), max 3,401 / 3,410');
   });
 });
