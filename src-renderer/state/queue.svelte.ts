@@ -6,6 +6,14 @@ export interface QueueEntry extends RunProgress {
   name: string;
 }
 
+/** How long a finished run stays visible in the queue panel. */
+export const FINISHED_LINGER_MS = 2500;
+
+/** True while a run still occupies the queue (not in its final moment on screen). */
+export function isActive(e: { status: string }): boolean {
+  return e.status === 'queued' || e.status === 'running';
+}
+
 export class QueueStore {
   /** Keyed by run id; replaced (not mutated) so the panel re-renders cheaply. */
   entries = $state.raw<QueueEntry[]>([]);
@@ -70,11 +78,20 @@ export class QueueStore {
     });
   }
 
+  /**
+   * A finished run stays in the panel for a moment with its final state (a full bar when done),
+   * so the end of a short run is seen, then leaves.
+   */
   onFinished(f: RunFinished): void {
     this.#finished.add(f.runId);
     this.#pending = this.#pending.filter((p) => p.runId !== f.runId);
-    this.entries = this.entries.filter((e) => e.runId !== f.runId);
+    this.entries = this.entries.map((e) =>
+      e.runId === f.runId ? { ...e, status: f.status, done: f.status === 'done' ? e.total : e.done, etaSec: 0 } : e,
+    );
     this.lastFinished = f;
+    setTimeout(() => {
+      this.entries = this.entries.filter((e) => e.runId !== f.runId);
+    }, FINISHED_LINGER_MS);
   }
 
   async cancel(id: number): Promise<void> {

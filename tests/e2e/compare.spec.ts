@@ -62,7 +62,7 @@ test('preset experiment with both strategies → queue → History → Compare e
     await expect(page.getByTestId(`queue-run-${id}`)).toHaveCount(0, { timeout: 60_000 });
     await expect(page.getByTestId(`run-row-${id}`).getByTestId('status-badge')).toHaveText('done', { timeout: 30_000 });
   }
-  await expect(page.getByTestId('queue')).toHaveCount(0);
+  await expect(page.getByTestId('queue')).toHaveCount(0, { timeout: 8_000 });
   const seen = await progressSeen(page);
   testInfo.annotations.push({ type: 'progress seen', description: JSON.stringify(seen) });
   // Both runs were in the queue panel; every value a bar showed was a percentage that only grew.
@@ -73,6 +73,8 @@ test('preset experiment with both strategies → queue → History → Compare e
       expect(values[i]).toBeLessThanOrEqual(100);
     }
   }
+  // Each bar reached 100 % (a finished run stays on screen for a moment with a full bar).
+  for (const id of [hrId, vmxId]) expect(seen.bars[String(id)]?.at(-1), `last value of run ${id}`).toBe(100);
   // …and the API agrees that they finished.
   const runs = await lab.waitForRuns([hrId, vmxId], ['done'], 5_000);
   expect(runs.map((r) => r.samples)).toEqual([20000, 20000]);

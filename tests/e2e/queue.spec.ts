@@ -32,13 +32,14 @@ test('cancel a 20M-sample (the maximum) run from the queue: it ends cancelled in
   expect(pct).toBeLessThan(100);
   await shot(page, testInfo, 'queue');
 
-  // Cancel: the entry leaves the queue and the run ends `cancelled` within a few seconds.
+  // Cancel: the run ends `cancelled` within a few seconds; its queue entry says so, then leaves.
   const t0 = Date.now();
   await entry.getByRole('button', { name: /^Cancel run / }).click();
-  await expect(entry).toHaveCount(0, { timeout: 5_000 });
-  await expect(page.getByTestId(`run-row-${id}`).getByTestId('status-badge')).toHaveText('cancelled', { timeout: 5_000 });
   const [run] = await lab.waitForRuns([id], ['cancelled'], 5_000);
   const ms = Date.now() - t0;
+  await expect(entry.locator('.badge')).toHaveText('cancelled', { timeout: 5_000 });
+  await expect(page.getByTestId(`run-row-${id}`).getByTestId('status-badge')).toHaveText('cancelled', { timeout: 5_000 });
+  await expect(entry).toHaveCount(0, { timeout: 8_000 });
   console.log(`[e2e] run ${id} cancelled at ${pct} % → status cancelled after ${ms} ms`);
   testInfo.annotations.push({ type: 'cancel latency', description: `${ms} ms (cancelled at ${pct} %)` });
   expect(run?.status).toBe('cancelled');
@@ -58,7 +59,11 @@ test('runs that finish at once do not linger in the queue', async ({ page, lab }
     const body = (await (await submitted).json()) as { ok: boolean; result: { runIds: number[] } };
     const runs = await lab.waitForRuns(body.result.runIds, ['done']);
     for (const r of runs) await expect(page.getByTestId(`run-row-${r.id}`).getByTestId('status-badge')).toHaveText('done');
-    await expect(page.getByTestId('queue'), `queue after submission ${i + 1}`).toHaveCount(0, { timeout: 5_000 });
+    // finished runs show their final state briefly, never "queued" or "running" again, then leave
+    for (const r of runs) {
+      await expect(page.getByTestId(`queue-run-${r.id}`).locator('.badge.queued, .badge.running')).toHaveCount(0);
+    }
+    await expect(page.getByTestId('queue'), `queue after submission ${i + 1}`).toHaveCount(0, { timeout: 8_000 });
     await expect(page.getByText(/\d+ running/)).toHaveCount(0);
     await page.getByRole('button', { name: 'New experiment' }).click();
   }
