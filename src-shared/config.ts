@@ -27,6 +27,7 @@ export interface RunParams {
   preemptCycles: number;
   timerAdvanceNs: number;
   immediateShortcut: boolean;
+  hltInGuest: boolean;
   haltPollNs: number;
   tscScaling: boolean;
   guestTscKhz: number;

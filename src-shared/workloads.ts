@@ -166,6 +166,12 @@ export const RUN_PARAMS: readonly ParamSpec[] = [
     help: '2017+: vmx_set_hv_timer reports an already-expired deadline, no zero-length countdown',
   },
   {
+    name: 'hltInGuest',
+    kind: 'bool',
+    default: false,
+    help: 'HLT passthrough (KVM_CAP_X86_DISABLE_EXITS): the guest halts in C1 without a VM exit; the preemption timer keeps counting',
+  },
+  {
     name: 'haltPollNs',
     kind: 'int',
     default: 400_000,

@@ -108,14 +108,22 @@ export class GuestCpu {
     guest_wrmsr(this.sim, msr, value);
   }
 
-  /** sti; hlt — exits to KVM; the next interrupt resumes the guest in its ISR. */
+  /**
+   * sti; hlt — exits to KVM (HLT exiting); with HLT passthrough the vCPU halts in VMX non-root
+   * operation (C1) instead. The next interrupt resumes the guest in its ISR.
+   */
   hlt(): void {
     this.waiting = WAIT_HLT;
     if (this.sim.lapic.irr !== 0) {
       this.deliver();
       return;
     }
-    guest_hlt(this.sim);
+    if (!this.sim.config.params.hltInGuest) guest_hlt(this.sim);
+  }
+
+  /** Halted in guest mode (HLT passthrough): a wake-up first leaves the C1 state. */
+  get isHaltedInGuest(): boolean {
+    return this.waiting === WAIT_HLT && this.sim.config.params.hltInGuest;
   }
 
   /** Busy-wait with IF=1 until an interrupt arrives. */

@@ -101,12 +101,18 @@ function host_timer_interrupt(sim: Simulation): void {
   hrtimer_interrupt(sim, (expires_ns) => apic_timer_fn(sim, expires_ns));
 }
 
+/** With HLT passthrough a halted vCPU sits in C1 in guest mode: waking it costs the C1 exit. */
+function wake_from_guest_hlt(sim: Simulation): void {
+  if (sim.guest.isHaltedInGuest) sim.waitUntil(sim.now + sim.cost(S.cstate_exit), WAIT_GUEST, S.cstate_exit);
+}
+
 /** The host clock-event comparator fired at `t` (event from the heap). */
 export function on_host_timer_fire(sim: Simulation, t: number): void {
   const vcpu = sim.vcpu;
   switch (vcpu.mode) {
     case MODE_IN_GUEST: {
       sim.waitUntil(t, WAIT_GUEST, S.clockevent_bias);
+      wake_from_guest_hlt(sim);
       sim.waitUntil(sim.now + sim.cost(S.host_lapic_irq_hw), WAIT_GUEST, S.host_lapic_irq_hw);
       vmexit(sim, X_EXT);
       host_timer_interrupt(sim); // vmx_handle_external_intr, before handle_exit
@@ -151,6 +157,7 @@ export function on_host_timer_fire(sim: Simulation, t: number): void {
 export function on_preemption_timer_zero(sim: Simulation, t: number): void {
   if (sim.vcpu.mode !== MODE_IN_GUEST) return;
   sim.waitUntil(t, WAIT_GUEST, S.hv_countdown);
+  wake_from_guest_hlt(sim); // the preemption timer counts in C1 and wakes the core at zero
   vmexit(sim, X_PREEMPT);
   trace_kvm_exit(sim, X_PREEMPT);
   kvm_lapic_expired_hv_timer(sim); // handle_preemption_timer
@@ -277,6 +284,7 @@ export function on_noise_irq(sim: Simulation, t: number, work: number): void {
   switch (vcpu.mode) {
     case MODE_IN_GUEST:
       sim.waitUntil(t, WAIT_GUEST, S.guest_wait);
+      wake_from_guest_hlt(sim);
       vmexit(sim, X_EXT);
       sim.spend(S.host_irq_dispatch);
       sim.waitUntil(sim.now + work, WAIT_FOREIGN, S.host_noise);
@@ -302,6 +310,7 @@ export function on_noise_preempt(sim: Simulation, t: number, duration: number): 
   switch (vcpu.mode) {
     case MODE_IN_GUEST:
       sim.waitUntil(t, WAIT_GUEST, S.guest_wait);
+      wake_from_guest_hlt(sim);
       vmexit(sim, X_EXT); // the reschedule interrupt forces the exit
       sim.spend(S.host_irq_dispatch);
       trace_kvm_exit(sim, X_EXT);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromSamples, mannWhitneyU } from '../../../src-main/stats/index.js';
 import { meanOf, run, welch } from './helpers.js';
+import { DEFAULT_PROFILE } from '../../../src-main/engine/index.js';
 
 const N = 10_000;
 const within = (v: number, target: number, rel: number) => {
@@ -255,5 +256,22 @@ describe('sanity of the sample arrays', () => {
     expect(meanOf(r.samples)).toBeCloseTo(r.summary.latency.mean, 6);
     expect(r.histogram.total).toBe(N);
     expect(r.histogram.buckets.reduce((a, b) => a + b[2], 0)).toBe(N);
+  });
+});
+
+describe('HLT passthrough (later kernels, kvm-timer-model.md §3.5 / §6.7)', () => {
+  it('the halting guest keeps the preemption timer: no HLT exits, busy-wait path + the C1 exit', () => {
+    const busy = run('tscdeadline-busy', 'vmx-preemption', N).summary;
+    const hv = run('tscdeadline-halt', 'vmx-preemption', N, { hltInGuest: 'on' }).summary;
+    const hr = run('tscdeadline-halt', 'hrtimer', N, { hltInGuest: 'on' }).summary;
+    for (const s of [hv, hr]) expect(s.exits.HLT).toBeUndefined();
+    expect(hv.exits.PREEMPTION_TIMER?.count).toBe(N + 1);
+    expect(hr.exits.EXTERNAL_INTERRUPT?.count).toBe(N + 1);
+    const c1 = DEFAULT_PROFILE.costs.cstate_exit!.cycles;
+    expect(hv.latency.mean).toBeGreaterThan(busy.latency.mean + c1 * 0.95);
+    expect(hv.latency.mean).toBeLessThan(busy.latency.mean + c1 * 1.05);
+    // the ~800-cycle benefit of the busy case is back for a halting guest
+    expect(hr.latency.mean - hv.latency.mean).toBeGreaterThan(700);
+    expect(hv.criticalPath.cstate_exit).toBeGreaterThan(0);
   });
 });
