@@ -73,3 +73,12 @@ export const COST_NAMES = [
   'guest_idle_enter',
 ] as const;
 export type CostName = (typeof COST_NAMES)[number];
+
+/**
+ * Steps that are mechanisms rather than costs: the preemption-timer countdown, idle time, foreign
+ * host work, the wait_lapic_expire spin, the guest's own waiting.
+ */
+export const WAIT_STEPS = ['hv_countdown', 'idle_poll', 'idle_sleep', 'host_noise', 'wait_lapic_expire_spin', 'guest_wait'] as const;
+
+/** How many leading COST_NAMES form the critical path of an expiry. */
+export const CRITICAL_PATH_COSTS = 14;

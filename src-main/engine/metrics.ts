@@ -18,15 +18,7 @@ const MAX_COUNTING_RANGE = 1 << 24;
 export function summarizeSamples(samples: Int32Array, bits = HISTOGRAM_SUB_BUCKET_BITS): { stats: LatencyStats; histogram: Histogram } {
   const n = samples.length;
   if (n === 0) return { stats: latencyStats(samples), histogram: logLinearHistogram(samples, bits) };
-  let min = samples[0]!;
-  let max = min;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const v = samples[i]!;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-  }
+  const { min, max, sum } = minMaxSum(samples);
   if (max - min >= MAX_COUNTING_RANGE) return { stats: latencyStats(samples), histogram: logLinearHistogram(samples, bits) };
   const counts = new Uint32Array(max - min + 1);
   for (let i = 0; i < n; i++) counts[samples[i]! - min]!++;
@@ -70,18 +62,23 @@ export function summarizeSamples(samples: Int32Array, bits = HISTOGRAM_SUB_BUCKE
   return { stats, histogram: { subBucketBits: bits, buckets, underflow, total: n } };
 }
 
-export function latencyStats(samples: Int32Array, unit: 'cycles' = 'cycles'): LatencyStats {
-  const n = samples.length;
-  if (n === 0) return { unit, mean: 0, min: 0, max: 0, stddev: 0, p50: 0, p90: 0, p99: 0, p999: 0 };
+function minMaxSum(samples: Int32Array): { min: number; max: number; sum: number } {
   let min = samples[0]!;
   let max = min;
   let sum = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < samples.length; i++) {
     const v = samples[i]!;
     if (v < min) min = v;
     if (v > max) max = v;
     sum += v;
   }
+  return { min, max, sum };
+}
+
+export function latencyStats(samples: Int32Array, unit: 'cycles' = 'cycles'): LatencyStats {
+  const n = samples.length;
+  if (n === 0) return { unit, mean: 0, min: 0, max: 0, stddev: 0, p50: 0, p90: 0, p99: 0, p999: 0 };
+  const { min, max, sum } = minMaxSum(samples);
   const mean = sum / n;
   let ss = 0;
   for (let i = 0; i < n; i++) {

@@ -4,22 +4,9 @@
  * accounting arrays, so the hot path never touches strings. Must not import anything but
  * src-shared.
  */
-import { COST_NAMES, type CostName } from '../../src-shared/profile.js';
+import { COST_NAMES, WAIT_STEPS, type CostName } from '../../src-shared/profile.js';
 
-export const WAIT_STEPS = [
-  /** Deadline → VMX preemption timer reaching zero (arm_to_entry and the X-bit truncation). */
-  'hv_countdown',
-  /** Halt-polling with nothing to do (idle, not overhead). */
-  'idle_poll',
-  /** vCPU thread asleep, pCPU idle. */
-  'idle_sleep',
-  /** Work of other host tasks and unrelated interrupts (host noise). */
-  'host_noise',
-  /** wait_lapic_expire busy-wait until the guest TSC reaches the deadline. */
-  'wait_lapic_expire_spin',
-  /** Guest busy-waiting or halted in guest mode. */
-  'guest_wait',
-] as const;
+export { WAIT_STEPS };
 
 export const STEP_NAMES: readonly string[] = [...COST_NAMES, ...WAIT_STEPS];
 
