@@ -3,6 +3,7 @@
  * SVG writer in `svg.ts` for exports, the CLI and the HTML report). Values are already shaped:
  * histograms are pre-binned, long series already thinned. Must not import anything but src-shared.
  */
+import { COST_NAMES, CRITICAL_PATH_COSTS, WAIT_STEPS } from '../profile.js';
 
 /** A labelled tick at a data value (e.g. 1/(1−p) = 100 labelled "99%"). */
 export interface Tick {
@@ -101,8 +102,6 @@ export const STEP_PALETTE = [
   '#8E44AD', // hrtimer_start: violet
   '#2E8B57', // hv_set_math: sea green
 ];
-
-import { COST_NAMES, CRITICAL_PATH_COSTS, WAIT_STEPS } from '../profile.js';
 
 /**
  * Every step name the engine reports, in the order their colours are assigned: the expiry path
