@@ -155,9 +155,9 @@ export const RUN_PARAMS: readonly ParamSpec[] = [
     kind: 'int',
     default: 0,
     unit: 'ns',
-    min: 0,
+    min: -1,
     max: 1_000_000,
-    help: 'kvm.lapic_timer_advance_ns (4.9 semantics: hrtimer path only; spin in wait_lapic_expire)',
+    help: 'kvm.lapic_timer_advance_ns: 0 = off; > 0 = fixed (4.9: hrtimer path only, spin in wait_lapic_expire); -1 = adaptive (5.x: both timers fire early, tuned after every expiry)',
   },
   {
     name: 'immediateShortcut',

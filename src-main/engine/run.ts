@@ -18,6 +18,7 @@ import {
   MODE_IN_GUEST,
 } from './kvm/x86.js';
 import { summarizeSamples } from './metrics.js';
+import { LAPIC_TIMER_ADVANCE_NS_INIT } from './kvm/lapic.js';
 import { shardSeed } from './rng.js';
 import {
   EV_GUEST_STEP_DONE,
@@ -72,7 +73,9 @@ export function simulateShard(config: RunConfig, index: number, opts: ShardOptio
   const count = sizes[index];
   if (count === undefined) throw new RangeError(`shard ${index} does not exist for ${config.samples} samples`);
   const sim = new Simulation(config, shardSeed(config.seed, index), count, opts);
-  sim.lapic.lapic_timer.timer_advance_ns = config.params.timerAdvanceNs;
+  const adaptive = config.params.timerAdvanceNs === -1;
+  sim.lapic.lapic_timer.timer_advance_adaptive = adaptive;
+  sim.lapic.lapic_timer.timer_advance_ns = adaptive ? LAPIC_TIMER_ADVANCE_NS_INIT : config.params.timerAdvanceNs;
   const guest = new GuestCpu(sim, createGuestProgram(config));
   sim.guest = guest;
   const noise = config.params.hostNoise ? new NoiseSource(sim) : null;

@@ -36,6 +36,10 @@ export interface XYSeries {
   style: XYStyle;
   /** Sorted by x for line/step/bars. */
   points: XYPoint[];
+  /** Dash pattern of a line (px on, px off), e.g. [6, 4]; absent = solid. */
+  dash?: number[];
+  /** Draws a dot at every point of a line (few points, e.g. a sweep). */
+  markers?: boolean;
 }
 
 export interface XYChartSpec {

@@ -250,7 +250,13 @@ function renderXY(spec: XYChartSpec, width: number, height: number, theme: SvgTh
         if (i === 0) d += `M${x} ${y}`;
         else d += s.style === 'step' ? `H${x}V${y}` : `L${x} ${y}`;
       });
-      out.push(`<path d="${d || `M${f.left} ${f.bottom}`}" fill="none" stroke="${s.color}" stroke-width="1.6" stroke-linejoin="round"><title>${escapeXml(s.label)}</title></path>`);
+      const dash = s.dash && s.dash.length > 0 ? ` stroke-dasharray="${s.dash.map(n2).join(' ')}"` : '';
+      out.push(`<path d="${d || `M${f.left} ${f.bottom}`}" fill="none" stroke="${s.color}" stroke-width="1.6" stroke-linejoin="round"${dash}><title>${escapeXml(s.label)}</title></path>`);
+      if (s.markers && pts.length > 0) {
+        let m = '';
+        for (const p of pts) m += `M${n2(xs.map(p.x) - 3)} ${n2(ys.map(p.y))}a3 3 0 1 0 6 0a3 3 0 1 0 -6 0`;
+        out.push(`<path d="${m}" fill="${s.color}" stroke="none"/>`);
+      }
     }
   }
   out.push('</g>');

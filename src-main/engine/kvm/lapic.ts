@@ -19,6 +19,12 @@ export const APIC_LVT_TIMER_TSCDEADLINE = 2;
 export const APIC_BUS_CYCLE_NS = 1;
 /** kvm.min_timer_period_us default. */
 export const MIN_TIMER_PERIOD_US = 500;
+/** Adaptive advance (5.x lapic.c): initial value, cap, step divisor and the deadband in cycles. */
+export const LAPIC_TIMER_ADVANCE_NS_INIT = 1000;
+export const LAPIC_TIMER_ADVANCE_NS_MAX = 5000;
+export const LAPIC_TIMER_ADVANCE_ADJUST_STEP = 8;
+export const LAPIC_TIMER_ADVANCE_ADJUST_MIN = 100;
+export const LAPIC_TIMER_ADVANCE_ADJUST_MAX = 10000;
 
 export interface KvmTimer {
   timer_mode: number;
@@ -32,8 +38,10 @@ export interface KvmTimer {
   expired_tscdeadline: number;
   pending: number;
   hv_timer_in_use: boolean;
-  /** kvm.lapic_timer_advance_ns. */
+  /** kvm.lapic_timer_advance_ns (per vCPU when adaptive). */
   timer_advance_ns: number;
+  /** lapic_timer_advance_dynamic: tune timer_advance_ns after every expiry (5.x). */
+  timer_advance_adaptive: boolean;
 }
 
 export interface KvmLapic {
@@ -56,6 +64,7 @@ export function createLapic(): KvmLapic {
       pending: 0,
       hv_timer_in_use: false,
       timer_advance_ns: 0,
+      timer_advance_adaptive: false,
     },
     irr: 0,
   };
@@ -255,7 +264,8 @@ export function kvm_lapic_switch_to_hv_timer(sim: Simulation): void {
 
 /**
  * wait_lapic_expire, on every entry: if a TSC-deadline interrupt is being delivered, trace how
- * early/late it is and busy-wait (at most timer_advance_ns) until the guest TSC reaches it.
+ * early/late it is and busy-wait until the guest TSC reaches it — at most timer_advance_ns in
+ * 4.9; all the way, then retune the advance, in adaptive mode (5.x __kvm_wait_lapic_expire).
  */
 export function wait_lapic_expire(sim: Simulation): void {
   const ktimer = sim.lapic.lapic_timer;
@@ -266,7 +276,22 @@ export function wait_lapic_expire(sim: Simulation): void {
   const delta = guest_tsc - tsc_deadline;
   if (sim.trace) sim.traceEvent('kvm_wait_lapic_expire', `vcpu 0: delta ${delta} (${delta < 0 ? 'early' : 'late'})`);
   if (guest_tsc < tsc_deadline) {
-    const spin = Math.min(tsc_deadline - guest_tsc, nsec_to_cycles(sim.tsc, ktimer.timer_advance_ns));
+    const left = tsc_deadline - guest_tsc;
+    const spin = ktimer.timer_advance_adaptive ? left : Math.min(left, nsec_to_cycles(sim.tsc, ktimer.timer_advance_ns));
     sim.spendCycles(S.wait_lapic_expire_spin, spin);
   }
+  if (ktimer.timer_advance_adaptive) adjust_lapic_timer_advance(sim, delta);
+}
+
+/** adjust_lapic_timer_advance (5.x): move the advance by 1/8 of the error, ignoring noise. */
+export function adjust_lapic_timer_advance(sim: Simulation, advance_expire_delta: number): void {
+  const ktimer = sim.lapic.lapic_timer;
+  const abs = Math.abs(advance_expire_delta);
+  if (abs > LAPIC_TIMER_ADVANCE_ADJUST_MAX || abs < LAPIC_TIMER_ADVANCE_ADJUST_MIN) return;
+  const ns = guest_cycles_to_ns(sim.tsc, abs);
+  let timer_advance_ns = ktimer.timer_advance_ns;
+  if (advance_expire_delta < 0) timer_advance_ns -= Math.floor(ns / LAPIC_TIMER_ADVANCE_ADJUST_STEP);
+  else timer_advance_ns += Math.floor(ns / LAPIC_TIMER_ADVANCE_ADJUST_STEP);
+  if (timer_advance_ns > LAPIC_TIMER_ADVANCE_NS_MAX || timer_advance_ns < 0) timer_advance_ns = LAPIC_TIMER_ADVANCE_NS_INIT;
+  ktimer.timer_advance_ns = timer_advance_ns;
 }

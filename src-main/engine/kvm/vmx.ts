@@ -8,7 +8,7 @@
 import type { Simulation } from '../simulation.js';
 import { EV_PREEMPTION_TIMER_ZERO } from '../simulation.js';
 import { S } from '../steps.js';
-import { kvm_read_l1_tsc, u64_shl_div_u64 } from '../tsc.js';
+import { kvm_read_l1_tsc, nsec_to_cycles, u64_shl_div_u64 } from '../tsc.js';
 
 export const ERANGE = 34;
 
@@ -46,6 +46,12 @@ export function vmx_set_hv_timer(sim: Simulation, guest_deadline_tsc: number): S
   sim.spend(S.hv_set_math);
   const guest_tscl = kvm_read_l1_tsc(sim.tsc, tscl);
   let delta_tsc = Math.max(guest_deadline_tsc, guest_tscl) - guest_tscl;
+  const ktimer = sim.lapic.lapic_timer;
+  if (ktimer.timer_advance_adaptive) {
+    // 2018+ (c5ce8235): the preemption timer fires timer_advance_ns early too
+    const advance = nsec_to_cycles(sim.tsc, ktimer.timer_advance_ns);
+    delta_tsc = delta_tsc > advance ? delta_tsc - advance : 0;
+  }
   if (sim.tsc.scaled) {
     sim.spend(S.hv_scaling_divq);
     delta_tsc = guestDeltaToHost(sim, delta_tsc);

@@ -340,3 +340,25 @@ describe('hv ⇄ sw switches around blocking (vmx-preemption)', () => {
     expect(sim.host.expires_ns).toBe(-1);
   });
 });
+
+describe('adjust_lapic_timer_advance (5.x adaptive mode)', () => {
+  it('moves the advance by 1/8 of the error in ns, ignores tiny and huge errors, resets past the cap', async () => {
+    const { adjust_lapic_timer_advance } = await import('../../../src-main/engine/kvm/lapic.js');
+    const sim = makeSim('hrtimer');
+    const k = sim.lapic.lapic_timer;
+    const ns = (cycles: number) => guest_cycles_to_ns(sim.tsc, cycles);
+    k.timer_advance_ns = 1000;
+    adjust_lapic_timer_advance(sim, 99); // inside the deadband
+    expect(k.timer_advance_ns).toBe(1000);
+    adjust_lapic_timer_advance(sim, 10_001); // a spike
+    expect(k.timer_advance_ns).toBe(1000);
+    adjust_lapic_timer_advance(sim, 2600); // late: advance more
+    expect(k.timer_advance_ns).toBe(1000 + Math.floor(ns(2600) / 8));
+    const before = k.timer_advance_ns;
+    adjust_lapic_timer_advance(sim, -800); // early: advance less
+    expect(k.timer_advance_ns).toBe(before - Math.floor(ns(800) / 8));
+    k.timer_advance_ns = 4990;
+    adjust_lapic_timer_advance(sim, 9000); // beyond LAPIC_TIMER_ADVANCE_NS_MAX → back to the initial 1000
+    expect(k.timer_advance_ns).toBe(1000);
+  });
+});
