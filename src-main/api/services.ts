@@ -99,8 +99,9 @@ export class LabServices {
   ): { experimentId: number; runIds: number[] } {
     const configs = args.runs.map((spec, i) => this.configFor(spec, i)); // all valid before any write
     const experimentId = this.store.createExperiment({ name: args.name, notes: args.notes, tags: args.tags });
+    const varying = varyingSettings(args.runs.map((r) => r.set));
     const runIds = configs.map((config, i) =>
-      this.store.insertQueuedRun({ experimentId, name: runName(args.name, config, args.runs.length, args.runs[i]!.set), config }),
+      this.store.insertQueuedRun({ experimentId, name: runName(args.name, config, args.runs.length, args.runs[i]!.set, varying), config }),
     );
     runIds.forEach((id, i) => {
       this.emit('run:progress', progressPayload(id, experimentId, 'queued', 0, configs[i]!.samples));
@@ -205,12 +206,27 @@ function isSetName(spec: RunSpec, field: string): boolean {
  * an experiment name, the name says what was run, overrides included ("cyclictest · hrtimer ·
  * guestIdle=poll").
  */
-function runName(experiment: string, config: RunConfig, runs: number, set: Record<string, unknown>): string {
+function runName(
+  experiment: string,
+  config: RunConfig,
+  runs: number,
+  set: Record<string, unknown>,
+  varying: readonly string[],
+): string {
   if (experiment === 'experiment') {
     const overrides = Object.entries(set).map(([k, v]) => `${k}=${String(v)}`);
     return [config.workload, config.strategy, ...overrides].join(' · ').slice(0, 200);
   }
-  return runs > 1 ? `${experiment} · ${config.strategy}` : experiment;
+  if (runs === 1) return experiment;
+  // runs of one experiment differ by strategy and by the settings that vary among them (a sweep)
+  const differing = varying.map((k) => `${k}=${String(set[k])}`);
+  return [experiment, ...differing, config.strategy].join(' · ').slice(0, 200);
+}
+
+/** Setting names whose values are not the same in every run spec. */
+function varyingSettings(sets: ReadonlyArray<Record<string, unknown>>): string[] {
+  const names = new Set(sets.flatMap((s) => Object.keys(s)));
+  return [...names].filter((k) => new Set(sets.map((s) => JSON.stringify(s[k] ?? null))).size > 1).sort();
 }
 
 function progressPayload(

@@ -5,6 +5,7 @@ import { ExperimentForm } from './experiment.svelte.js';
 import { HistoryStore } from './history.svelte.js';
 import { QueueStore } from './queue.svelte.js';
 import { Router } from './router.svelte.js';
+import { SweepForm } from './sweep.svelte.js';
 import { Theme } from './theme.svelte.js';
 
 export interface Toast {
@@ -20,6 +21,7 @@ export class LabApp {
   readonly history: HistoryStore;
   readonly queue: QueueStore;
   readonly form: ExperimentForm;
+  readonly sweep: SweepForm;
   showShortcuts = $state(false);
   toasts = $state.raw<Toast[]>([]);
   #toastId = 0;
@@ -29,6 +31,7 @@ export class LabApp {
     this.history = new HistoryStore(api);
     this.queue = new QueueStore(api);
     this.form = new ExperimentForm(api);
+    this.sweep = new SweepForm(api);
   }
 
   /** Subscribes to pushes and loads the first data; returns the cleanup. */

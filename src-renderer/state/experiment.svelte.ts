@@ -266,6 +266,57 @@ export class ExperimentForm {
     return set;
   }
 
+  /** True when X, tsc_khz and every cost field hold valid values (the profile could be saved). */
+  costsValid = $derived(
+    this.profile !== null && !Object.keys(this.errors).some((k) => k === 'X' || k === 'tsc_khz' || k in this.costs || (k.endsWith('.jitter') && k.slice(0, -7) in this.costs)),
+  );
+
+  /** The selected profile with the edited X, tsc_khz and costs, under a new name. */
+  editedProfile(name: string, description: string): Profile {
+    const base = this.profile;
+    if (!base) throw new Error('no profile loaded');
+    const num = (s: string): number => Number(s.replace(/_/g, ''));
+    const costs: Profile['costs'] = {};
+    for (const [k, c] of Object.entries(base.costs)) {
+      const raw = this.costs[k];
+      costs[k] = raw ? { ...c, cycles: num(raw.cycles), jitter: Number(raw.jitter) } : { ...c };
+    }
+    return {
+      ...base,
+      name: name.trim(),
+      description: description.trim(),
+      X: this.X === '' ? base.X : num(this.X),
+      tsc_khz: this.tscKhz === '' ? base.tsc_khz : num(this.tscKhz),
+      costs,
+    };
+  }
+
+  /**
+   * Saves the edited profile under a new name (profiles:save), refreshes the list and selects it.
+   * Returns null on success, else the server's message.
+   */
+  async saveProfileAs(name: string, description: string): Promise<string | null> {
+    let profile: Profile;
+    try {
+      profile = this.editedProfile(name, description);
+    } catch (err) {
+      return errorInfo(err).message;
+    }
+    try {
+      await this.#api.call('profiles:save', { profile });
+    } catch (err) {
+      return errorInfo(err).message;
+    }
+    try {
+      this.profiles = await this.#api.call('profiles:list', {});
+    } catch {
+      // The list stays as it was; the profile is saved all the same.
+      if (!this.profiles.some((p) => p.name === profile.name)) this.profiles = [...this.profiles, { name: profile.name, description: profile.description, builtIn: false }];
+    }
+    await this.loadProfile(profile.name);
+    return null;
+  }
+
   /** Maps a server error field ("runs.0.set.delta", "samples", …) to a form field. */
   #fieldKey(field: string): string | null {
     const setAt = field.lastIndexOf('set.');

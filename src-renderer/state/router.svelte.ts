@@ -1,11 +1,12 @@
 // Which view is shown, kept in location.hash so Back/Forward and reloads work:
-// #/new, #/history, #/run/<id>, #/compare/<id>,<id>[,…]
+// #/new, #/history, #/run/<id>, #/compare/<id>,<id>[,…], #/sweep, #/sweep/<experimentId>
 
 export type Route =
   | { view: 'new' }
   | { view: 'history' }
   | { view: 'run'; id: number }
-  | { view: 'compare'; ids: number[] };
+  | { view: 'compare'; ids: number[] }
+  | { view: 'sweep'; experimentId?: number };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/');
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
     if (ids.length >= 2) return { view: 'compare', ids };
   }
   if (parts[0] === 'new') return { view: 'new' };
+  if (parts[0] === 'sweep') return /^\d+$/.test(parts[1] ?? '') ? { view: 'sweep', experimentId: Number(parts[1]) } : { view: 'sweep' };
   return { view: 'history' };
 }
 
@@ -24,6 +26,8 @@ export function routeHash(r: Route): string {
       return `#/run/${r.id}`;
     case 'compare':
       return `#/compare/${r.ids.join(',')}`;
+    case 'sweep':
+      return r.experimentId === undefined ? '#/sweep' : `#/sweep/${r.experimentId}`;
     default:
       return `#/${r.view}`;
   }

@@ -39,3 +39,21 @@ describe('compare defaults', () => {
     expect(item!.unit).toBe('cycles');
   });
 });
+
+describe('run names', () => {
+  it('name the runs of an experiment by strategy and by the settings that vary between them', async () => {
+    const t = openLab();
+    const spec = { workload: 'tscdeadline-busy' as const, samples: 200, set: { guestIdle: 'poll' } };
+    const { runIds } = await t.call('experiments:submit', {
+      name: 'sweep delta',
+      runs: [
+        { ...spec, strategy: 'hrtimer', set: { ...spec.set, delta: 100000 } },
+        { ...spec, strategy: 'hrtimer', set: { ...spec.set, delta: 200000 } },
+        { ...spec, strategy: 'vmx-preemption', set: { ...spec.set, delta: 200000 } },
+      ],
+    });
+    for (const id of runIds) await t.lab.waitForRun(id);
+    const names = await Promise.all(runIds.map(async (id) => (await t.call('runs:get', { id })).name));
+    expect(names).toEqual(['sweep delta · delta=100000 · hrtimer', 'sweep delta · delta=200000 · hrtimer', 'sweep delta · delta=200000 · vmx-preemption']);
+  });
+});
