@@ -8,7 +8,7 @@ import type { RunConfig } from '../../src-shared/config.js';
 import type { ParsedArgs, PushChannel, PushPayloads, RunStatus } from '../../src-shared/contract.js';
 import { buildRunConfig, type MergedRun } from '../engine/index.js';
 import { Runner, RunCancelledError } from '../runner/index.js';
-import { openStore, type OpenedStore, type RunStore } from '../store/index.js';
+import { LEASE_RENEW_MS, openStore, type OpenedStore, type RunStore } from '../store/index.js';
 import type { ParsedMeasurement } from '../formats/index.js';
 import { toApiError } from './error-map.js';
 import { measuredRunInput, type ImportMeta } from './import.js';
@@ -37,6 +37,7 @@ export class LabServices {
   private readonly pending = new Map<number, Promise<RunStatus>>();
   /** Runs interrupted by a previous crash, found when the database was opened. */
   readonly interruptedAtOpen: number;
+  private readonly leaseTimer: NodeJS.Timeout;
 
   constructor(opts: LabServicesOptions) {
     this.opened = openStore(opts.dbPath, {
@@ -46,6 +47,15 @@ export class LabServices {
     });
     this.store = this.opened.store;
     this.interruptedAtOpen = this.opened.interrupted;
+    // Keep the lease on this process's unfinished runs fresh, so other processes leave them alone.
+    this.leaseTimer = setInterval(() => {
+      try {
+        if (this.pending.size > 0) this.store.renewLease();
+      } catch {
+        // a busy database is retried at the next tick
+      }
+    }, LEASE_RENEW_MS);
+    this.leaseTimer.unref();
     this.threads = opts.threads;
   }
 
@@ -191,6 +201,7 @@ export class LabServices {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.leaseTimer);
     await this.runnerInstance?.close();
     await Promise.allSettled([...this.pending.values()]);
     this.opened.close();

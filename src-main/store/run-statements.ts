@@ -14,8 +14,8 @@ export function prepareRunStatements(db: Db) {
       'INSERT INTO experiments (name, notes, tags, created_at) VALUES (@name, @notes, @tags, @now)',
     ),
     insertQueued: p(
-      'INSERT INTO runs (experiment_id, kind, name, notes, tags, workload, strategy, profile_name, samples, seed, status, created_at, config_json, owner) ' +
-        "VALUES (@experimentId, 'simulated', @name, @notes, @tags, @workload, @strategy, @profile, @samples, @seed, 'queued', @now, @config, @owner)",
+      'INSERT INTO runs (experiment_id, kind, name, notes, tags, workload, strategy, profile_name, samples, seed, status, created_at, config_json, owner, owner_seen_at) ' +
+        "VALUES (@experimentId, 'simulated', @name, @notes, @tags, @workload, @strategy, @profile, @samples, @seed, 'queued', @now, @config, @owner, @seenAt)",
     ),
     insertMeasured: p(
       'INSERT INTO runs (experiment_id, kind, name, notes, tags, workload, strategy, profile_name, samples, status, created_at, started_at, finished_at, ' +
@@ -27,7 +27,7 @@ export function prepareRunStatements(db: Db) {
     markDone: p(
       "UPDATE runs SET status = 'done', error = NULL, started_at = coalesce(started_at, @now), finished_at = @now, " +
         'engine_version = @engineVersion, summary_json = @summary, mean = @mean, p99 = @p99, samples = @samples ' +
-        "WHERE id = @id AND status IN ('queued', 'running')",
+        "WHERE id = @id AND (status IN ('queued', 'running') OR (status = 'interrupted' AND owner = @owner))",
     ),
     markFailed: p(
       "UPDATE runs SET status = 'failed', error = @error, finished_at = @now WHERE id = @id AND status IN ('queued', 'running')",
@@ -35,7 +35,8 @@ export function prepareRunStatements(db: Db) {
     markCancelled: p(
       "UPDATE runs SET status = 'cancelled', finished_at = @now WHERE id = @id AND status IN ('queued', 'running')",
     ),
-    unfinished: p("SELECT id, owner FROM runs WHERE status IN ('queued', 'running')"),
+    unfinished: p("SELECT id, owner, owner_seen_at FROM runs WHERE status IN ('queued', 'running')"),
+    renewLease: p("UPDATE runs SET owner_seen_at = @seenAt WHERE owner = @owner AND status IN ('queued', 'running')"),
     markInterrupted: p(
       "UPDATE runs SET status = 'interrupted', error = coalesce(error, @error) WHERE id = @id AND status IN ('queued', 'running')",
     ),

@@ -4,6 +4,7 @@
  * better-sqlite3 connection, with statements prepared once and every multi-row write in one
  * transaction. Must not import electron, src-main/engine, runner or api.
  */
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Statement } from 'better-sqlite3';
 import { validateRunConfig, type RunConfig } from '../../src-shared/config.js';
@@ -57,19 +58,31 @@ interface DataRow {
 
 const INTERRUPTED_MESSAGE = 'Timer Lab stopped before the run finished';
 
-/** This process, as recorded on the runs it computes. */
-export const OWNER = `${hostname()}:${process.pid}`;
+/** This process, as recorded on the runs it computes: host, pid and a random nonce. */
+export const OWNER = `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`;
 
-/** A run's owner is alive if it is this process or a running process on this machine. */
-export function ownerIsAlive(owner: string | null): boolean {
+/** How often a process renews the lease on its unfinished runs, and when a lease is stale. */
+export const LEASE_RENEW_MS = 5_000;
+export const LEASE_STALE_MS = 60_000;
+
+/**
+ * Whether the process that owns an unfinished run is still computing it. This process: yes. A
+ * process on this host whose pid is gone: no (a crash is seen at once). Otherwise the lease
+ * decides: renewed within LEASE_STALE_MS, so a reused pid, another host or a renamed host cannot
+ * fool it. Runs without an owner or lease (older databases) are abandoned.
+ */
+export function ownerIsAlive(owner: string | null, seenAt: number | null, now = Date.now()): boolean {
   if (owner === null) return false;
-  const at = owner.lastIndexOf(':');
-  const host = owner.slice(0, at);
-  const pid = Number(owner.slice(at + 1));
-  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
+  if (owner === OWNER) return true;
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host === hostname() && Number.isInteger(pid) && pid > 0 && !pidExists(pid)) return false;
+  return seenAt !== null && now - seenAt < LEASE_STALE_MS;
+}
+
+function pidExists(pid: number): boolean {
   try {
-    process.kill(pid, 0);
+    process.kill(pid, 0); // signal 0: existence check only
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
@@ -159,6 +172,7 @@ export class RunStore {
         now: this.stamp(),
         config: JSON.stringify(config),
         owner: OWNER,
+        seenAt: Date.now(),
       });
       const id = Number(info.lastInsertRowid);
       this.writeTags(id, tags);
@@ -176,7 +190,8 @@ export class RunStore {
   /**
    * Writes the result (runs row + run_data) and sets status done, all in one transaction: a crash
    * or error leaves the run exactly as it was. Throws ConflictError if the run is not queued or
-   * running (e.g. cancelled meanwhile).
+   * running (e.g. cancelled meanwhile) — except a run of this process that another process took
+   * for abandoned (its lease went stale while this one was suspended): that one is finished.
    */
   saveResult(id: number, result: RunResult): void {
     const trace = result.trace ? encodeTrace(result.trace) : null;
@@ -192,6 +207,7 @@ export class RunStore {
         mean: result.summary.latency.mean,
         p99: result.summary.latency.p99,
         samples: result.samples?.length ?? result.summary.samples,
+        owner: OWNER,
       }).changes;
       if (changed !== 1) this.transitionError(id, 'finished');
       // Encoded inside the transaction on purpose: whatever fails from here on rolls back the row.
@@ -221,17 +237,22 @@ export class RunStore {
     return false;
   }
 
+  /** Renews this process's lease on its unfinished runs (called every LEASE_RENEW_MS). */
+  renewLease(): void {
+    this.s.renewLease.run({ owner: OWNER, seenAt: Date.now() });
+  }
+
   /**
    * Called at every open: queued or running runs whose owning process is gone (killed, crashed,
    * or from another machine) become interrupted. Runs another live process on this machine is
    * still computing are left alone.
    */
-  markInterruptedRuns(isAlive: (owner: string | null) => boolean = ownerIsAlive): number {
-    const rows = this.s.unfinished.all({}) as Array<{ id: number; owner: string | null }>;
+  markInterruptedRuns(isAlive: (owner: string | null, seenAt: number | null) => boolean = ownerIsAlive): number {
+    const rows = this.s.unfinished.all({}) as Array<{ id: number; owner: string | null; owner_seen_at: number | null }>;
     return this.db.transaction(() => {
       let n = 0;
       for (const r of rows) {
-        if (isAlive(r.owner)) continue;
+        if (isAlive(r.owner, r.owner_seen_at)) continue;
         n += this.s.markInterrupted.run({ id: r.id, error: INTERRUPTED_MESSAGE }).changes;
       }
       return n;

@@ -37,9 +37,10 @@ export function cli(args: string[], opts: { timeoutMs?: number } = {}): Promise<
       reject(new Error(`timer-lab ${args.join(' ')} timed out\nstderr: ${stderr}`));
     }, opts.timeoutMs ?? 30_000);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - t0 });
+      // a child ended by a signal reports it in stderr, so a failing assertion shows why
+      resolve({ code, stdout, stderr: signal ? `${stderr}\n[killed by ${signal}]` : stderr, ms: performance.now() - t0 });
     });
   });
 }

@@ -41,7 +41,7 @@ describe('CLI usability', () => {
 
   it('warns about parameters the workload ignores, names runs after their overrides, and shows them', async () => {
     const r = await cli(['run', '--workload', 'cyclictest', '--strategy', 'hrtimer', '--samples', '500', '--set', 'guestIdle=poll', '--set', 'delta=5000', '--json', '--db', db]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('--set delta does not apply to cyclictest');
     const { id } = JSON.parse(r.stdout) as { id: number };
     const show = await cli(['show', String(id), '--db', db]);

@@ -1,7 +1,7 @@
 // RunStore round trips: experiments, the run lifecycle, results and blobs, measured imports,
 // list filters, edits, deletes, and the error cases (NotFoundError, ConflictError).
 import { hostname } from 'node:os';
-import { OWNER, ownerIsAlive } from '../../../src-main/store/runs.js';
+import { LEASE_STALE_MS, OWNER, ownerIsAlive } from '../../../src-main/store/runs.js';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src-shared/config.js';
 import type { Histogram } from '../../../src-shared/result.js';
@@ -133,13 +133,28 @@ describe('RunStore lifecycle', () => {
     expect(store.markInterruptedRuns(() => false)).toBe(0);
   });
 
-  it('tells live owners from dead ones by host and pid', () => {
-    expect(ownerIsAlive(OWNER)).toBe(true);
-    expect(ownerIsAlive(null)).toBe(false);
-    expect(ownerIsAlive(`${hostname()}:${process.ppid}`)).toBe(true);
-    expect(ownerIsAlive(`${hostname()}:4194303`)).toBe(false);
-    expect(ownerIsAlive(`another-host-${hostname()}:${process.pid}`)).toBe(false);
-    expect(ownerIsAlive('garbage')).toBe(false);
+  it('tells live owners from dead ones by this process or a fresh lease', () => {
+    const now = 1_000_000_000;
+    expect(ownerIsAlive(OWNER, null, now)).toBe(true);
+    expect(ownerIsAlive(null, now, now)).toBe(false);
+    // another live process here: alive while its lease is fresh (a reused pid has a stale lease)
+    expect(ownerIsAlive(`${hostname()}:${process.ppid}:abc`, now - 1000, now)).toBe(true);
+    expect(ownerIsAlive(`${hostname()}:${process.ppid}:abc`, now - LEASE_STALE_MS - 1, now)).toBe(false);
+    // a process here whose pid is gone: abandoned at once, even with a fresh lease
+    expect(ownerIsAlive(`${hostname()}:4194303:abc`, now - 1000, now)).toBe(false);
+    // another host: the lease alone decides
+    expect(ownerIsAlive(`elsewhere:1:abc`, now - 1000, now)).toBe(true);
+    expect(ownerIsAlive(`elsewhere:1:abc`, null, now)).toBe(false);
+  });
+
+  it('lets this process finish a run another process took for abandoned', () => {
+    const { store } = freshStore();
+    const config = syntheticRunConfig(10);
+    const id = store.insertQueuedRun({ name: 'slept', config });
+    store.markRunning(id);
+    expect(store.markInterruptedRuns(() => false)).toBe(1); // e.g. a laptop suspended past the lease
+    store.saveResult(id, { summary: syntheticSummary(config, 10), histogram: syntheticHistogram(10), samples: syntheticSamples(10, 1) });
+    expect(store.get(id).status).toBe('done');
   });
 });
 
