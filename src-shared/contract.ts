@@ -86,7 +86,7 @@ export const CALLS = {
   import: z.object({
     fileName: z.string().min(1).max(255),
     /** File text (these formats are all text). */
-    content: z.string().max(200 * 1024 * 1024),
+    content: z.string().max(MAX_IMPORT_BYTES),
     format: z.enum(IMPORT_FORMATS).optional(),
     name: name.optional(),
     tscKhz: z.number().int().min(100_000).max(10_000_000).optional(),

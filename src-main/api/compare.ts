@@ -3,6 +3,7 @@
  * measurement), puts them in one unit (cycles when all runs are in cycles, else ns), and runs the
  * statistics. Simulated runs also bring their critical-path breakdown. Must not import electron.
  */
+import { defaultRunParams } from '../../src-shared/config.js';
 import type { CompareResult, ParsedArgs, RunDetail } from '../../src-shared/contract.js';
 import { Distribution, compareRuns, scale } from '../stats/index.js';
 import type { RunStore } from '../store/index.js';
@@ -57,7 +58,12 @@ export function compareWarnings(runs: readonly RunDetail[]): string[] {
   if (workloads.size > 1) out.push(`simulated runs of different workloads (${[...workloads].join(', ')})`);
   const units = new Set(runs.map((r) => r.summary?.latency.unit ?? 'cycles'));
   if (units.size > 1) out.push('cycle counts were converted to ns with each run\'s TSC frequency');
-  const params = new Set(runs.filter((r) => r.config).map((r) => JSON.stringify({ ...r.config!.params })));
+  // runs stored by an older version may lack newer parameters: compare against the defaults
+  const normal = (r: RunDetail) => {
+    const merged = { ...defaultRunParams(), ...r.config!.params } as Record<string, unknown>;
+    return JSON.stringify(Object.keys(merged).sort().map((k) => [k, merged[k]]));
+  };
+  const params = new Set(runs.filter((r) => r.config).map(normal));
   const profiles = new Set(runs.filter((r) => r.config).map((r) => JSON.stringify(r.config!.profile)));
   if (params.size > 1 || profiles.size > 1) out.push('the simulated runs differ in parameters or profile, not only in strategy');
   return out;

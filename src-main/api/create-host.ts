@@ -70,7 +70,8 @@ async function importStream(
       yield chunk;
     }
   }
-  const lines = createInterface({ input: Readable.from(counted()), crlfDelay: Infinity });
+  const input = Readable.from(counted());
+  const lines = createInterface({ input, crlfDelay: Infinity });
   try {
     const parsed = await parseLineStream(lines, meta.format);
     lab.emit('import:progress', { fileName: meta.fileName, bytesDone, bytesTotal: size || bytesDone });
@@ -85,5 +86,6 @@ async function importStream(
     throw toApiError(err);
   } finally {
     lines.close();
+    input.destroy(); // also ends the generator, which closes a file stream it was reading
   }
 }

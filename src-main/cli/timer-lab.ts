@@ -30,14 +30,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write('timer-lab 0.1.0\n');
     return 0;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(HELP);
-    return 0;
-  }
   const impl = VERBS[verb];
   if (!impl) {
     process.stderr.write(`timer-lab: unknown command "${verb}" (try: timer-lab help)\n`);
     return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(HELP);
+    return 0;
   }
   let lab: LabServices | null = null;
   try {

@@ -1,12 +1,12 @@
 /**
  * The CLI verbs, each a small function over the API. Must not import the engine.
  */
-import { accessSync, constants, createReadStream, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { CALLS, EXPORT_FORMATS, IMPORT_FORMATS, type ImportFormat, type RunDetail } from '../../src-shared/contract.js';
+import { CALLS, EXPORT_FORMATS, IMPORT_FORMATS, MAX_IMPORT_BYTES, type ImportFormat, type RunDetail } from '../../src-shared/contract.js';
 import { paramAppliesTo, settableNames } from '../../src-shared/config.js';
 import { MAX_SAMPLES, STRATEGIES, WORKLOADS } from '../../src-shared/workloads.js';
 import { ApiError, TRACE_TIMER_EVENTS, tscKhzOf } from '../api/index.js';
@@ -42,12 +42,13 @@ function runSpec(
   strategy: string | undefined,
   trace: boolean,
   strategyFlag = 'strategy',
+  warn = true,
 ) {
   const workload = requireOne('workload', v.workload, WORKLOADS);
   const set = collectSets(v.set);
   for (const name of Object.keys(set)) {
     if (paramAppliesTo(name, workload)) continue;
-    process.stderr.write(`timer-lab: warning: --set ${name} does not apply to ${workload} (ignored)\n`);
+    if (warn) process.stderr.write(`timer-lab: warning: --set ${name} does not apply to ${workload} (ignored)\n`);
     delete set[name];
   }
   return {
@@ -102,9 +103,12 @@ async function waitForRuns(ctx: CliContext, ids: number[], label: string): Promi
 /** Fails before any work when FILE cannot be written. */
 function checkWritable(file: string): void {
   try {
-    accessSync(dirname(resolve(file)), constants.W_OK);
+    if (existsSync(file)) {
+      if (!statSync(file).isFile()) throw new Error('not a file');
+      accessSync(file, constants.W_OK);
+    } else accessSync(dirname(resolve(file)), constants.W_OK);
   } catch {
-    throw new UsageError(`--trace ${file}: cannot write there (no such folder or no permission)`);
+    throw new UsageError(`--trace ${file}: cannot write there (not a file, no such folder or no permission)`);
   }
 }
 
@@ -161,7 +165,7 @@ const experiment: Verb = async (ctx, argv) => {
   const { values: v } = parse(argv, { ...RUN_OPTIONS, strategies: { type: 'string', default: STRATEGIES.join(',') }, notes: { type: 'string' } });
   const strategies = (v.strategies ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (strategies.length === 0) throw new UsageError('--strategies: give at least one strategy');
-  const runs = strategies.map((s) => runSpec(v, s, true, 'strategies'));
+  const runs = strategies.map((s, i) => runSpec(v, s, true, 'strategies', i === 0));
   const { experimentId, runIds } = ctx.lab.submitExperiment(
     CALLS['experiments:submit'].parse({
       name: v.name ?? `${runs[0]!.workload}: ${strategies.join(' vs ')}`,
@@ -182,7 +186,8 @@ const experiment: Verb = async (ctx, argv) => {
       ctx.out(compareText(c, verdictOf(c)));
     }
   }
-  return failed.length === 0 ? 0 : 1;
+  if (failed.length === 0) return 0;
+  return failed.every((d) => d.status === 'cancelled') ? 130 : 1;
 };
 
 const list: Verb = async (ctx, argv) => {
@@ -225,6 +230,7 @@ const compare: Verb = async (ctx, argv) => {
       JSON.stringify({
         baseline: c.baseline,
         unit: c.unit,
+        warnings: c.warnings,
         runs: c.runs.map((r) => ({
           id: r.id,
           mean: r.mean,
@@ -291,10 +297,13 @@ const importVerb: Verb = async (ctx, argv) => {
   const tscKhz = intFlag('tsc-khz', v['tsc-khz'], 100_000, 10_000_000);
   let size: number;
   try {
-    size = statSync(file).size;
+    const st = statSync(file);
+    if (!st.isFile()) throw new Error('not a regular file');
+    size = st.size;
   } catch (err) {
     throw new ApiError('bad-input', `cannot read ${file}: ${(err as Error).message}`);
   }
+  if (size > MAX_IMPORT_BYTES) throw new ApiError('bad-input', `${file} is larger than ${MAX_IMPORT_BYTES / 1048576} MB`);
   const hash = createHash('sha256');
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   let bytes = 0;

@@ -4,10 +4,12 @@
  * userData, and the API answered over IPC for our own frame only. The runner's worker threads
  * live in this process. Must not import the engine directly.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { dirname, join, normalize, sep } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename, dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MAX_IMPORT_BYTES } from '../../src-shared/contract.js';
 import { LabServices, createApiHost, defaultDatabasePath, toApiError } from '../api/index.js';
 import {
   APP_HOST,
@@ -15,7 +17,7 @@ import {
   APP_SCHEME,
   CONTENT_SECURITY_POLICY,
   IPC_CALL,
-  IPC_IMPORT_FILE,
+  IPC_IMPORT_DIALOG,
   IPC_PUSH,
   isAllowedNavigation,
   isTrustedSender,
@@ -89,15 +91,25 @@ async function start(): Promise<void> {
       return { ok: false, error: toApiError(err).toPayload() };
     }
   });
-  ipcMain.handle(IPC_IMPORT_FILE, async (event, path: unknown, fileName: unknown) => {
+  ipcMain.handle(IPC_IMPORT_DIALOG, async (event) => {
     if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) {
       return { ok: false, error: { code: 'bad-input', message: 'IPC from an untrusted frame refused' } };
     }
     try {
-      if (typeof path !== 'string' || typeof fileName !== 'string') throw new Error('expected a file');
-      const size = statSync(path).size;
-      const result = await api.importStream({ fileName }, createReadStream(path, { highWaterMark: 1 << 20 }), size);
-      return { ok: true, result };
+      const choice = await dialog.showOpenDialog(win, { title: 'Import a measurement', properties: ['openFile'] });
+      const path = choice.filePaths[0];
+      if (choice.canceled || !path) return { ok: true, result: null };
+      const handle = await open(path, 'r');
+      try {
+        const st = await handle.stat();
+        if (!st.isFile()) throw new Error(`${basename(path)} is not a regular file`);
+        if (st.size > MAX_IMPORT_BYTES) throw new Error(`${basename(path)} is larger than ${MAX_IMPORT_BYTES / 1048576} MB`);
+        const stream = handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false });
+        const result = await api.importStream({ fileName: basename(path) }, stream, st.size);
+        return { ok: true, result };
+      } finally {
+        await handle.close();
+      }
     } catch (err) {
       return { ok: false, error: toApiError(err).toPayload() };
     }

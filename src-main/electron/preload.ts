@@ -3,9 +3,9 @@
  * `window.lab` — one `call` that accepts the contract's channels and one `on` for its pushes.
  * Never exposes ipcRenderer or Node. Must not import the engine or the store.
  */
-import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { CALL_CHANNELS, PUSH_CHANNELS, type LabApi, type LabErrorPayload } from '../../src-shared/contract.js';
-import { IPC_CALL, IPC_IMPORT_FILE, IPC_PUSH } from './security.js';
+import { IPC_CALL, IPC_IMPORT_DIALOG, IPC_PUSH } from './security.js';
 
 type Reply = { ok: true; result: unknown } | { ok: false; error: LabErrorPayload };
 
@@ -30,15 +30,13 @@ const lab: LabApi = {
 };
 
 /**
- * Import of a File the user picked or dropped: its path is resolved here (a page cannot make up
- * a File with a path) and the main process streams it from disk, so large files never cross IPC.
+ * Import through the main process: it shows its own open-file dialog and streams the chosen file,
+ * so large files never cross IPC and the page can never name a path. Resolves null if cancelled.
  */
-async function importFile(file: File): Promise<unknown> {
-  const path = webUtils.getPathForFile(file);
-  if (!path) throw new Error('LAB_ERROR:' + JSON.stringify({ code: 'bad-input', message: 'only files picked or dropped by the user can be imported', field: 'content' }));
-  const reply = (await ipcRenderer.invoke(IPC_IMPORT_FILE, path, file.name)) as Reply;
+async function importDialog(): Promise<unknown> {
+  const reply = (await ipcRenderer.invoke(IPC_IMPORT_DIALOG)) as Reply;
   if (reply.ok) return reply.result;
   throw new Error(`LAB_ERROR:${JSON.stringify(reply.error)}`);
 }
 
-contextBridge.exposeInMainWorld('lab', { ...lab, importFile });
+contextBridge.exposeInMainWorld('lab', { ...lab, importDialog });

@@ -83,6 +83,6 @@ export function isAllowedNavigation(url: string): boolean {
 }
 
 export const IPC_CALL = 'lab:call';
-/** Streaming import of a file the user picked or dropped (the preload resolves its path). */
-export const IPC_IMPORT_FILE = 'lab:import-file';
+/** Import through the main process's own file dialog (the renderer never names a path). */
+export const IPC_IMPORT_DIALOG = 'lab:import-dialog';
 export const IPC_PUSH = 'lab:push';

@@ -55,7 +55,19 @@ export function buildRunConfig(req: RunRequest): RunConfig {
     seed: req.seed === undefined ? 1 : validateSeed(req.seed),
   };
   checkSimulatedSpan(config);
+  checkHostNoiseLoad(config);
   return config;
+}
+
+/** Refuses host noise that would leave the vCPU no CPU time at all (the run could never end). */
+function checkHostNoiseLoad(c: RunConfig): void {
+  const p = c.params;
+  if (!p.hostNoise) return;
+  const cyclesPerSec = c.profile.tsc_khz * 1000;
+  const busy = (p.hostIrqRateHz * p.hostIrqCycles + p.preemptRateHz * p.preemptCycles) / cyclesPerSec;
+  if (busy >= 0.5) {
+    throw new ConfigError('hostIrqRateHz', `host noise would take ${(busy * 100).toFixed(0)} % of the pCPU; keep rate × cycles of interrupts and preemptions below 50 %`);
+  }
 }
 
 /** Host cycles a shard may simulate: time stays an exact integer well below 2^53. */
@@ -71,7 +83,9 @@ function checkSimulatedSpan(c: RunConfig): void {
       : c.workload.startsWith('tscdeadline')
         ? ['delta', p.delta]
         : ['vmexitDelta', p.vmexitDelta];
-  if (perShard * (period + 100_000) > MAX_SHARD_SPAN) {
+  // guest cycles of a scaled TSC take tsc_khz / guestTscKhz host cycles each
+  const hostPerGuest = p.tscScaling && field !== 'interval' ? Math.max(1, c.profile.tsc_khz / p.guestTscKhz) : 1;
+  if (perShard * (period * hostPerGuest + 100_000) > MAX_SHARD_SPAN) {
     throw new ConfigError(field, `too long for ${c.samples} samples: a shard would simulate more than 2^52 cycles; lower it or the sample count`);
   }
 }

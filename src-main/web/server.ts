@@ -199,7 +199,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       const result = await api.importStream(meta, req, Number.isFinite(size) ? size : 0);
       sendJson(res, 200, { ok: true, result });
     } catch (err) {
-      req.resume(); // drain what the parser did not read
+      // The parser stopped reading: answer, then drop the rest of the upload with the connection.
+      res.setHeader('connection', 'close');
+      res.on('finish', () => req.destroy());
       const { status, error } = toPayload(err);
       sendError(res, status, error);
     }

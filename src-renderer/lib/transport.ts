@@ -153,18 +153,11 @@ function wrapElectronApi(bridge: LabApi): LabApi {
 
 /**
  * Imports a measurement file. In web mode the File itself is the request body, so the browser
- * streams it from disk and the server parses it line by line; in Electron the preload hands the
- * file's path to the main process, which streams it. Progress arrives as `import:progress`.
+ * streams it from disk and the server parses it line by line; in Electron a dropped file's text
+ * goes through the `import` call (the picker uses the main process's dialog: importWithDialog).
+ * Progress arrives as `import:progress`.
  */
 export async function importFile(api: LabApi, file: File): Promise<CallResults['import']> {
-  const bridge = window.lab as (LabApi & { importFile?: (f: File) => Promise<CallResults['import']> }) | undefined;
-  if (bridge?.importFile) {
-    try {
-      return await bridge.importFile(file);
-    } catch (err) {
-      throw decodeBridgeError(err);
-    }
-  }
   if (window.lab) return api.call('import', { fileName: file.name, content: await file.text() });
   const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
   let res: Response;
@@ -180,6 +173,24 @@ export async function importFile(api: LabApi, file: File): Promise<CallResults['
   const body = (await res.json().catch(() => ({ ok: false }))) as { ok: boolean; result?: CallResults['import']; error?: LabErrorPayload };
   if (body.ok && body.result) return body.result;
   throw new LabCallError(body.error ?? { code: 'failed', message: `HTTP ${res.status}` });
+}
+
+/**
+ * Electron only: the main process shows its own open-file dialog and streams the chosen file.
+ * Returns undefined when this transport has no such dialog (web mode), null when cancelled.
+ */
+export function hasImportDialog(): boolean {
+  return typeof (window.lab as { importDialog?: unknown } | undefined)?.importDialog === 'function';
+}
+
+export async function importWithDialog(): Promise<CallResults['import'] | null | undefined> {
+  const bridge = window.lab as (LabApi & { importDialog?: () => Promise<CallResults['import'] | null> }) | undefined;
+  if (!bridge?.importDialog) return undefined;
+  try {
+    return await bridge.importDialog();
+  } catch (err) {
+    throw decodeBridgeError(err);
+  }
 }
 
 /** The LabApi for this window: Electron's preload bridge if present, else the web bridge. */

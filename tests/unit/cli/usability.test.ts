@@ -64,6 +64,13 @@ describe('CLI usability', () => {
     expect(after.length).toBe(before.length);
   });
 
+  it('reports an unknown command even with --help, and refuses a folder as an import file', async () => {
+    expect((await cli(['bogus', '--help'])).code).toBe(2);
+    const r = await cli(['import', dir, '--db', db]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not a regular file');
+  });
+
   it('refuses a folder as --db', async () => {
     const r = await cli(['list', '--db', dir]);
     expect(r.code).toBe(2);

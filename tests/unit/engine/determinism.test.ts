@@ -76,3 +76,15 @@ describe('sharding', () => {
     expect(() => simulateShard(c, 2)).toThrow(RangeError);
   });
 });
+
+describe('configurations the clock cannot hold are refused up front', () => {
+  it('names the field when host noise would take the whole pCPU or a scaled delta overflows the clock', async () => {
+    const { buildRunConfig, DEFAULT_PROFILE } = await import('../../../src-main/engine/index.js');
+    const base = { workload: 'tscdeadline-busy', strategy: 'hrtimer', profile: DEFAULT_PROFILE };
+    expect(() => buildRunConfig({ ...base, set: { hostNoise: 'on', hostIrqRateHz: 1_000_000, hostIrqCycles: 3000 } })).toThrow(/hostIrqRateHz: host noise would take/);
+    expect(() =>
+      buildRunConfig({ ...base, samples: 50_000, set: { delta: 1e10, tscScaling: 'on', guestTscKhz: 100_000, tsc_khz: 10_000_000 } }),
+    ).toThrow(/^delta: too long/);
+    expect(() => buildRunConfig({ ...base, samples: 50_000, set: { delta: 1e10 } })).not.toThrow();
+  });
+});
