@@ -7,7 +7,8 @@
  * A shard that throws or kills its worker fails only its run.
  * Must not import electron or the store.
  */
-import { setMaxListeners } from 'node:events';
+import { once, setMaxListeners } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { RunConfig } from '../../src-shared/config.js';
@@ -60,7 +61,12 @@ export class Runner {
       idleTimeout: 30_000,
       maxQueue: 'auto',
     });
+    // Terminating a worker thread that is still starting up can abort the whole process on
+    // Node 20, so close() waits until the pool's first workers are online.
+    this.online = Promise.all(this.pool.threads.map((w) => once(w, 'online').catch(() => undefined)));
   }
+
+  private readonly online: Promise<unknown>;
 
   /** Runs all shards of `config`; resolves with the merged run or rejects (cancel or failure). */
   async run(key: string, config: RunConfig, opts: SubmitOptions = {}): Promise<MergedRun> {
@@ -132,6 +138,7 @@ export class Runner {
 
   async close(): Promise<void> {
     for (const key of [...this.active.keys()]) this.cancel(key);
+    await Promise.race([this.online, delay(3000, undefined, { ref: false })]);
     await this.pool.destroy();
   }
 }
