@@ -43,6 +43,11 @@ export interface RunConfig {
   seed: number;
 }
 
+/** The guest TSC frequency: the scaled one when TSC scaling is on, else the host's (samples' unit). */
+export function guestTscKhz(config: Pick<RunConfig, 'params' | 'profile'>): number {
+  return config.params.tscScaling ? config.params.guestTscKhz : config.profile.tsc_khz;
+}
+
 export class ConfigError extends Error {
   constructor(
     readonly field: string,

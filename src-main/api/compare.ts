@@ -3,7 +3,7 @@
  * measurement), puts them in one unit (cycles when all runs are in cycles, else ns), and runs the
  * statistics. Simulated runs also bring their critical-path breakdown. Must not import electron.
  */
-import { defaultRunParams } from '../../src-shared/config.js';
+import { defaultRunParams, guestTscKhz } from '../../src-shared/config.js';
 import type { CompareResult, ParsedArgs, RunDetail } from '../../src-shared/contract.js';
 import { Distribution, compareRuns, scale } from '../stats/index.js';
 import type { RunStore } from '../store/index.js';
@@ -31,8 +31,7 @@ function nativeUnit(run: RunDetail): 'cycles' | 'ns' {
 function nsPerUnit(run: RunDetail): number | null {
   if (nativeUnit(run) === 'ns') return 1;
   if (run.config) {
-    const khz = run.config.params.tscScaling ? run.config.params.guestTscKhz : run.config.profile.tsc_khz;
-    return 1_000_000 / khz;
+    return 1_000_000 / guestTscKhz(run.config);
   }
   const s = run.summary;
   if (s && s.latency.mean > 0 && s.latencyNs.unit === 'ns' && s.latencyNs.mean !== s.latency.mean) {

@@ -14,6 +14,8 @@ import {
 import type { RunStore } from '../store/index.js';
 import { runDistribution } from './compare.js';
 import { ApiError } from './errors.js';
+import { guestTscKhz } from '../../src-shared/config.js';
+import { DEFAULT_IMPORT_TSC_KHZ } from './import.js';
 import { htmlReport } from './report.js';
 
 export function exportRuns(store: RunStore, args: ParsedArgs<'export'>): ExportFile {
@@ -49,8 +51,9 @@ function single(runs: RunDetail[], format: string): RunDetail {
   return runs[0]!;
 }
 
+/** Host TSC frequency of a simulated run (trace timestamps are host cycles). */
 export function tscKhzOf(run: RunDetail): number {
-  return run.config?.profile.tsc_khz ?? 2_600_000;
+  return run.config?.profile.tsc_khz ?? DEFAULT_IMPORT_TSC_KHZ;
 }
 
 function traceOf(store: RunStore, run: RunDetail) {
@@ -93,7 +96,8 @@ function summaryCsv(runs: RunDetail[]): string {
 function cyclictestHistogram(store: RunStore, runs: RunDetail[]): string {
   const threads: HistogramData[] = runs.map((r) => {
     const d = runDistribution(store, r);
-    const toNs = r.summary?.latency.unit === 'ns' ? 1 : 1_000_000 / tscKhzOf(r);
+    // samples are guest cycles: the guest's TSC frequency converts them
+    const toNs = r.summary?.latency.unit === 'ns' ? 1 : 1_000_000 / (r.config ? guestTscKhz(r.config) : DEFAULT_IMPORT_TSC_KHZ);
     const byNs = new Map<number, number>();
     for (let i = 0; i < d.values.length; i++) {
       const ns = Math.round(d.values[i]! * toNs);

@@ -5,8 +5,7 @@
  * 1 failure. Goes through the API layer only, never the engine directly.
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import type { CallArgs, CallChannel, CallResults, CompareResult, RunDetail } from '../../src-shared/contract.js';
-import { STRATEGIES, WORKLOADS } from '../../src-shared/workloads.js';
+import type { CallArgs, CallChannel, CallResults, CompareResult } from '../../src-shared/contract.js';
 import { ApiError, LabServices, createApiHost, defaultDatabasePath, toApiError, type ApiHost } from '../api/index.js';
 import { verdict } from '../stats/index.js';
 import { UsageError } from './args.js';
@@ -110,9 +109,3 @@ export function writeOut(path: string, content: string | Buffer): void {
     throw new ApiError('failed', `cannot write ${path}: ${(err as Error).message}`);
   }
 }
-
-export function workloadsHelp(): string {
-  return `workloads: ${WORKLOADS.join(', ')}; strategies: ${STRATEGIES.join(', ')}`;
-}
-
-export type { RunDetail };

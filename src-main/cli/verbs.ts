@@ -3,13 +3,13 @@
  */
 import { accessSync, constants, createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CALLS, EXPORT_FORMATS, IMPORT_FORMATS, MAX_IMPORT_BYTES, type ImportFormat, type RunDetail } from '../../src-shared/contract.js';
 import { paramAppliesTo, settableNames } from '../../src-shared/config.js';
 import { MAX_SAMPLES, STRATEGIES, WORKLOADS } from '../../src-shared/workloads.js';
-import { ApiError, TRACE_TIMER_EVENTS, tscKhzOf } from '../api/index.js';
+import { ApiError, TRACE_TIMER_EVENTS } from '../api/index.js';
 import { parseLineStream } from '../formats/index.js';
 import { startWebServer } from '../web/server.js';
 import { collectSets, idArgs, intFlag, parse, UsageError } from './args.js';
@@ -416,4 +416,3 @@ database:   --db PATH, else $TIMER_LAB_DB, else the XDG data folder (~/.local/sh
 exit codes: 0 ok, 2 bad input, 1 failure
 `;
 
-export { TRACE_TIMER_EVENTS, tscKhzOf, join };

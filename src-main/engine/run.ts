@@ -4,7 +4,7 @@
  * so the merged result is the same whatever number of workers ran the shards.
  * Must not import node:*, electron or sqlite.
  */
-import type { RunConfig } from '../../src-shared/config.js';
+import { guestTscKhz, type RunConfig } from '../../src-shared/config.js';
 import type { Histogram, RunSummary } from '../../src-shared/result.js';
 import { createGuestProgram } from './guest/index.js';
 import { GuestCpu } from './guest/guest-cpu.js';
@@ -194,7 +194,7 @@ export function mergeShards(config: RunConfig, shardsIn: readonly ShardResult[])
   const criticalPath: Record<string, number> = {};
   const hostCyclesByStep: Record<string, number> = {};
   // The critical path is accumulated in host cycles; samples are guest cycles.
-  const guestPerHost = config.params.tscScaling ? config.params.guestTscKhz / config.profile.tsc_khz : 1;
+  const guestPerHost = guestTscKhz(config) / config.profile.tsc_khz;
   STEP_NAMES.forEach((name, i) => {
     const crit = sum((s) => s.critCycles, i);
     if (crit > 0 && n > 0) criticalPath[name] = (crit / n) * guestPerHost;
@@ -202,7 +202,7 @@ export function mergeShards(config: RunConfig, shardsIn: readonly ShardResult[])
     if (host > 0 && !isGuestStep(i) && timerEvents > 0) hostCyclesByStep[name] = host / timerEvents;
   });
   const { stats: latency, histogram } = summarizeSamples(samples);
-  const khz = config.params.tscScaling ? config.params.guestTscKhz : config.profile.tsc_khz;
+  const khz = guestTscKhz(config);
   const toNs = (v: number) => (v * 1_000_000) / khz;
   const summary: RunSummary = {
     workload: config.workload,

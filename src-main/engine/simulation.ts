@@ -11,7 +11,7 @@ import type { RunConfig } from '../../src-shared/config.js';
 import { COST_NAMES } from '../../src-shared/profile.js';
 import { EventHeap } from './event-heap.js';
 import { Rng } from './rng.js';
-import { EXIT_NAMES, STEP_COUNT, isGuestStep } from './steps.js';
+import { EXIT_NAMES, STEP_COUNT } from './steps.js';
 import { TraceBuffer } from './trace.js';
 import { KVM_DEFAULT_TSC_SCALING_RATIO, tscScalingRatio, type VcpuTsc } from './tsc.js';
 import { createLapic, type KvmLapic } from './kvm/lapic.js';
@@ -230,18 +230,4 @@ export class Simulation {
     if (!Number.isSafeInteger(time)) throw new Error(`simulation time must be an integer below 2^53 cycles, got ${time}`);
     this.heap.push(time, kind, kind, generation);
   }
-
-  /** Host cycles per step excluding guest work, for the overhead view. */
-  hostStepCycles(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (let i = 0; i < STEP_COUNT; i++) {
-      if (this.stepCycles[i]! > 0 && !isGuestStep(i)) out[stepName(i)] = this.stepCycles[i]!;
-    }
-    return out;
-  }
-}
-
-import { STEP_NAMES } from './steps.js';
-function stepName(i: number): string {
-  return STEP_NAMES[i]!;
 }

@@ -7,11 +7,7 @@
  */
 import type { Strategy } from '../../src-shared/workloads.js';
 import type { Simulation } from './simulation.js';
-import {
-  kvm_lapic_hv_timer_in_use,
-  vmx_post_block,
-  vmx_pre_block,
-} from './kvm/block-hooks.js';
+import { vmx_post_block, vmx_pre_block } from './kvm/block-hooks.js';
 import { vmx_cancel_hv_timer, vmx_set_hv_timer, type SetHvTimerResult } from './kvm/vmx.js';
 
 export interface KvmX86Ops {
@@ -35,5 +31,3 @@ const VMX_PREEMPTION_OPS: KvmX86Ops = {
 export function strategyOps(strategy: Strategy): KvmX86Ops {
   return strategy === 'vmx-preemption' ? VMX_PREEMPTION_OPS : HRTIMER_OPS;
 }
-
-export { kvm_lapic_hv_timer_in_use };

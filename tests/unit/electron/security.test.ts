@@ -5,7 +5,6 @@ import {
   CONTENT_SECURITY_POLICY,
   isAllowedNavigation,
   isTrustedSender,
-  secureWebPreferences,
   windowOptions,
 } from '../../../src-main/electron/security.js';
 import { readFileSync } from 'node:fs';
@@ -24,7 +23,6 @@ describe('Electron window security', () => {
       webviewTag: false,
       preload: '/app/preload.cjs',
     });
-    expect(secureWebPreferences('x')).toEqual(prefs.preload === 'x' ? prefs : { ...prefs, preload: 'x' });
   });
 
   it('uses a strict Content-Security-Policy without inline or eval scripts', () => {
