@@ -3,7 +3,7 @@
  * running min/max/mean, and a sparse value→count histogram.
  * Must not import node:*, electron or better-sqlite3.
  */
-import type { HistogramData, MeasurementSummary } from './types.js';
+import type { HistogramData, MeasurementSummary, ThreadStats } from './types.js';
 
 const I32_MIN = -(2 ** 31);
 const I32_MAX = 2 ** 31 - 1;
@@ -76,6 +76,18 @@ export function histogramStats(h: HistogramData): MeasurementSummary {
   const s = new RunningStats();
   for (let i = 0; i < h.values.length; i++) s.add(h.values[i], h.counts[i]);
   return s.summary();
+}
+
+/** Summary of several threads: all their samples, the extremes of those that have any. */
+export function threadsSummary(threads: readonly ThreadStats[]): MeasurementSummary {
+  const withData = threads.filter((t) => t.count > 0);
+  const count = threads.reduce((a, t) => a + t.count, 0);
+  return {
+    count,
+    min: withData.length ? Math.min(...withData.map((t) => t.min)) : 0,
+    max: withData.length ? Math.max(...withData.map((t) => t.max)) : 0,
+    mean: count === 0 ? 0 : threads.reduce((a, t) => a + t.avg * t.count, 0) / count,
+  };
 }
 
 export function mergeHistograms(list: HistogramData[]): HistogramData {

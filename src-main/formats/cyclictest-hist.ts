@@ -4,7 +4,7 @@
  * Histogram Overflows/Overflow at cycle number/Thread N/SMIs` trailer. Checks Total against the
  * bucket sums. Must not import node:*, electron or better-sqlite3.
  */
-import { histogramStats, mergeHistograms, stripAnsi } from './accumulators.js';
+import { histogramStats, mergeHistograms, stripAnsi, threadsSummary } from './accumulators.js';
 import { assertText, END_OF_FILE, FormatError } from './errors.js';
 import type { HistogramData, LineParser, ParsedMeasurement, ParseOptions, ThreadStats } from './types.js';
 
@@ -178,20 +178,13 @@ export class CyclictestHistParser implements LineParser {
     const totalOverflows = overflows.reduce((a, b) => a + b, 0);
     if (totalOverflows > 0) warnings.push(`${totalOverflows} samples overflowed the ${this.buckets.length}-bucket histogram (counted, not in the buckets)`);
     if (!this.opts.unitHint) warnings.push('histogram text does not record its unit: assumed µs (import with --unit ns for cyclictest -N output)');
-    const withData = threads.filter((t) => t.count > 0);
-    const count = threads.reduce((a, t) => a + t.count, 0);
     return {
       format: this.format,
       unit: 'ns',
       samples: null,
       histogram: mergeHistograms(histograms),
       threads,
-      summary: {
-        count,
-        min: withData.length ? Math.min(...withData.map((t) => t.min)) : 0,
-        max: withData.length ? Math.max(...withData.map((t) => t.max)) : 0,
-        mean: count === 0 ? 0 : threads.reduce((a, t) => a + t.avg * t.count, 0) / count,
-      },
+      summary: threadsSummary(threads),
       overflows: totalOverflows,
       warnings,
       meta: { ...this.meta, sourceUnit: this.scale === 1 ? 'ns' : 'us', threads: String(n), buckets: String(this.buckets.length) },

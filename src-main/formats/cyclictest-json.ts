@@ -4,7 +4,7 @@
  * node}}`). JSON is not line-oriented, so lines are buffered up to a cap (200 MB by default).
  * Must not import node:*, electron or better-sqlite3.
  */
-import { histogramStats, mergeHistograms } from './accumulators.js';
+import { histogramStats, mergeHistograms, threadsSummary } from './accumulators.js';
 import { assertText, END_OF_FILE, FormatError } from './errors.js';
 import type { HistogramData, LineParser, ParsedMeasurement, ParseOptions, ThreadStats } from './types.js';
 
@@ -128,20 +128,13 @@ export class CyclictestJsonParser implements LineParser {
       for (const [k, v] of Object.entries(doc.sysinfo)) if (typeof v !== 'object') meta[`sysinfo.${k}`] = String(v);
     }
     if (overflows > 0) warnings.push(`${overflows} samples are counted in "cycles" but not in the histogram (overflows)`);
-    const count = threads.reduce((a, t) => a + t.count, 0);
-    const withData = threads.filter((t) => t.count > 0);
     return {
       format: this.format,
       unit: 'ns',
       samples: null,
       histogram: hists.length ? mergeHistograms(hists) : null,
       threads,
-      summary: {
-        count,
-        min: withData.length ? Math.min(...withData.map((t) => t.min)) : 0,
-        max: withData.length ? Math.max(...withData.map((t) => t.max)) : 0,
-        mean: count === 0 ? 0 : threads.reduce((a, t) => a + t.avg * t.count, 0) / count,
-      },
+      summary: threadsSummary(threads),
       overflows,
       warnings,
       meta: { ...meta, sourceUnit: ns ? 'ns' : 'us', threads: String(threads.length) },
