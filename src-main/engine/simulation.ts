@@ -54,8 +54,6 @@ export class Simulation {
   readonly X: number;
   /** 2^X: cycles per preemption-timer tick. */
   readonly hvTick: number;
-  /** 2^(X+32): first host delta the 32-bit countdown cannot hold. */
-  readonly hvRange: number;
   readonly tsc_khz: number;
   readonly tsc: VcpuTsc;
   readonly lapic: KvmLapic;
@@ -99,7 +97,6 @@ export class Simulation {
     this.ops = strategyOps(config.strategy);
     this.X = config.profile.X;
     this.hvTick = 2 ** this.X;
-    this.hvRange = 2 ** (this.X + 32);
     this.tsc_khz = config.profile.tsc_khz;
     for (let i = 0; i < COST_NAMES.length; i++) {
       const c = config.profile.costs[COST_NAMES[i]!]!;

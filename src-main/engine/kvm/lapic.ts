@@ -253,12 +253,9 @@ export function kvm_lapic_switch_to_sw_timer(sim: Simulation): void {
 /** kvm_lapic_switch_to_hv_timer: after unblocking, try to move the deadline back. */
 export function kvm_lapic_switch_to_hv_timer(sim: Simulation): void {
   if (!apic_lvtt_tscdeadline(sim)) return;
-  if (sim.lapic.lapic_timer.pending > 0) {
-    // start_hv_tscdeadline declines at once: the timer fired while blocked.
-    sim.spend(S.post_block_switch_back_pending);
-    if (sim.trace) sim.traceEvent('kvm_hv_timer_state', 'vcpu_id 0 hv_timer 0');
-    return;
-  }
+  // When the timer fired while blocked, start_hv_tscdeadline only checks `pending` and traces
+  // hv_timer 0: that short path's cost is post_block_switch_back_pending.
+  if (sim.lapic.lapic_timer.pending > 0) sim.spend(S.post_block_switch_back_pending);
   start_hv_tscdeadline(sim);
 }
 

@@ -57,7 +57,7 @@ export function vmx_set_hv_timer(sim: Simulation, guest_deadline_tsc: number): S
     delta_tsc = guestDeltaToHost(sim, delta_tsc);
     if (delta_tsc < 0) return { err: -ERANGE, expired: false };
   }
-  if (delta_tsc >= sim.hvRange) return { err: -ERANGE, expired: false };
+  if (exceedsPreemptionTimerRange(delta_tsc, sim.X)) return { err: -ERANGE, expired: false };
   sim.vmx.hv_deadline_tsc = tscl + delta_tsc;
   vmcs_set_pin_preemption_timer(sim, true);
   return { err: 0, expired: delta_tsc === 0 };

@@ -274,8 +274,7 @@ function kvm_vcpu_block_end(sim: Simulation): void {
   vcpu.mode = MODE_IN_KVM;
   sim.ops.post_block?.(sim);
   vcpu.mp_state = KVM_MP_STATE_RUNNABLE;
-  kvm_inject_apic_timer_irqs(sim);
-  vcpu_enter_guest(sim);
+  vcpu_run(sim);
 }
 
 /** An unrelated host interrupt (host noise) taking `work` cycles of handler time. */
