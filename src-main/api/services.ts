@@ -4,7 +4,7 @@
  * each run is stored queued, marked running when its first shard reports, and saved in one
  * transaction when it finishes (or marked failed / cancelled). Must not import electron.
  */
-import type { RunConfig } from '../../src-shared/config.js';
+import { ConfigError, type RunConfig } from '../../src-shared/config.js';
 import type { ParsedArgs, PushChannel, PushPayloads, RunStatus } from '../../src-shared/contract.js';
 import { buildRunConfig, type MergedRun } from '../engine/index.js';
 import { Runner, RunCancelledError } from '../runner/index.js';
@@ -12,7 +12,6 @@ import { LEASE_RENEW_MS, openStore, type OpenedStore, type RunStore } from '../s
 import type { ParsedMeasurement } from '../formats/index.js';
 import { toApiError } from './error-map.js';
 import { measuredRunInput, type ImportMeta } from './import.js';
-import { ApiError } from './errors.js';
 import type { PushListener } from './host.js';
 import { BUILTIN_PROFILE_NAMES, resolveProfile } from './profiles.js';
 
@@ -94,12 +93,9 @@ export class LabServices {
         set: spec.set,
       });
     } catch (err) {
-      const e = toApiError(err);
-      if (e.field && !e.field.startsWith('runs.')) {
-        const field = e.field.startsWith('set.') || isSetName(spec, e.field) ? `${prefix}set.${e.field}` : `${prefix}${e.field}`;
-        throw new ApiError(e.code, e.message.replace(`${e.field}:`, `${field}:`), field);
-      }
-      throw e;
+      // a bad override is named where the caller wrote it: runs.<i>.set.<name>
+      const fromSet = err instanceof ConfigError && Object.prototype.hasOwnProperty.call(spec.set, err.field);
+      throw toApiError(err, fromSet ? `${prefix}set.` : prefix);
     }
   }
 
@@ -208,9 +204,6 @@ export class LabServices {
   }
 }
 
-function isSetName(spec: RunSpec, field: string): boolean {
-  return Object.prototype.hasOwnProperty.call(spec.set, field.split('.')[0]!) || Object.prototype.hasOwnProperty.call(spec.set, field);
-}
 
 /**
  * A run is named after its experiment; runs of one experiment are told apart by strategy. Without
