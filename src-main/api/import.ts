@@ -7,12 +7,13 @@
 import { createHash } from 'node:crypto';
 import type { ImportFormat } from '../../src-shared/contract.js';
 import type { ExitStat, Histogram, LatencyStats } from '../../src-shared/result.js';
+import { DEFAULT_PROFILE } from '../engine/index.js';
 import type { ParsedMeasurement } from '../formats/index.js';
 import { Distribution, logLinearHistogram } from '../stats/index.js';
 import type { MeasuredRunInput } from '../store/index.js';
 
-/** Default TSC frequency used to turn imported exit times into cycles when none is given. */
-export const DEFAULT_IMPORT_TSC_KHZ = 2_600_000;
+/** TSC frequency assumed for imports that give none: the default profile's. */
+export const DEFAULT_IMPORT_TSC_KHZ = DEFAULT_PROFILE.tsc_khz;
 
 const WORKLOAD_OF: Partial<Record<ImportFormat, string>> = {
   cyclictest: 'cyclictest',
