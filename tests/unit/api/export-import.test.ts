@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXPORT_FORMATS } from '../../../src-shared/contract.js';
 import { apiError, openLab, runOne, type TestLab } from './helpers.js';
+import { samplePath } from '../../samples.js';
 
-const SAMPLE = '/work/shared/samples/cyclictest-histogram-4threads-h400.txt';
+const SAMPLE = samplePath('cyclictest-histogram-4threads-h400.txt');
 
 async function twoRuns(t: TestLab): Promise<[number, number]> {
   const a = await runOne(t, { workload: 'tscdeadline-halt', strategy: 'hrtimer', samples: 3_000, trace: true }, 'Halt <hrtimer> & co');

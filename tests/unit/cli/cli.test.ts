@@ -6,8 +6,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, cli, tempDir } from './helpers.js';
+import { samplePath } from '../../samples.js';
 
-const SAMPLE = '/work/shared/samples/cyclictest-histogram-4threads-h400.txt';
+const SAMPLE = samplePath('cyclictest-histogram-4threads-h400.txt');
 const STAT_KEYS = ['unit', 'mean', 'min', 'max', 'stddev', 'p50', 'p90', 'p99', 'p999'];
 const HALT = ['--workload', 'tscdeadline-halt', '--samples', '5000'];
 

@@ -1,12 +1,12 @@
 // Test helpers for src-main/formats: where the shared sample files live, and a FormatError check.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { FormatError } from '../../../src-main/formats/index.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const samplesDir = path.resolve(repoRoot, '..', 'shared', 'samples');
+import { repoRoot, samplesDir } from '../../samples.js';
+
+export { repoRoot, samplesDir };
 
 export function readSample(name: string): string {
   return readFileSync(path.join(samplesDir, name), 'utf8');
