@@ -53,3 +53,8 @@ export function paramAppliesToStrategy(name: string, strategy: Strategy): boolea
   const claimed = STRATEGIES.some((s) => STRATEGY_INFO[s].params.includes(name));
   return !claimed || STRATEGY_INFO[strategy].params.includes(name);
 }
+
+/** A strategy checklist (forms): every strategy, ticked when it is in `chosen`. */
+export function strategyChoice(chosen: readonly string[]): Record<Strategy, boolean> {
+  return Object.fromEntries(STRATEGIES.map((s) => [s, chosen.includes(s)])) as Record<Strategy, boolean>;
+}

@@ -13,9 +13,6 @@ export const WORKLOADS = [
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
-export type { Strategy } from './strategies.js';
-export { STRATEGIES } from './strategies.js';
-
 /** What a workload's samples are. */
 export type WorkloadMetric = 'latency' | 'cycles per iteration';
 

@@ -13,7 +13,7 @@ import {
   overlaidHistogramChart,
   renderSvg,
 } from '../../src-shared/charts/index.js';
-import { verdict } from '../stats/index.js';
+import { formatPValue, verdict } from '../../src-shared/verdict.js';
 import type { RunStore } from '../store/index.js';
 import { compare } from './compare.js';
 
@@ -86,8 +86,8 @@ function compareTable(cmp: CompareResult): string {
   const head = STATS.map((s) => `<th>${s}</th><th>Δ%</th>`).join('');
   const rows = cmp.runs.map((r) => {
     const cells = STATS.map((s) => `<td>${formatNumber(r[s])}</td><td>${r.id === cmp.baseline ? '' : signed(r.deltaPct[s])}</td>`).join('');
-    const v = verdict(r, cmp.noiseThresholdPct, cmp.baseline);
-    return `<tr><td>#${r.id}</td>${cells}<td>${r.id === cmp.baseline ? '' : r.pValue.toExponential(2)}</td><td>${r.id === cmp.baseline ? '' : `[${formatNumber(r.ci95[0])}, ${formatNumber(r.ci95[1])}]`}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
+    const v = verdict(r, cmp.baseline, cmp.noiseThresholdPct);
+    return `<tr><td>#${r.id}</td>${cells}<td>${r.id === cmp.baseline ? '' : escapeXml(formatPValue(r.pValue))}</td><td>${r.id === cmp.baseline ? '' : `[${formatNumber(r.ci95[0])}, ${formatNumber(r.ci95[1])}]`}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
   });
   return `<h2>Percentiles (${escapeXml(cmp.unit)}), baseline #${cmp.baseline}</h2><table><thead><tr><th>run</th>${head}<th>p (Mann–Whitney)</th><th>95% CI of Δmean</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

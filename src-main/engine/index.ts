@@ -11,7 +11,6 @@ import { isWorkload, WORKLOAD_INFO, WORKLOADS } from '../../src-shared/workloads
 import { SHARD_SIZE } from './run.js';
 export { ENGINE_VERSION, SHARD_SIZE, mergeShards, planShards, simulate, simulateShard } from './run.js';
 export type { MergedRun, ShardOptions, ShardResult } from './run.js';
-export { formatTraceLine, formatTraceReport } from './trace.js';
 export type { TraceRecord } from './trace.js';
 export { BUILTIN_PROFILES, DEFAULT_PROFILE, builtinProfile } from '../../src-shared/profiles/index.js';
 

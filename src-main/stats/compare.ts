@@ -111,36 +111,3 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
     criticalPath: [],
   };
 }
-
-/** p-value as it follows "p ": "= 3e-12", "= 0.0004" → "= 4e-4", "= 0.043", "< 1e-15". */
-export function formatP(p: number): string {
-  if (p < 1e-15) return '< 1e-15';
-  if (p < 0.001) return `= ${p.toExponential(0)}`;
-  return `= ${Number(p.toPrecision(2))}`;
-}
-
-function formatPct(x: number): string {
-  if (Number.isNaN(x)) return 'n/a %';
-  const r = x.toFixed(2);
-  return r.startsWith('-') ? `${r} %` : `+${r} %`;
-}
-
-/**
- * One-line verdict for a row in neutral wording (no better/worse: the shift is given with its
- * sign, and whether lower latency is what the reader wants is theirs to say), e.g.
- * "difference detected: +0.62 % (p = 3e-12), below the 1 % noise threshold",
- * "difference detected: -4.10 % (p < 1e-15), at or above the 1 % noise threshold",
- * "no difference detected (p = 0.43)", "baseline".
- * The baseline is recognised by `baselineId` or, without it, by its zero deltas, p = 1, CI [0, 0].
- */
-export function verdict(row: CompareRow, noiseThresholdPct = 1, baselineId?: number): string {
-  const isBaseline =
-    baselineId !== undefined
-      ? row.id === baselineId
-      : row.pValue === 1 && row.ci95[0] === 0 && row.ci95[1] === 0 && row.deltaCycles.mean === 0;
-  if (isBaseline) return 'baseline';
-  const p = `(p ${formatP(row.pValue)})`;
-  if (!row.significant) return `no difference detected ${p}`;
-  const side = row.practicallySignificant ? 'at or above' : 'below';
-  return `difference detected: ${formatPct(row.deltaPct.mean)} ${p}, ${side} the ${noiseThresholdPct} % noise threshold`;
-}
