@@ -10,7 +10,7 @@ import type { Profile } from './profile.js';
 import type { Histogram, RunSummary } from './result.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-formats.js';
 import { STRATEGIES } from './strategies.js';
-import { MAX_SAMPLES, WORKLOADS } from './workloads.js';
+import { MAX_SAMPLES, WORKLOADS, type WorkloadMetric } from './workloads.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -137,6 +137,8 @@ export interface RunDetail extends RunListItem {
 export interface CompareRow {
   id: number;
   name: string;
+  /** The run's strategy (its colour in every chart), or `measured` for imports. */
+  strategy: string;
   samples: number;
   mean: number;
   p50: number;
@@ -160,6 +162,8 @@ export interface CompareResult {
   baseline: number;
   /** Unit of every latency number and series (simulated runs are cycles; mixed with ns → ns). */
   unit: 'cycles' | 'ns';
+  /** What the numbers are: `latency`, or `cycles per iteration` when every run is a vmexit loop. */
+  metric: WorkloadMetric;
   /** Things the reader should know, e.g. runs that measure different quantities. */
   warnings: string[];
   noiseThresholdPct: number;

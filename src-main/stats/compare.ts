@@ -12,6 +12,8 @@ import { mannWhitneyU } from './mann-whitney.js';
 export interface CompareInput {
   id: number;
   name: string;
+  /** Strategy of a simulated run (`measured` for imports); carried into the row. */
+  strategy?: string;
   dist: Distribution;
 }
 
@@ -56,7 +58,7 @@ function pct(value: number, base: number): number {
  * Compares every run with the baseline. `criticalPath` is returned empty: the caller, which knows
  * the runs' summaries, fills it. Throws RangeError for no runs, an empty run or an unknown baseline.
  */
-export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions = {}): Omit<CompareResult, 'unit' | 'warnings'> {
+export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions = {}): Omit<CompareResult, 'unit' | 'metric' | 'warnings'> {
   const noiseThresholdPct = opts.noiseThresholdPct ?? 1;
   const alpha = opts.alpha ?? 0.01;
   const bootstrapSeed = opts.bootstrapSeed ?? 12345;
@@ -91,6 +93,7 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
     return {
       id: run.id,
       name: run.name,
+      strategy: run.strategy ?? 'measured',
       samples: run.dist.n,
       ...s,
       deltaPct,

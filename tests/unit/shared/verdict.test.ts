@@ -6,6 +6,7 @@ import { formatPValue, pValueText, verdict } from '../../../src-shared/verdict.j
 const row: CompareRow = {
   id: 2,
   name: 'b',
+  strategy: 'vmx-preemption',
   samples: 10000,
   mean: 3220,
   p50: 3220,
