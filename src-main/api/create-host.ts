@@ -73,7 +73,7 @@ async function importStream(
   const input = Readable.from(counted());
   const lines = createInterface({ input, crlfDelay: Infinity });
   try {
-    const parsed = await parseLineStream(lines, meta.format);
+    const parsed = await parseLineStream(lines, meta.format, undefined, meta.unit ? { unitHint: meta.unit } : {});
     lab.emit('import:progress', { fileName: meta.fileName, bytesDone, bytesTotal: size || bytesDone });
     const runId = lab.importParsed(parsed, {
       fileName: meta.fileName,

@@ -19,6 +19,7 @@ export type HandlerTable = { [K in CallChannel]: Handler<K> };
 
 export const HANDLERS: HandlerTable = {
   'experiments:submit': (lab, args) => lab.submitExperiment(args),
+  'runs:simulate': (lab, args) => lab.simulate(args),
   'runs:list': (lab, args) => lab.store.list(args),
   'runs:get': (lab, { id }) => lab.store.get(id),
   'runs:histogram': (lab, { id }) => {
@@ -52,7 +53,7 @@ export const HANDLERS: HandlerTable = {
   compare: (lab, args) => compare(lab.store, args),
   export: (lab, args) => exportRuns(lab.store, args),
   import: (lab, args) => {
-    const parsed = parseText(args.content, args.format);
+    const parsed = parseText(args.content, args.format, args.unit ? { unitHint: args.unit } : {});
     const input = measuredRunInput(parsed, {
       fileName: args.fileName,
       sha256: sha256(args.content),
