@@ -25,9 +25,11 @@ export class Sfc32 {
   constructor(seed: number) {
     const lo = seed >>> 0;
     const hi = Math.floor(Math.abs(seed) / TWO_POW_32) >>> 0;
-    this.a = splitmix32(lo ^ splitmix32(hi));
-    this.b = splitmix32(this.a ^ 0x1b873593);
-    this.c = splitmix32(this.b ^ 0xcc9e2d51);
+    // State is kept as int32 (small integers for the JIT); the arithmetic below is mod 2^32, so
+    // the sequence is the same as with unsigned state.
+    this.a = splitmix32(lo ^ splitmix32(hi)) | 0;
+    this.b = splitmix32(this.a ^ 0x1b873593) | 0;
+    this.c = splitmix32(this.b ^ 0xcc9e2d51) | 0;
     this.d = 1;
     for (let i = 0; i < 12; i++) this.nextUint32();
   }

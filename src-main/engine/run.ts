@@ -51,7 +51,11 @@ export interface ShardOptions {
   progressEvery?: number;
 }
 
-export function simulateShard(config: RunConfig, index: number, opts: ShardOptions = {}): ShardResult {
+/**
+ * The simulation of one shard, set up and started (the guest has run up to its first wait) but
+ * not run: `step()` then runs it one event at a time (tests), `runToEnd()` to the end.
+ */
+export function createShardSimulation(config: RunConfig, index: number, opts: ShardOptions = {}): Simulation {
   const sizes = planShards(config.samples);
   const count = sizes[index];
   if (count === undefined) throw new RangeError(`shard ${index} does not exist for ${config.samples} samples`);
@@ -59,14 +63,18 @@ export function simulateShard(config: RunConfig, index: number, opts: ShardOptio
   const adaptive = config.params.timerAdvanceNs === -1;
   sim.lapic.lapic_timer.timer_advance_adaptive = adaptive;
   sim.lapic.lapic_timer.timer_advance_ns = adaptive ? LAPIC_TIMER_ADVANCE_NS_INIT : config.params.timerAdvanceNs;
-  const guest = new GuestCpu(sim, createGuestProgram(config));
-  sim.guest = guest;
+  sim.guest = new GuestCpu(sim, createGuestProgram(config));
   if (config.params.hostNoise) {
     sim.noise = new HostNoise(sim);
     sim.noise.start();
   }
   sim.vcpu.mode = MODE_IN_GUEST;
-  guest.start();
+  sim.guest.start();
+  return sim;
+}
+
+export function simulateShard(config: RunConfig, index: number, opts: ShardOptions = {}): ShardResult {
+  const sim = createShardSimulation(config, index, opts);
   sim.runToEnd();
   return {
     index,

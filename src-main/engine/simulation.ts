@@ -138,9 +138,12 @@ export class Simulation {
 
   /** Runs one step of host or guest work: advances the clock by its jittered cost. */
   spend(step: number): number {
-    const d = this.cost(step);
-    this.work(step, this.now, this.now + d);
-    this.now += d;
+    const d = this.rng.jittered(this.costCycles[step]!, this.costJitter[step]!);
+    const a = this.now;
+    const b = a + d;
+    this.stepCycles[step]! += d;
+    if (b > this.critStart) this.addCrit(step, b - (a > this.critStart ? a : this.critStart));
+    this.now = b;
     return d;
   }
 
@@ -238,8 +241,9 @@ export class Simulation {
       this.stallNow = this.now;
       this.stallEvents = 0;
     } else if (++this.stallEvents > MAX_EVENTS_WITHOUT_PROGRESS) {
+      const zero = COST_NAMES.filter((_, i) => this.costCycles[i] === 0);
       throw new SimulationStalledError(
-        `simulated time stopped advancing at cycle ${this.now} after ${this.sampleCount} samples: ${MAX_EVENTS_WITHOUT_PROGRESS} ${EVENT_NAMES[heap.lastKind]} events took no time; the costs on this path are all zero`,
+        `simulated time stopped advancing at cycle ${this.now} after ${this.sampleCount} samples: ${MAX_EVENTS_WITHOUT_PROGRESS} ${EVENT_NAMES[heap.lastKind]} events in a row took no time, so the run could never end; give the steps of this path a cost above 0 (set to 0: ${zero.join(', ') || 'none'})`,
       );
     }
     return true;

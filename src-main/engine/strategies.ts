@@ -9,11 +9,12 @@
 import type { Strategy } from '../../src-shared/strategies.js';
 import type { Simulation } from './simulation.js';
 import { vmx_post_block, vmx_pre_block } from './kvm/block-hooks.js';
-import { vmx_cancel_hv_timer, vmx_set_hv_timer, type SetHvTimerResult } from './kvm/vmx.js';
+import { vmx_cancel_hv_timer, vmx_set_hv_timer } from './kvm/vmx.js';
 
 export interface KvmX86Ops {
   name: Strategy;
-  set_hv_timer?: (sim: Simulation, guest_deadline_tsc: number) => SetHvTimerResult;
+  /** 0 armed, 1 armed but already expired, -ERANGE not armed (vmx_set_hv_timer). */
+  set_hv_timer?: (sim: Simulation, guest_deadline_tsc: number) => number;
   cancel_hv_timer?: (sim: Simulation) => void;
   pre_block?: (sim: Simulation) => void;
   post_block?: (sim: Simulation) => void;

@@ -103,7 +103,10 @@ export async function shot(page: Page, testInfo: TestInfo, view: string): Promis
   return path;
 }
 
-/** A chart.js chart inside `figure` has drawn, with a plot area of real size (not squeezed out). */
+/**
+ * A chart.js chart inside `figure` has drawn data: a plot area of real size (not squeezed out),
+ * at least one data point, and painted pixels in the plot area other than the background and grid.
+ */
 export async function expectChartDrawn(figure: import('@playwright/test').Locator, minPlotPx = 20): Promise<void> {
   const canvas = figure.locator('canvas');
   await expect(canvas).toBeVisible();
@@ -112,6 +115,8 @@ export async function expectChartDrawn(figure: import('@playwright/test').Locato
     .poll(async () => Number(await canvas.getAttribute('data-plot-height')), { message: 'plot area height (px)' })
     .toBeGreaterThanOrEqual(minPlotPx);
   expect(Number(await canvas.getAttribute('data-plot-width'))).toBeGreaterThanOrEqual(100);
+  expect(Number(await canvas.getAttribute('data-points')), 'data points drawn').toBeGreaterThan(0);
+  expect(Number(await canvas.getAttribute('data-ink')), 'painted data pixels in the plot area').toBeGreaterThan(0);
 }
 
 /** Reads a downloaded file fully. */

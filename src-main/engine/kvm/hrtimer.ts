@@ -75,14 +75,14 @@ export function clockevents_program_event(sim: Simulation, expires_ns: number): 
  * device for the next event. `run` is the callback to invoke for the expired apic timer; it
  * returns the restart expiry for a periodic timer or -1.
  */
-export function hrtimer_interrupt(sim: Simulation, run: (expires_ns: number) => number): void {
+export function hrtimer_interrupt(sim: Simulation, run: (sim: Simulation, expires_ns: number) => number): void {
   sim.spend(S.hrtimer_interrupt);
   const host = sim.host;
   if (host.expires_ns >= 0 && host.expires_ns <= ktime_get(sim)) {
     const expires_ns = host.expires_ns;
     host.expires_ns = -1;
     if (sim.trace) sim.traceEvent('hrtimer_expire_entry', `hrtimer=${APIC_HRTIMER} now=${ktime_get(sim)} function=apic_timer_fn/0x0`);
-    const restart = run(expires_ns);
+    const restart = run(sim, expires_ns);
     if (restart >= 0) host.expires_ns = restart;
   }
   if (host.expires_ns >= 0) clockevents_program_event(sim, host.expires_ns);

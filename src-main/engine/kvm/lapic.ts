@@ -11,6 +11,7 @@ import type { Simulation } from '../simulation.js';
 import { S } from '../steps.js';
 import { guest_cycles_to_ns, kvm_read_l1_tsc, nsec_to_cycles } from '../tsc.js';
 import { hrtimer_cancel, hrtimer_start, ktime_get } from './hrtimer.js';
+import { HV_TIMER_EXPIRED } from './vmx.js';
 
 export const APIC_LVT_TIMER_ONESHOT = 0;
 export const APIC_LVT_TIMER_PERIODIC = 1;
@@ -132,8 +133,8 @@ export function start_hv_tscdeadline(sim: Simulation): boolean {
   let failed = ktimer.pending > 0 || ktimer.tscdeadline === 0;
   if (!failed) {
     const r = set_hv_timer(sim, ktimer.tscdeadline);
-    failed = r.err !== 0;
-    expired = r.expired;
+    failed = r < 0;
+    expired = r === HV_TIMER_EXPIRED;
   }
   if (failed) {
     if (ktimer.hv_timer_in_use) cancel_hv_tscdeadline(sim);

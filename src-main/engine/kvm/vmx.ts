@@ -25,23 +25,27 @@ export function createVmx(): VcpuVmx {
   return { hv_deadline_tsc: -1, pin_preemption_timer: false, countdown_gen: 0 };
 }
 
-/** Result of vmx_set_hv_timer: 0 or -ERANGE, and whether the deadline had already passed. */
-export interface SetHvTimerResult {
-  err: number;
-  expired: boolean;
-}
+/**
+ * vmx_set_hv_timer's return value, as the ≈4.13–5.1 kernels encode it: 0 armed, 1 armed with a
+ * deadline that had already passed (`return delta_tsc == 0`), -ERANGE not armed.
+ */
+export const HV_TIMER_ARMED = 0;
+export const HV_TIMER_EXPIRED = 1;
 
 /** Host cycles of a guest TSC delta, or -1 if the conversion overflows (ERANGE). */
 export function guestDeltaToHost(sim: Simulation, delta_tsc: number): number {
   return sim.tsc.scaled ? u64_shl_div_u64(delta_tsc, sim.tsc.tsc_scaling_ratio) : delta_tsc;
 }
 
+/** 2^(X+32) for every rate X: the first host delta whose countdown does not fit 32 bits. */
+const PREEMPTION_TIMER_RANGE: readonly number[] = Array.from({ length: 32 }, (_, x) => 2 ** (x + 32));
+
 /** True when the countdown value would not fit the 32-bit VMCS field. */
 export function exceedsPreemptionTimerRange(delta_host: number, X: number): boolean {
-  return delta_host >= 2 ** (X + 32);
+  return delta_host >= (PREEMPTION_TIMER_RANGE[X] as number);
 }
 
-export function vmx_set_hv_timer(sim: Simulation, guest_deadline_tsc: number): SetHvTimerResult {
+export function vmx_set_hv_timer(sim: Simulation, guest_deadline_tsc: number): number {
   const tscl = sim.now; // rdtsc() at the top of vmx_set_hv_timer
   sim.spend(S.hv_set_math);
   const guest_tscl = kvm_read_l1_tsc(sim.tsc, tscl);
@@ -55,12 +59,12 @@ export function vmx_set_hv_timer(sim: Simulation, guest_deadline_tsc: number): S
   if (sim.tsc.scaled) {
     sim.spend(S.hv_scaling_divq);
     delta_tsc = guestDeltaToHost(sim, delta_tsc);
-    if (delta_tsc < 0) return { err: -ERANGE, expired: false };
+    if (delta_tsc < 0) return -ERANGE;
   }
-  if (exceedsPreemptionTimerRange(delta_tsc, sim.X)) return { err: -ERANGE, expired: false };
+  if (exceedsPreemptionTimerRange(delta_tsc, sim.X)) return -ERANGE;
   sim.vmx.hv_deadline_tsc = tscl + delta_tsc;
   vmcs_set_pin_preemption_timer(sim, true);
-  return { err: 0, expired: delta_tsc === 0 };
+  return delta_tsc === 0 ? HV_TIMER_EXPIRED : HV_TIMER_ARMED;
 }
 
 export function vmx_cancel_hv_timer(sim: Simulation): void {

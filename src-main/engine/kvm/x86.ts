@@ -98,7 +98,7 @@ function trace_kvm_exit(sim: Simulation, x: number): void {
  */
 function host_timer_interrupt(sim: Simulation): void {
   sim.spend(S.host_irq_dispatch);
-  hrtimer_interrupt(sim, (expires_ns) => apic_timer_fn(sim, expires_ns));
+  hrtimer_interrupt(sim, apic_timer_fn);
 }
 
 /** With HLT passthrough a halted vCPU sits in C1 in guest mode: waking it costs the C1 exit. */

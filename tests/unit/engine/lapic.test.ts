@@ -200,7 +200,7 @@ describe('masked LVTT', () => {
     kvm_set_lapic_tscdeadline_msr(sim, guestNow(sim) + 50_000);
     const [fire] = liveHostFires(sim);
     sim.now = fire!;
-    hrtimer_interrupt(sim, (e) => apic_timer_fn(sim, e));
+    hrtimer_interrupt(sim, apic_timer_fn);
     expect(sim.lapic.lapic_timer.pending).toBe(1);
     expect(kvm_inject_apic_timer_irqs(sim)).toBe(0);
     expect(sim.lapic.irr).toBe(0);
@@ -283,7 +283,7 @@ describe('one-shot and periodic modes (TMICT / TDCR)', () => {
     const [fire] = liveHostFires(sim);
     sim.now = fire!;
     sim.lapic.lapic_timer.pending = 0;
-    hrtimer_interrupt(sim, (e) => apic_timer_fn(sim, e));
+    hrtimer_interrupt(sim, apic_timer_fn);
     expect(sim.lapic.lapic_timer.pending).toBe(1);
     expect(sim.host.expires_ns).toBe(first + 800_000);
     const next = liveHostFires(sim);
@@ -322,7 +322,7 @@ describe('hv ⇄ sw switches around blocking (vmx-preemption)', () => {
     kvm_lapic_switch_to_sw_timer(sim);
     const [fire] = liveHostFires(sim);
     sim.now = fire!;
-    hrtimer_interrupt(sim, (e) => apic_timer_fn(sim, e));
+    hrtimer_interrupt(sim, apic_timer_fn);
     expect(sim.lapic.lapic_timer.pending).toBe(1);
     const t = sim.now;
     kvm_lapic_switch_to_hv_timer(sim);
