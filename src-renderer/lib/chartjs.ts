@@ -223,7 +223,8 @@ export function toChartConfig(spec: ChartSpec, colors: ChartColors): ChartConfig
       scales: { x: axisOptions(spec.x, colors), y: axisOptions(spec.y, colors, spec.yCategories) },
       interaction: first === 'points' ? { mode: 'nearest', intersect: true } : { mode: 'nearest', intersect: false, axis: 'x' },
       plugins: {
-        legend,
+        // XY charts get an HTML legend (ChartBox): readable, selectable text that toggles series.
+        legend: { display: false },
         title,
         decimation: { enabled: manyPoints && !spec.x.log, algorithm: 'min-max' },
         tooltip: {
