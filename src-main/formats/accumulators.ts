@@ -74,7 +74,7 @@ export class SparseHistogram {
 
 export function histogramStats(h: HistogramData): MeasurementSummary {
   const s = new RunningStats();
-  for (let i = 0; i < h.values.length; i++) s.add(h.values[i], h.counts[i]);
+  h.values.forEach((v, i) => s.add(v, h.counts[i] ?? 0));
   return s.summary();
 }
 
@@ -92,7 +92,7 @@ export function threadsSummary(threads: readonly ThreadStats[]): MeasurementSumm
 
 export function mergeHistograms(list: HistogramData[]): HistogramData {
   const m = new SparseHistogram();
-  for (const h of list) for (let i = 0; i < h.values.length; i++) m.add(h.values[i], h.counts[i]);
+  for (const h of list) h.values.forEach((v, i) => m.add(v, h.counts[i] ?? 0));
   return m.toData();
 }
 

@@ -48,22 +48,24 @@ export class CyclictestHistParser implements LineParser {
       if (trimmed === '') return;
       const m = BUCKET.exec(line);
       if (!m) throw new FormatError(lineNo, 'a histogram line "%06d " followed by tab-separated counts', raw);
-      const fields = m[2].split('\t');
+      const [, bucketText = '', countsText = ''] = m;
+      const fields = countsText.split('\t');
       if (this.cols === 0) {
         this.cols = fields.length;
         for (let j = 0; j < this.cols; j++) this.columns.push([]);
       } else if (fields.length !== this.cols) {
         throw new FormatError(lineNo, `${this.cols} tab-separated counts`, raw);
       }
-      const bucket = Number(m[1]);
-      if (this.buckets.length > 0 && bucket <= this.buckets[this.buckets.length - 1]) {
-        throw new FormatError(lineNo, `a bucket above ${this.buckets[this.buckets.length - 1]}`, raw);
+      const bucket = Number(bucketText);
+      const previous = this.buckets.at(-1);
+      if (previous !== undefined && bucket <= previous) {
+        throw new FormatError(lineNo, `a bucket above ${previous}`, raw);
       }
-      for (let j = 0; j < this.cols; j++) {
-        const f = fields[j].trim();
+      fields.forEach((field, j) => {
+        const f = field.trim();
         if (!/^\d+$/.test(f)) throw new FormatError(lineNo, 'a non-negative integer count', raw);
-        this.columns[j].push(Number(f));
-      }
+        this.columns[j]?.push(Number(f));
+      });
       this.buckets.push(bucket);
       return;
     }
@@ -72,13 +74,15 @@ export class CyclictestHistParser implements LineParser {
     if (!trimmed.startsWith('#')) throw new FormatError(lineNo, 'a "# …" trailer line', raw);
     const t = TRAILER.exec(trimmed);
     if (t) {
-      const values = this.numbers(t[2], lineNo, raw);
-      this.trailer.set(t[1] as TrailerKey, { values, line: lineNo, raw });
+      const [, key = '', rest = ''] = t;
+      const values = this.numbers(rest, lineNo, raw);
+      this.trailer.set(key as TrailerKey, { values, line: lineNo, raw });
       return;
     }
     const th = THREAD.exec(trimmed);
     if (th) {
-      const [listPart, othersPart] = th[2].split('#');
+      const [, threadText = '', rest = ''] = th;
+      const [listPart = '', othersPart] = rest.split('#');
       const cycles = this.numbers(listPart, lineNo, raw);
       let others = 0;
       if (othersPart !== undefined) {
@@ -86,11 +90,11 @@ export class CyclictestHistParser implements LineParser {
         if (!o) throw new FormatError(lineNo, '"# %05lu others"', raw);
         others = Number(o[1]);
       }
-      this.overflowCycles.set(Number(th[1]), { cycles: cycles.slice(0, MAX_OVERFLOW_CYCLES_KEPT), others: others + Math.max(0, cycles.length - MAX_OVERFLOW_CYCLES_KEPT) });
+      this.overflowCycles.set(Number(threadText), { cycles: cycles.slice(0, MAX_OVERFLOW_CYCLES_KEPT), others: others + Math.max(0, cycles.length - MAX_OVERFLOW_CYCLES_KEPT) });
       return;
     }
     const b = /^# Break (thread|value): (\d+)/.exec(trimmed);
-    if (b) this.meta[b[1] === 'thread' ? 'breakThread' : 'breakValue'] = b[2];
+    if (b) this.meta[b[1] === 'thread' ? 'breakThread' : 'breakValue'] = b[2] ?? '';
     // Other comments ("# Histogram Overflow at cycle number:", …) carry nothing to keep.
   }
 
@@ -136,44 +140,49 @@ export class CyclictestHistParser implements LineParser {
     const threads: ThreadStats[] = [];
     const histograms: HistogramData[] = [];
     for (let j = 0; j < n; j++) {
-      const counts = cols[j];
+      const counts = cols[j] ?? [];
       let sum = 0;
       const values: number[] = [];
       const cs: number[] = [];
-      for (let i = 0; i < counts.length; i++) {
-        sum += counts[i];
-        if (counts[i] !== 0) {
-          values.push(this.buckets[i] * this.scale);
-          cs.push(counts[i]);
+      counts.forEach((c, i) => {
+        sum += c;
+        if (c !== 0) {
+          values.push((this.buckets[i] ?? 0) * this.scale);
+          cs.push(c);
         }
-      }
-      const declared = total.values[j];
+      });
+      const declared = total.values[j] ?? 0;
+      const overflow = overflows[j] ?? 0;
       if (declared !== sum) {
-        if (Math.abs(declared - sum) <= overflows[j]) {
-          warnings.push(`thread ${j}: # Total ${declared} differs from the bucket sum ${sum} (within its ${overflows[j]} overflows)`);
+        if (Math.abs(declared - sum) <= overflow) {
+          warnings.push(`thread ${j}: # Total ${declared} differs from the bucket sum ${sum} (within its ${overflow} overflows)`);
         } else {
-          throw new FormatError(total.line, `thread ${j} Total ${sum} (the sum of its bucket counts, overflows ${overflows[j]})`, total.raw);
+          throw new FormatError(total.line, `thread ${j} Total ${sum} (the sum of its bucket counts, overflows ${overflow})`, total.raw);
         }
       }
       const h = { values, counts: cs };
       histograms.push(h);
       const hs = histogramStats(h);
-      const count = sum + overflows[j];
-      const min = mins ? mins[j] * this.scale : hs.min;
-      const max = maxs ? maxs[j] * this.scale : hs.max;
-      const avg = overflows[j] === 0 || !avgs ? hs.mean : avgs[j] * this.scale;
-      if (mins && overflows[j] === 0 && hs.count > 0 && mins[j] * this.scale !== hs.min) {
-        warnings.push(`thread ${j}: trailer Min ${mins[j]} is not the lowest non-empty bucket ${hs.min / this.scale}`);
+      const count = sum + overflow;
+      const minField = mins?.[j];
+      const maxField = maxs?.[j];
+      const avgField = avgs?.[j];
+      const min = minField !== undefined ? minField * this.scale : hs.min;
+      const max = maxField !== undefined ? maxField * this.scale : hs.max;
+      const avg = overflow === 0 || avgField === undefined ? hs.mean : avgField * this.scale;
+      if (minField !== undefined && overflow === 0 && hs.count > 0 && minField * this.scale !== hs.min) {
+        warnings.push(`thread ${j}: trailer Min ${minField} is not the lowest non-empty bucket ${hs.min / this.scale}`);
       }
-      if (maxs && overflows[j] === 0 && hs.count > 0 && maxs[j] * this.scale !== hs.max) {
-        warnings.push(`thread ${j}: trailer Max ${maxs[j]} is not the highest non-empty bucket ${hs.max / this.scale}`);
+      if (maxField !== undefined && overflow === 0 && hs.count > 0 && maxField * this.scale !== hs.max) {
+        warnings.push(`thread ${j}: trailer Max ${maxField} is not the highest non-empty bucket ${hs.max / this.scale}`);
       }
       threads.push({ id: j, histogram: h, count, min, max, avg });
       const oc = this.overflowCycles.get(j);
       if (oc && (oc.cycles.length > 0 || oc.others > 0)) {
         this.meta[`overflowCycles.thread${j}`] = oc.cycles.join(' ') + (oc.others > 0 ? ` (+${oc.others} others)` : '');
       }
-      if (smis) this.meta[`smis.thread${j}`] = String(smis[j]);
+      const smi = smis?.[j];
+      if (smi !== undefined) this.meta[`smis.thread${j}`] = String(smi);
     }
     const totalOverflows = overflows.reduce((a, b) => a + b, 0);
     if (totalOverflows > 0) warnings.push(`${totalOverflows} samples overflowed the ${this.buckets.length}-bucket histogram (counted, not in the buckets)`);

@@ -41,8 +41,8 @@ export class CyclictestJsonParser implements LineParser {
   /** Line number (in the input) of a character offset in the buffered text. */
   private lineAt(offset: number): number {
     let pos = 0;
-    for (let i = 0; i < this.chunks.length; i++) {
-      pos += this.chunks[i].length + 1;
+    for (const [i, chunk] of this.chunks.entries()) {
+      pos += chunk.length + 1;
       if (pos > offset) return this.firstLine + i;
     }
     return this.lines;
@@ -67,7 +67,7 @@ export class CyclictestJsonParser implements LineParser {
       const idx = line - this.firstLine;
       throw new FormatError(line, `valid JSON (${msg})`, this.chunks[idx] ?? END_OF_FILE);
     }
-    if (!isRecord(doc)) throw new FormatError(this.firstLine, 'a JSON object', this.chunks[0]);
+    if (!isRecord(doc)) throw new FormatError(this.firstLine, 'a JSON object', this.chunks[0] ?? '');
     const threadObj = doc.thread;
     if (!isRecord(threadObj)) throw new FormatError(this.lineOf('thread'), 'a "thread" object', this.chunks[this.lineOf('thread') - this.firstLine] ?? '');
     const res = doc.resolution_in_ns;

@@ -39,7 +39,7 @@ export class CyclictestStatusParser implements LineParser {
     if (line === '') return;
     if (line.startsWith('#')) {
       const m = /^# \/dev\/cpu_dma_latency set to (\d+)us/.exec(line);
-      if (m) this.meta.cpuDmaLatencyUs = m[1];
+      if (m?.[1] !== undefined) this.meta.cpuDmaLatencyUs = m[1];
       return;
     }
     if (line.startsWith('policy:')) {
@@ -48,15 +48,16 @@ export class CyclictestStatusParser implements LineParser {
     }
     const m = STATUS.exec(line);
     if (!m) throw new FormatError(lineNo, 'a cyclictest status line "T:%2d (%5d) P:%2d I:%ld C:%7lu Min:%7ld Act:%5ld Avg:%5ld Max:%8ld"', raw);
-    this.threads.set(Number(m[1]), {
-      tid: Number(m[2]),
-      prio: Number(m[3]),
-      interval: Number(m[4]),
-      cycles: Number(m[5]),
-      min: Number(m[6]),
-      actWidth: m[7].length,
-      avg: Number(m[8]),
-      max: Number(m[9]),
+    const [, thread, tid, prio, interval, cycles, min, act = '', avg, max] = m;
+    this.threads.set(Number(thread), {
+      tid: Number(tid),
+      prio: Number(prio),
+      interval: Number(interval),
+      cycles: Number(cycles),
+      min: Number(min),
+      actWidth: act.length,
+      avg: Number(avg),
+      max: Number(max),
     });
   }
 

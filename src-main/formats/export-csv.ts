@@ -14,12 +14,12 @@ function cell(v: string | number): string {
 export function toHistogramCsv(input: HistogramData | Array<HistogramData & { name: string }>): string {
   if (!Array.isArray(input)) {
     const lines = ['value,count'];
-    input.values.forEach((v, i) => lines.push(`${v},${input.counts[i]}`));
+    input.values.forEach((v, i) => lines.push(`${v},${input.counts[i] ?? 0}`));
     return `${lines.join('\n')}\n`;
   }
   const maps = input.map((h) => {
     const m = new Map<number, number>();
-    h.values.forEach((v, i) => m.set(v, (m.get(v) ?? 0) + h.counts[i]));
+    h.values.forEach((v, i) => m.set(v, (m.get(v) ?? 0) + (h.counts[i] ?? 0)));
     return m;
   });
   const values = [...new Set(maps.flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);

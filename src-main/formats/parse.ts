@@ -40,9 +40,10 @@ export function createParser(format: ImportFormat, opts: ParseOptions = {}): Lin
 
 function undetected(lines: string[]): FormatError {
   const idx = lines.findIndex((l) => l.trim() !== '');
-  if (idx < 0) return new FormatError(1, 'a supported file (cyclictest, tscdeadline_latency, vmexit, trace-cmd report, perf kvm stat)', '(end of file)');
-  assertText(lines[idx], idx + 1); // binary garbage gets the more precise message
-  return new FormatError(idx + 1, 'a line of a supported format (cyclictest, tscdeadline_latency, vmexit, trace-cmd report, perf kvm stat)', lines[idx]);
+  const first = lines[idx];
+  if (first === undefined) return new FormatError(1, 'a supported file (cyclictest, tscdeadline_latency, vmexit, trace-cmd report, perf kvm stat)', '(end of file)');
+  assertText(first, idx + 1); // binary garbage gets the more precise message
+  return new FormatError(idx + 1, 'a line of a supported format (cyclictest, tscdeadline_latency, vmexit, trace-cmd report, perf kvm stat)', first);
 }
 
 /** Parses a whole text held in memory (small inputs, tests). */
@@ -52,7 +53,7 @@ export function parseText(text: string, format?: ImportFormat, opts: ParseOption
   const fmt = format ?? detectFormat(sniffWindow(lines));
   if (!fmt) throw undetected(lines);
   const p = createParser(fmt, opts);
-  for (let i = 0; i < lines.length; i++) p.push(stripCr(lines[i]), i + 1);
+  lines.forEach((line, i) => p.push(stripCr(line), i + 1));
   return p.finish();
 }
 

@@ -33,7 +33,7 @@ function headerLayout(line: string): Layout | null {
   const cols: Layout['cols'] = [];
   for (const p of parts.slice(1)) {
     const unitMatch = /\((ns|us|ms|s)\)$/.exec(p);
-    const unit = unitMatch ? UNIT_NS[unitMatch[1]] : null;
+    const unit = unitMatch?.[1] !== undefined ? (UNIT_NS[unitMatch[1]] ?? null) : null;
     let col: Col | null = null;
     if (/^Samples$/.test(p)) col = 'samples';
     else if (/^Samples?%$/.test(p)) col = 'samplePct';
@@ -46,7 +46,7 @@ function headerLayout(line: string): Layout | null {
     cols.push({ col, unit });
   }
   if (!cols.some((c) => c.col === 'samples')) return null;
-  return { name: parts[0], cols };
+  return { name: parts[0] ?? '', cols };
 }
 
 export class PerfKvmStatParser implements LineParser {
@@ -84,13 +84,14 @@ export class PerfKvmStatParser implements LineParser {
     }
     const total = /^Total Samples:\s*(\d+), Total events handled time:\s*([\d.]+)(ns|us|ms|s)\.?$/.exec(t);
     if (total) {
-      this.totalSamples = Number(total[1]);
-      this.totalTimeNs = Number(total[2]) * UNIT_NS[total[3]];
+      const [, samples, time, unit = ''] = total;
+      this.totalSamples = Number(samples);
+      this.totalTimeNs = Number(time) * (UNIT_NS[unit] ?? NaN);
       return;
     }
     if (!this.layout) {
       const a = /^Analyze events for (.*):$/.exec(t);
-      if (a) this.meta.scope = a[1];
+      if (a?.[1] !== undefined) this.meta.scope = a[1];
       return; // preamble: perf warnings, live-mode wall clock, …
     }
     if (this.totalSamples !== null || /^\d\d:\d\d:\d\d(\.\d+)?$/.test(t)) return; // after the table
@@ -108,13 +109,13 @@ export class PerfKvmStatParser implements LineParser {
     const vals = tokens.slice(tokens.length - n);
     const out: Partial<Record<Col, number>> = {};
     layout.cols.forEach((c, i) => {
-      const m = /^(-?\d+(?:\.\d+)?)(ns|us|ms|s|%)?$/.exec(vals[i]);
+      const m = /^(-?\d+(?:\.\d+)?)(ns|us|ms|s|%)?$/.exec(vals[i] ?? '');
       if (!m) throw new FormatError(lineNo, expected, line);
       const v = Number(m[1]);
-      const suffix = m[2];
-      out[c.col] = suffix && suffix !== '%' ? v * UNIT_NS[suffix] : c.unit !== null ? v * c.unit : v;
+      const suffixScale = m[2] === undefined || m[2] === '%' ? undefined : UNIT_NS[m[2]];
+      out[c.col] = suffixScale !== undefined ? v * suffixScale : c.unit !== null ? v * c.unit : v;
     });
-    if (/[%]/.test(vals[layout.cols.findIndex((c) => c.col === 'samples')])) throw new FormatError(lineNo, expected, line);
+    if (/[%]/.test(vals[layout.cols.findIndex((c) => c.col === 'samples')] ?? '')) throw new FormatError(lineNo, expected, line);
     const count = out.samples as number;
     const avg = out.avg ?? 0;
     return {

@@ -65,7 +65,7 @@ export class TraceCmdParser implements LineParser {
     if (line.trim() === '') return;
     if (this.events === 0) {
       const c = /^cpus=(\d+)$/.exec(line.trim());
-      if (c) {
+      if (c?.[1] !== undefined) {
         this.meta.cpus = c[1];
         return;
       }

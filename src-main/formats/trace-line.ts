@@ -24,19 +24,18 @@ const LINE = /^\s*(.+?)[- ](\d+)\s+\[(\d+)\]\s+(?:(\S+)\s+)??(\d+)(?:\.(\d+))?:\
 export function parseTraceLine(line: string): TraceLine | null {
   const m = LINE.exec(line);
   if (!m) return null;
-  const frac = m[6];
+  const [, comm = '', pid, cpu, , sec, frac, ev = '', fields = ''] = m;
   if (frac !== undefined && frac.length > 9) return null;
-  const ev = m[7];
   const colon = ev.indexOf(':');
   return {
-    comm: m[1].trim(),
-    pid: Number(m[2]),
-    cpu: Number(m[3]),
-    sec: Number(m[5]),
+    comm: comm.trim(),
+    pid: Number(pid),
+    cpu: Number(cpu),
+    sec: Number(sec),
     fracNs: frac === undefined ? 0 : Number(frac.padEnd(9, '0')),
     counter: frac === undefined,
     event: colon < 0 ? ev : ev.slice(colon + 1),
-    fields: (m[8] ?? '').trim(),
+    fields: fields.trim(),
   };
 }
 
@@ -48,7 +47,9 @@ export interface KvmExitFields {
 
 export function parseKvmExit(f: string): KvmExitFields | null {
   const m = /^(?:vcpu (\d+) )?reason (.+?) rip (0x[0-9a-fA-F]+)(?: info1? |$)/.exec(f);
-  return m ? { vcpu: m[1] === undefined ? null : Number(m[1]), reason: m[2].trim(), rip: m[3] } : null;
+  if (!m) return null;
+  const [, vcpu, reason = '', rip = ''] = m;
+  return { vcpu: vcpu === undefined ? null : Number(vcpu), reason: reason.trim(), rip };
 }
 
 export function parseKvmEntry(f: string): { vcpu: number } | null {
@@ -58,7 +59,9 @@ export function parseKvmEntry(f: string): { vcpu: number } | null {
 
 export function parseHvTimerState(f: string): { vcpu: number; hvTimer: number } | null {
   const m = /^vcpu_id ([0-9a-fA-F]+) hv_timer ([0-9a-fA-F]+)$/.exec(f);
-  return m ? { vcpu: parseInt(m[1], 16), hvTimer: parseInt(m[2], 16) } : null;
+  if (!m) return null;
+  const [, vcpu = '', hvTimer = ''] = m;
+  return { vcpu: parseInt(vcpu, 16), hvTimer: parseInt(hvTimer, 16) };
 }
 
 export function parseWaitLapicExpire(f: string): { vcpu: number; delta: number; late: boolean } | null {
@@ -71,10 +74,12 @@ export function parseInjVirq(f: string): { vector: number; soft: boolean } | nul
   if (!m) return null;
   if (m[1] !== undefined) return { vector: Number(m[1]), soft: false };
   if (m[2] !== undefined) return { vector: parseInt(m[2], 16), soft: false };
-  return { vector: parseInt(m[3], 16), soft: true };
+  return { vector: parseInt(m[3] ?? '', 16), soft: true };
 }
 
 export function parseKvmMsr(f: string): { write: boolean; msr: string; value: string } | null {
   const m = /^msr_(read|write) ([0-9a-fA-F]+) = (0x[0-9a-fA-F]+)(?: \(#GP\))?$/.exec(f);
-  return m ? { write: m[1] === 'write', msr: m[2].toLowerCase(), value: m[3] } : null;
+  if (!m) return null;
+  const [, op, msr = '', value = ''] = m;
+  return { write: op === 'write', msr: msr.toLowerCase(), value };
 }

@@ -45,11 +45,11 @@ export class TscdeadlineLatencyParser implements LineParser {
     }
     let h: RegExpExecArray | null;
     if ((h = /^apic version: ([0-9a-fA-F]+)$/.exec(line))) {
-      this.meta.apicVersion = h[1];
+      this.meta.apicVersion = h[1] ?? '';
       return;
     }
     if ((h = /^breakmax=(-?\d+)$/.exec(line))) {
-      this.meta.breakmax = h[1];
+      this.meta.breakmax = h[1] ?? '';
       return;
     }
     if (line === 'tsc deadline timer enabled') {
@@ -58,12 +58,12 @@ export class TscdeadlineLatencyParser implements LineParser {
     }
     if (line.startsWith('tsc deadline timer not detected')) throw new FormatError(lineNo, '"tsc deadline timer enabled"', raw);
     if ((h = /^(PASS|FAIL|XFAIL|XPASS|SKIP): (.*)$/.exec(line))) {
-      this.meta[`report.${h[2]}`] = h[1];
+      this.meta[`report.${h[2] ?? ''}`] = h[1] ?? '';
       return;
     }
     if ((h = /^SUMMARY: (.*)$/.exec(line))) {
       this.summarySeen = true;
-      this.meta.summary = h[1];
+      this.meta.summary = h[1] ?? '';
       return;
     }
     // Before the test starts, the runner and the firmware print whatever they like.

@@ -25,13 +25,15 @@ export class VmexitParser implements LineParser {
     if (line === '') return;
     const sub = SUB.exec(line);
     if (sub && raw.startsWith(' ')) {
-      this.meta[`${sub[1]}.${sub[2]}`] = sub[3];
+      const [, test, variant, cycles = ''] = sub;
+      this.meta[`${test}.${variant}`] = cycles;
       return;
     }
     const m = RESULT.exec(line);
     if (m) {
-      if (TIMER_TESTS.includes(m[1])) this.results.set(m[1], Number(m[2]));
-      else if (!this.ignored.includes(m[1])) this.ignored.push(m[1]);
+      const [, test = '', cycles] = m;
+      if (TIMER_TESTS.includes(test)) this.results.set(test, Number(cycles));
+      else if (!this.ignored.includes(test)) this.ignored.push(test);
       return;
     }
     // A timer-test line that does not end in a number is a truncated or corrupted result.

@@ -29,8 +29,8 @@ describe('cyclictest status output', () => {
     const redrawn = `${STATUS}\n\x1b[4A${STATUS.split('\n').slice(1).join('\n').replace('C: 576934', 'C: 577934').replace('Max:    1650', 'Max:    1700')}`;
     const r = parseText(redrawn);
     expect(r.format).toBe('cyclictest');
-    expect(r.threads?.[0].count).toBe(577934);
-    expect(r.threads?.[0].max).toBe(1700000);
+    expect(r.threads?.[0]?.count).toBe(577934);
+    expect(r.threads?.[0]?.max).toBe(1700000);
     expect(r.meta.redraws).toBe('1');
   });
 
@@ -38,9 +38,9 @@ describe('cyclictest status output', () => {
     const ns = 'T: 0 ( 3524) P:99 I:1000 C: 576934 Min:    1234 Act:    4321 Avg:    5000 Max:  1650000';
     const r = parseText(ns);
     expect(r.meta.sourceUnit).toBe('ns');
-    expect(r.threads?.[0].min).toBe(1234);
+    expect(r.threads?.[0]?.min).toBe(1234);
     const hinted = parseText(STATUS, 'cyclictest', { unitHint: 'ns' });
-    expect(hinted.threads?.[0].max).toBe(1650);
+    expect(hinted.threads?.[0]?.max).toBe(1650);
   });
 
   it('accepts the SMI column', () => {
@@ -115,7 +115,7 @@ describe('cyclictest --json', () => {
       [7, 4, 250],
     ]);
     expect(r.overflows).toBe(2);
-    expect(r.threads?.[1].avg).toBeCloseTo(38.57);
+    expect(r.threads?.[1]?.avg).toBeCloseTo(38.57);
   });
   it('µs resolution scales to ns', () => {
     const r = parseText(JSON.stringify({ ...doc, resolution_in_ns: 0 }));

@@ -36,9 +36,9 @@ describe('parseLineStream', () => {
       ], { tscKhz: 3_000_000 }),
     ];
     const [h, tsc, tr] = await Promise.all(texts.map((t) => parseLineStream(asyncLines(t.split('\n')))));
-    expect(h.histogram).toEqual({ values: [5000, 6000], counts: [10, 2] });
-    expect(tsc.samples?.length).toBe(200);
-    expect(tr.timerLatenciesNs).toEqual([1000]);
+    expect(h?.histogram).toEqual({ values: [5000, 6000], counts: [10, 2] });
+    expect(tsc?.samples?.length).toBe(200);
+    expect(tr?.timerLatenciesNs).toEqual([1000]);
   });
 
   it('throws a line-numbered FormatError for unknown, binary and empty input', async () => {

@@ -68,7 +68,7 @@ describe('toChromeTrace', () => {
       ['PREEMPTION_TIMER', 100, 1.3, vcpuPid],
       ['HLT', 105, 0, vcpuPid],
     ]);
-    expect(slices[2].args?.unfinished).toBeDefined();
+    expect(slices[2]?.args?.unfinished).toBeDefined();
     const guest = trace.traceEvents.filter((e) => e.ph === 'X' && e.cat === 'guest');
     expect(guest.map((g) => [g.name, g.ts, g.dur])).toEqual([
       ['vCPU 0 in guest', 0.6, 99.4],
@@ -80,6 +80,6 @@ describe('toChromeTrace', () => {
     const inst = trace.traceEvents.filter((e) => e.ph === 'I');
     expect(inst.map((i) => i.name)).toEqual(['kvm_msr', 'kvm_hv_timer_state', 'kvm_wait_lapic_expire', 'kvm_inj_virq']);
     expect(inst.every((i) => i.s === 't')).toBe(true);
-    expect(inst[1].ts).toBeCloseTo(0.45);
+    expect(inst[1]?.ts).toBeCloseTo(0.45);
   });
 });

@@ -17,10 +17,10 @@ describe('trace-cmd report: real host excerpt', () => {
 
   it('time per exit reason: kvm_exit → next kvm_entry (by hand from the timestamps)', () => {
     // HLT: .943940→.944033 (93 µs), .944054→.953306 (9252), .953379→.953694 (315); the last HLT has no entry.
-    expect(r.exits?.HLT.totalNs).toBe((93 + 9252 + 315) * 1000);
+    expect(r.exits?.HLT?.totalNs).toBe((93 + 9252 + 315) * 1000);
     // MSR_WRITE: 1 + 0 + 0 + 3 + 1 + 1 + 1 µs
-    expect(r.exits?.MSR_WRITE.totalNs).toBe(7000);
-    expect(r.exits?.PREEMPTION_TIMER.totalNs).toBe(1000);
+    expect(r.exits?.MSR_WRITE?.totalNs).toBe(7000);
+    expect(r.exits?.PREEMPTION_TIMER?.totalNs).toBe(1000);
     expect(r.warnings.join('\n')).toContain('1 exits at the end of the trace have no following kvm_entry');
   });
 
@@ -81,7 +81,7 @@ describe('trace-cmd report: other layouts and tracepoint versions', () => {
     const lines = sample.split('\n');
     const text = [...lines.slice(0, 5), '', 'CPU:19 [LOST 12 EVENTS]', ...lines.slice(5)].join('\n');
     const r = parseText(text);
-    expect(r.exits?.HLT.count).toBe(4);
+    expect(r.exits?.HLT?.count).toBe(4);
     expect(r.warnings.join('\n')).toContain('12 lost events');
   });
 
@@ -142,13 +142,13 @@ describe('toTraceCmdReport', () => {
       const text = toTraceCmdReport(events, { tscKhz: 2_000_000, baseSeconds: 5000, nsTimestamps });
       const r = parseText(text);
       expect(r.format).toBe('trace-cmd');
-      expect(r.exits?.MSR_WRITE.count).toBe(50);
-      expect(r.exits?.PREEMPTION_TIMER.count).toBe(50);
+      expect(r.exits?.MSR_WRITE?.count).toBe(50);
+      expect(r.exits?.PREEMPTION_TIMER?.count).toBe(50);
       // 2600 cycles at 2 GHz = 1300 ns (truncated to whole µs without -t)
       expect(r.timerLatenciesNs?.every((v) => v === (nsTimestamps ? 1300 : 1000) || (!nsTimestamps && v === 2000))).toBe(true);
       expect(r.meta['hv_timer.1']).toBe('50');
       expect(r.meta['inj_virq.0xec']).toBe('50');
-      if (nsTimestamps) expect(r.exits?.MSR_WRITE.totalNs).toBe(50 * 600);
+      if (nsTimestamps) expect(r.exits?.MSR_WRITE?.totalNs).toBe(50 * 600);
     }
   });
 });
@@ -189,8 +189,8 @@ describe('trace-cmd: ~5 MB streamed line by line in bounded memory', () => {
     const r = await parseLineStream(asyncLines(gen()), undefined, undefined, { maxLatencies: 1000 });
     const after = process.memoryUsage().heapUsed;
     expect(bytes).toBeGreaterThanOrEqual(5 * 1024 * 1024);
-    expect(r.exits?.MSR_WRITE.count).toBe(rounds);
-    expect(r.exits?.PREEMPTION_TIMER.count).toBe(rounds);
+    expect(r.exits?.MSR_WRITE?.count).toBe(rounds);
+    expect(r.exits?.PREEMPTION_TIMER?.count).toBe(rounds);
     expect(r.summary.count).toBe(rounds);
     expect(r.timerLatenciesNs).toHaveLength(1000); // bounded
     expect(r.histogram?.values).toEqual([0, 1000, 2000, 3000, 4000, 5000, 6000]);
