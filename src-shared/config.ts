@@ -4,15 +4,8 @@
  * field. Must not import anything but src-shared modules.
  */
 import { COST_NAMES, type Profile } from './profile.js';
-import {
-  MAX_SAMPLES,
-  RUN_PARAMS,
-  STRATEGIES,
-  WORKLOADS,
-  type ParamSpec,
-  type Strategy,
-  type Workload,
-} from './workloads.js';
+import type { Strategy } from './strategies.js';
+import { MAX_SAMPLES, RUN_PARAMS, type ParamSpec, type Workload } from './workloads.js';
 
 export interface RunParams {
   delta: number;
@@ -64,14 +57,8 @@ export function defaultRunParams(): RunParams {
   return out as unknown as RunParams;
 }
 
-const PARAM_BY_NAME = new Map(RUN_PARAMS.map((p) => [p.name, p]));
+export const PARAM_BY_NAME = new Map(RUN_PARAMS.map((p) => [p.name, p]));
 
-export function isWorkload(v: unknown): v is Workload {
-  return typeof v === 'string' && (WORKLOADS as readonly string[]).includes(v);
-}
-export function isStrategy(v: unknown): v is Strategy {
-  return typeof v === 'string' && (STRATEGIES as readonly string[]).includes(v);
-}
 
 /** Parses and range-checks one parameter value given as text or as a typed value. */
 export function parseParamValue(spec: ParamSpec, raw: unknown): number | string | boolean {
@@ -110,7 +97,7 @@ export function parseIntInRange(
   return n;
 }
 
-function parseNumberInRange(field: string, raw: unknown, min: number, max: number): number {
+export function parseNumberInRange(field: string, raw: unknown, min: number, max: number): number {
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
   if (!Number.isFinite(n)) throw new ConfigError(field, `expected a number, got "${String(raw)}"`);
   if (n < min || n > max) throw new ConfigError(field, `must be between ${min} and ${max}, got ${n}`);
@@ -195,69 +182,10 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** Checks a whole profile (e.g. one a user saved or a stored run carries). */
-export function validateProfile(p: unknown): Profile {
-  if (typeof p !== 'object' || p === null) throw new ConfigError('profile', 'expected an object');
-  const o = p as Record<string, unknown>;
-  if (typeof o.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/.test(o.name)) {
-    throw new ConfigError('profile.name', 'expected 1–64 letters, digits, space, dot, dash or underscore');
-  }
-  const tsc_khz = parseIntInRange('profile.tsc_khz', o.tsc_khz, 100_000, 10_000_000, 'kHz');
-  const X = parseIntInRange('profile.X', o.X, 0, 31);
-  if (typeof o.costs !== 'object' || o.costs === null) throw new ConfigError('profile.costs', 'expected an object');
-  const costsIn = o.costs as Record<string, unknown>;
-  const costs: Profile['costs'] = {};
-  for (const name of COST_NAMES) {
-    const c = costsIn[name] as Record<string, unknown> | undefined;
-    if (typeof c !== 'object' || c === null) throw new ConfigError(`profile.costs.${name}`, 'missing');
-    costs[name] = {
-      cycles: parseIntInRange(`profile.costs.${name}.cycles`, c.cycles, 0, 1e9, 'cycles'),
-      jitter: parseNumberInRange(`profile.costs.${name}.jitter`, c.jitter, 0, 0.4),
-      meaning: typeof c.meaning === 'string' ? c.meaning : '',
-      basis: typeof c.basis === 'string' ? c.basis : '',
-    };
-  }
-  for (const k of Object.keys(costsIn)) {
-    if (!(COST_NAMES as readonly string[]).includes(k)) throw new ConfigError(`profile.costs.${k}`, 'unknown cost');
-  }
-  return {
-    name: o.name,
-    description: typeof o.description === 'string' ? o.description.slice(0, 500) : '',
-    tsc_khz,
-    X,
-    costs,
-  };
-}
-
 /** Checks samples and seed. */
 export function validateSamples(raw: unknown): number {
   return parseIntInRange('samples', raw, 1, MAX_SAMPLES);
 }
 export function validateSeed(raw: unknown): number {
   return parseIntInRange('seed', raw, 0, Number.MAX_SAFE_INTEGER);
-}
-
-/** Validates a complete RunConfig received from outside (API, stored row). */
-export function validateRunConfig(raw: unknown): RunConfig {
-  if (typeof raw !== 'object' || raw === null) throw new ConfigError('config', 'expected an object');
-  const o = raw as Record<string, unknown>;
-  if (!isWorkload(o.workload)) throw new ConfigError('workload', `expected one of ${WORKLOADS.join(', ')}`);
-  if (!isStrategy(o.strategy)) throw new ConfigError('strategy', `expected one of ${STRATEGIES.join(', ')}`);
-  const profile = validateProfile(o.profile);
-  const paramsIn = (o.params ?? {}) as Record<string, unknown>;
-  if (typeof paramsIn !== 'object') throw new ConfigError('params', 'expected an object');
-  let params = defaultRunParams();
-  for (const [k, v] of Object.entries(paramsIn)) {
-    const spec = PARAM_BY_NAME.get(k);
-    if (!spec) throw new ConfigError(`params.${k}`, 'unknown parameter');
-    params = { ...params, [k]: parseParamValue(spec, v) };
-  }
-  return {
-    workload: o.workload,
-    strategy: o.strategy,
-    profile,
-    params,
-    samples: validateSamples(o.samples),
-    seed: validateSeed(o.seed),
-  };
 }

@@ -8,7 +8,9 @@ import { z } from 'zod';
 import type { RunConfig } from './config.js';
 import type { Profile } from './profile.js';
 import type { Histogram, RunSummary } from './result.js';
-import { MAX_SAMPLES, STRATEGIES, WORKLOADS } from './workloads.js';
+import { EXPORT_FORMATS, type ExportFormat } from './export-formats.js';
+import { STRATEGIES } from './strategies.js';
+import { MAX_SAMPLES, WORKLOADS, type WorkloadMetric } from './workloads.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -47,7 +49,7 @@ export const listFilterSchema = z.object({
 /** Largest file an import accepts (any transport). */
 export const MAX_IMPORT_BYTES = 250 * 1024 * 1024;
 
-export const EXPORT_FORMATS = ['csv', 'json', 'cyclictest-hist', 'trace-cmd', 'chrome-trace', 'html'] as const;
+export { EXPORT_FORMATS } from './export-formats.js';
 export const IMPORT_FORMATS = [
   'cyclictest',
   'cyclictest-verbose',
@@ -82,7 +84,7 @@ export const CALLS = {
     baseline: id.optional(),
     noiseThresholdPct: z.number().min(0).max(100).default(1),
   }),
-  export: z.object({ ids: z.array(id).min(1).max(8), format: z.enum(EXPORT_FORMATS) }),
+  export: z.object({ ids: z.array(id).min(1).max(8), format: z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]) }),
   import: z.object({
     fileName: z.string().min(1).max(255),
     /** File text (these formats are all text). */
@@ -135,6 +137,8 @@ export interface RunDetail extends RunListItem {
 export interface CompareRow {
   id: number;
   name: string;
+  /** The run's strategy (its colour in every chart), or `measured` for imports. */
+  strategy: string;
   samples: number;
   mean: number;
   p50: number;
@@ -158,6 +162,8 @@ export interface CompareResult {
   baseline: number;
   /** Unit of every latency number and series (simulated runs are cycles; mixed with ns → ns). */
   unit: 'cycles' | 'ns';
+  /** What the numbers are: `latency`, or `cycles per iteration` when every run is a vmexit loop. */
+  metric: WorkloadMetric;
   /** Things the reader should know, e.g. runs that measure different quantities. */
   warnings: string[];
   noiseThresholdPct: number;

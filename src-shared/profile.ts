@@ -1,7 +1,8 @@
 /**
  * Shape of a cost profile: a named table of per-step host costs (TSC cycles) with a jitter model,
- * plus CPU facts (TSC frequency, preemption-timer rate). Profiles are data; the engine owns the
- * built-in ones and users clone and edit them. Must not import anything.
+ * plus CPU facts (TSC frequency, preemption-timer rate). Profiles are data: the built-in ones are
+ * in src-shared/profiles/, users derive their own from one of them (profile-doc.ts).
+ * Must not import anything.
  */
 
 /** One step of host or guest work. `jitter` is the relative standard deviation of its cost. */
@@ -22,6 +23,8 @@ export interface Profile {
   /** IA32_VMX_MISC[4:0]: the preemption timer ticks every 2^X TSC cycles. */
   X: number;
   costs: Record<string, CostSpec>;
+  /** The built-in profile this one derives from (user profiles); costs it does not set come from there. */
+  base?: string;
 }
 
 /** Names of every cost a profile must define; the engine reads exactly these. */

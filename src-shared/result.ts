@@ -3,7 +3,8 @@
  * `timer-lab run`), its histogram and per-step breakdowns. Samples travel separately as an
  * Int32Array (guest TSC cycles). Must not import anything but src-shared modules.
  */
-import type { Strategy, Workload } from './workloads.js';
+import type { Strategy } from './strategies.js';
+import type { Workload } from './workloads.js';
 
 export interface LatencyStats {
   unit: 'cycles' | 'ns';

@@ -13,36 +13,69 @@ export const WORKLOADS = [
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
-export const STRATEGIES = ['hrtimer', 'vmx-preemption'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+/** What a workload's samples are. */
+export type WorkloadMetric = 'latency' | 'cycles per iteration';
 
-export const WORKLOAD_INFO: Record<Workload, { title: string; measures: string; unit: string }> = {
+export interface WorkloadInfo {
+  title: string;
+  /** What one sample is, in a sentence. */
+  measures: string;
+  /** The kind of number a sample is: charts, tables and reports label the axis with it. */
+  metric: WorkloadMetric;
+  unit: string;
+  /**
+   * The parameter that sets how far apart the workload's timer events are (one sample's span of
+   * simulated time) and its unit; null when the deadline is always "now".
+   */
+  spanParam: { name: string; unit: 'guest cycles' | 'µs' } | null;
+}
+
+export const WORKLOAD_INFO: Readonly<Record<Workload, WorkloadInfo>> = {
   'tscdeadline-busy': {
     title: 'tscdeadline_latency, busy-waiting guest',
     measures: 'guest TSC at ISR entry minus the programmed deadline; the guest spins between timers',
+    metric: 'latency',
     unit: 'guest TSC cycles',
+    spanParam: { name: 'delta', unit: 'guest cycles' },
   },
   'tscdeadline-halt': {
     title: 'tscdeadline_latency (kvm-unit-tests)',
     measures: 'guest TSC at ISR entry minus the programmed deadline; the guest halts after re-arming',
+    metric: 'latency',
     unit: 'guest TSC cycles',
+    spanParam: { name: 'delta', unit: 'guest cycles' },
   },
   'vmexit-tscdeadline': {
     title: 'vmexit.c tscdeadline',
     measures: 'cycles per iteration: WRMSR deadline = rdtsc()+3000, spin until the ISR runs',
+    metric: 'cycles per iteration',
     unit: 'guest TSC cycles per iteration',
+    spanParam: { name: 'vmexitDelta', unit: 'guest cycles' },
   },
   'vmexit-tscdeadline-immed': {
     title: 'vmexit.c tscdeadline_immed',
     measures: 'cycles per iteration: WRMSR deadline = rdtsc(), the interrupt must arrive at once',
+    metric: 'cycles per iteration',
     unit: 'guest TSC cycles per iteration',
+    spanParam: null,
   },
   cyclictest: {
     title: 'cyclictest in the guest (clock_nanosleep, TIMER_ABSTIME)',
     measures: 'wake-up time minus the planned absolute wake-up, through the guest kernel',
+    metric: 'latency',
     unit: 'guest TSC cycles',
+    spanParam: { name: 'interval', unit: 'µs' },
   },
 };
+
+export function isWorkload(v: unknown): v is Workload {
+  return typeof v === 'string' && Object.prototype.hasOwnProperty.call(WORKLOAD_INFO, v);
+}
+
+/** The metric of a stored run's workload name (measured runs may carry other names). */
+export function workloadMetric(workload: string): WorkloadMetric {
+  return isWorkload(workload) ? WORKLOAD_INFO[workload].metric : 'latency';
+}
 
 /** A parameter the user can set with `--set name=value` or in the new-experiment form. */
 export interface ParamSpec {

@@ -5,6 +5,7 @@
  */
 import { defaultRunParams, guestTscKhz } from '../../src-shared/config.js';
 import type { CompareResult, ParsedArgs, RunDetail } from '../../src-shared/contract.js';
+import { workloadMetric, type WorkloadMetric } from '../../src-shared/workloads.js';
 import { Distribution, compareRuns, scale } from '../stats/index.js';
 import type { RunStore } from '../store/index.js';
 import { ApiError } from './errors.js';
@@ -46,11 +47,17 @@ export function defaultBaseline(runs: readonly RunDetail[]): number {
   return (byId.find((r) => r.strategy === 'hrtimer') ?? byId[0]!).id;
 }
 
+/** The metric every run shares; runs of different metrics are labelled as latency. */
+function commonMetric(runs: readonly RunDetail[]): WorkloadMetric {
+  const metrics = new Set(runs.map((r) => workloadMetric(r.workload)));
+  return metrics.size === 1 ? [...metrics][0]! : 'latency';
+}
+
 /** What a reader of the comparison should be warned about. */
 export function compareWarnings(runs: readonly RunDetail[]): string[] {
   const out: string[] = [];
   const measures = (r: RunDetail) =>
-    r.workload.startsWith('vmexit') ? 'cycles per iteration (vmexit.c)' : r.workload === 'measured' ? `a ${r.sourceFile ?? 'trace'} measurement` : 'timer latency';
+    workloadMetric(r.workload) === 'cycles per iteration' ? 'cycles per iteration (vmexit.c)' : r.workload === 'measured' ? `a ${r.sourceFile ?? 'trace'} measurement` : 'timer latency';
   const kinds = new Set(runs.map(measures));
   if (kinds.size > 1) out.push(`these runs measure different things (${[...kinds].join(' vs ')}): differences are not strategy effects`);
   const workloads = new Set(runs.filter((r) => r.kind === 'simulated').map((r) => r.workload));
@@ -90,7 +97,7 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>): CompareRe
       }
       dist = scale(dist, f);
     }
-    return { id: r.id, name: r.name, dist };
+    return { id: r.id, name: r.name, strategy: r.strategy, dist };
   });
   const result = compareRuns(inputs, {
     baselineId: args.baseline ?? defaultBaseline(runs),
@@ -99,6 +106,7 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>): CompareRe
   return {
     ...result,
     unit,
+    metric: commonMetric(runs),
     warnings: compareWarnings(runs),
     criticalPath: runs.map((r) => {
       const steps = r.summary?.criticalPath ?? {};

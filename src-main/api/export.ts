@@ -1,14 +1,17 @@
 /**
- * `export`: runs as summary CSV, JSON, cyclictest histogram text, a run's trace as trace-cmd
- * report text or Chrome trace-event JSON (Perfetto), and a comparison as one self-contained HTML
- * report. Must not import electron.
+ * `export`: runs as summary CSV, JSON, cyclictest histogram text or `--json` output, a run's
+ * samples as kvm-unit-tests tscdeadline_latency output, a run's trace as trace-cmd report text or
+ * Chrome trace-event JSON (Perfetto), and a comparison as one self-contained HTML report.
+ * Must not import electron.
  */
 import type { ExportFile, ParsedArgs, RunDetail } from '../../src-shared/contract.js';
 import {
   toChromeTrace,
   toCyclictestHistogram,
+  toCyclictestJson,
   toSummaryCsv,
   toTraceCmdReport,
+  toTscdeadlineLog,
   type HistogramData,
 } from '../formats/index.js';
 import type { RunStore } from '../store/index.js';
@@ -27,7 +30,15 @@ export function exportRuns(store: RunStore, args: ParsedArgs<'export'>): ExportF
     case 'json':
       return text(`${stem}.json`, 'application/json', JSON.stringify(runs, null, 2) + '\n');
     case 'cyclictest-hist':
-      return text(`${stem}.hist.txt`, 'text/plain', cyclictestHistogram(store, runs));
+      return text(`${stem}.hist.txt`, 'text/plain', toCyclictestHistogram(...cyclictestThreads(store, runs)));
+    case 'cyclictest-json': {
+      const [threads, binning] = cyclictestThreads(store, runs);
+      return text(`${stem}.cyclictest.json`, 'application/json', toCyclictestJson(threads, { ...binning, cmdline: `timer-lab export ${runs.map((r) => r.id).join(' ')} --format cyclictest-json` }));
+    }
+    case 'tscdeadline-latency': {
+      const run = single(runs, 'tscdeadline-latency');
+      return text(`${stem}.tscdeadline_latency.txt`, 'text/plain', toTscdeadlineLog(guestCycleSamples(store, run), { breakmax: run.config?.params.breakmax ?? 0 }));
+    }
     case 'trace-cmd': {
       const run = single(runs, 'trace-cmd');
       return text(`${stem}.trace.txt`, 'text/plain', toTraceCmdReport(traceOf(store, run), { tscKhz: tscKhzOf(run) }));
@@ -92,8 +103,24 @@ function summaryCsv(runs: RunDetail[]): string {
   );
 }
 
-/** Each run as one thread of a cyclictest `-h` histogram in µs (cycles converted with tsc_khz). */
-function cyclictestHistogram(store: RunStore, runs: RunDetail[]): string {
+/**
+ * A run's samples in sample order, in guest TSC cycles, as tscdeadline_latency prints them: only
+ * runs that keep their samples (simulated runs, imported logs) in cycles.
+ */
+function guestCycleSamples(store: RunStore, run: RunDetail): Int32Array {
+  if (run.summary?.latency.unit === 'ns') {
+    throw new ApiError('conflict', `run ${run.id} is measured in ns; a tscdeadline_latency log holds guest TSC cycles`);
+  }
+  const samples = store.getSamples(run.id);
+  if (!samples || samples.length === 0) throw new ApiError('conflict', `run ${run.id} keeps no individual samples (only a histogram)`);
+  return samples;
+}
+
+/**
+ * Each run as one thread of a cyclictest histogram, in ns (cycles converted with the guest TSC
+ * frequency), with the bucket count a `-h` histogram of the largest value needs (1 µs buckets).
+ */
+function cyclictestThreads(store: RunStore, runs: RunDetail[]): [HistogramData[], { buckets: number }] {
   const threads: HistogramData[] = runs.map((r) => {
     const d = runDistribution(store, r);
     // samples are guest cycles: the guest's TSC frequency converts them
@@ -107,5 +134,5 @@ function cyclictestHistogram(store: RunStore, runs: RunDetail[]): string {
     return { values, counts: values.map((v) => byNs.get(v)!) };
   });
   const maxUs = Math.max(...threads.map((t) => (t.values.at(-1) ?? 0) / 1000));
-  return toCyclictestHistogram(threads, { buckets: Math.max(400, Math.ceil(maxUs) + 1) });
+  return [threads, { buckets: Math.max(400, Math.ceil(maxUs) + 1) }];
 }

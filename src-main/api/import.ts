@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { ImportFormat } from '../../src-shared/contract.js';
 import type { ExitStat, Histogram, LatencyStats } from '../../src-shared/result.js';
-import { DEFAULT_PROFILE } from '../engine/index.js';
+import { DEFAULT_PROFILE } from '../../src-shared/profiles/index.js';
 import type { ParsedMeasurement } from '../formats/index.js';
 import { Distribution, logLinearHistogram } from '../stats/index.js';
 import type { MeasuredRunInput } from '../store/index.js';

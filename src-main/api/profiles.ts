@@ -1,10 +1,10 @@
 /**
- * Profiles as the API sees them: the engine's built-in ones (read-only) plus the user's, saved in
- * the store. Must not import electron.
+ * Profiles as the API sees them: the built-in ones (read-only) plus the user's, saved in the
+ * store as a base plus overrides. Must not import electron.
  */
 import type { ProfileInfo } from '../../src-shared/contract.js';
 import type { Profile } from '../../src-shared/profile.js';
-import { BUILTIN_PROFILES, builtinProfile } from '../engine/index.js';
+import { BUILTIN_PROFILES, builtinProfile } from '../../src-shared/profiles/index.js';
 import type { RunStore } from '../store/index.js';
 import { ApiError } from './errors.js';
 
@@ -21,13 +21,10 @@ export function resolveProfile(
   field = 'profile',
   code: 'bad-input' | 'not-found' = 'bad-input',
 ): Profile {
-  const builtIn = BUILTIN_PROFILES.find((p) => p.name.toLowerCase() === name.toLowerCase());
-  const p = builtIn ?? builtinProfile(name) ?? store.getUserProfile(name);
+  const p = builtinProfile(name) ?? store.getUserProfile(name);
   if (!p) {
     const known = listProfiles(store).map((x) => x.name).join(', ');
     throw new ApiError(code, `${field}: no profile "${name}" (known: ${known})`, field);
   }
   return p;
 }
-
-export const BUILTIN_PROFILE_NAMES = BUILTIN_PROFILES.map((p) => p.name);

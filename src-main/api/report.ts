@@ -5,19 +5,14 @@
  * Must not import electron.
  */
 import type { CompareResult, RunDetail } from '../../src-shared/contract.js';
-import {
-  breakdownChart,
-  cdfChart,
-  escapeXml,
-  formatNumber,
-  overlaidHistogramChart,
-  renderSvg,
-} from '../../src-shared/charts/index.js';
-import { verdict } from '../stats/index.js';
+import { compareChart, escapeXml, formatNumber, renderSvg, RUN_CHARTS, runChart, type CompareChartKind } from '../../src-shared/charts/index.js';
+import { formatPValue, verdict } from '../../src-shared/verdict.js';
 import type { RunStore } from '../store/index.js';
 import { compare } from './compare.js';
 
 const STATS = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
+/** The comparison charts a printed report carries (the CDF repeats the spectrum). */
+const REPORT_COMPARE_CHARTS: readonly CompareChartKind[] = ['histogram', 'spectrum', 'breakdown'];
 
 export function htmlReport(store: RunStore, runs: RunDetail[], generatedAt = new Date()): string {
   const cmp: CompareResult | null =
@@ -29,20 +24,17 @@ export function htmlReport(store: RunStore, runs: RunDetail[], generatedAt = new
   parts.push(runsTable(runs));
   if (cmp) {
     parts.push(compareTable(cmp));
-    const label = (id: number) => `#${id} ${runs.find((r) => r.id === id)?.name ?? ''}`;
-    parts.push(figure(renderSvg(overlaidHistogramChart(cmp.histograms.map((h) => ({ label: label(h.id), histogram: h.histogram })), cmp.unit, true))));
-    parts.push(figure(renderSvg(cdfChart(cmp.cdf.map((c) => ({ label: label(c.id), points: c.points })), cmp.unit, 'spectrum'))));
-    const withSteps = cmp.criticalPath.filter((c) => Object.keys(c.steps).length > 0);
-    if (withSteps.length > 0) {
-      parts.push(figure(renderSvg(breakdownChart(withSteps.map((c) => ({ label: label(c.id), steps: c.steps })), 'Where the cycles go after the deadline', cmp.unit))));
+    for (const kind of REPORT_COMPARE_CHARTS) {
+      const spec = compareChart(cmp, kind);
+      if (spec) parts.push(figure(renderSvg(spec)));
     }
   } else {
     const r = runs[0]!;
     if (r.summary) parts.push(statsTable(r));
     const h = store.getHistogram(r.id);
-    if (h) parts.push(figure(renderSvg(overlaidHistogramChart([{ label: r.name, histogram: h }], r.summary?.latency.unit ?? 'cycles', true))));
-    if (r.summary && Object.keys(r.summary.criticalPath).length > 0) {
-      parts.push(figure(renderSvg(breakdownChart([{ label: r.name, steps: r.summary.criticalPath }], 'Where the cycles go after the deadline', r.summary.latency.unit))));
+    for (const entry of RUN_CHARTS) {
+      const spec = runChart(r, h, entry.kind);
+      if (spec) parts.push(figure(renderSvg(spec)));
     }
   }
   return `<!doctype html>
@@ -86,8 +78,8 @@ function compareTable(cmp: CompareResult): string {
   const head = STATS.map((s) => `<th>${s}</th><th>Δ%</th>`).join('');
   const rows = cmp.runs.map((r) => {
     const cells = STATS.map((s) => `<td>${formatNumber(r[s])}</td><td>${r.id === cmp.baseline ? '' : signed(r.deltaPct[s])}</td>`).join('');
-    const v = verdict(r, cmp.noiseThresholdPct, cmp.baseline);
-    return `<tr><td>#${r.id}</td>${cells}<td>${r.id === cmp.baseline ? '' : r.pValue.toExponential(2)}</td><td>${r.id === cmp.baseline ? '' : `[${formatNumber(r.ci95[0])}, ${formatNumber(r.ci95[1])}]`}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
+    const v = verdict(r, cmp.baseline, cmp.noiseThresholdPct);
+    return `<tr><td>#${r.id}</td>${cells}<td>${r.id === cmp.baseline ? '' : escapeXml(formatPValue(r.pValue))}</td><td>${r.id === cmp.baseline ? '' : `[${formatNumber(r.ci95[0])}, ${formatNumber(r.ci95[1])}]`}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
   });
   return `<h2>Percentiles (${escapeXml(cmp.unit)}), baseline #${cmp.baseline}</h2><table><thead><tr><th>run</th>${head}<th>p (Mann–Whitney)</th><th>95% CI of Δmean</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

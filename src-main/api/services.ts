@@ -13,7 +13,7 @@ import type { ParsedMeasurement } from '../formats/index.js';
 import { toApiError } from './error-map.js';
 import { measuredRunInput, type ImportMeta } from './import.js';
 import type { PushListener } from './host.js';
-import { BUILTIN_PROFILE_NAMES, resolveProfile } from './profiles.js';
+import { resolveProfile } from './profiles.js';
 
 export interface LabServicesOptions {
   dbPath: string;
@@ -42,7 +42,6 @@ export class LabServices {
     this.opened = openStore(opts.dbPath, {
       ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
       ...(opts.migrationsDir ? { migrationsDir: opts.migrationsDir } : {}),
-      builtInProfiles: BUILTIN_PROFILE_NAMES,
     });
     this.store = this.opened.store;
     this.interruptedAtOpen = this.opened.interrupted;

@@ -4,44 +4,26 @@
  * Must not import the engine.
  */
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import {
-  breakdownChart,
-  cdfChart,
-  overlaidHistogramChart,
-  renderSvg,
-  type ChartSpec,
-} from '../../src-shared/charts/index.js';
+import { COMPARE_CHART_KINDS, compareChart, renderSvg, RUN_CHARTS, runChart, type ChartSpec, type CompareChartKind } from '../../src-shared/charts/index.js';
 import type { CliContext } from './timer-lab.js';
 import { UsageError } from './args.js';
 
-export const CHART_KINDS = ['histogram', 'cdf', 'spectrum', 'breakdown'] as const;
-export type ChartKind = (typeof CHART_KINDS)[number];
+export const CHART_KINDS = COMPARE_CHART_KINDS;
+export type ChartKind = CompareChartKind;
 
 async function chartSpec(ctx: CliContext, ids: number[], kind: ChartKind): Promise<ChartSpec> {
-  const details = await Promise.all(ids.map((id) => ctx.call('runs:get', { id })));
-  const label = (id: number) => `#${id} ${details.find((d) => d.id === id)?.name ?? ''}`;
+  let spec: ChartSpec | null;
   if (ids.length === 1) {
-    const d = details[0]!;
-    const unit = d.summary?.latency.unit ?? 'cycles';
-    if (kind === 'histogram') {
-      const h = await ctx.call('runs:histogram', { id: d.id });
-      return overlaidHistogramChart([{ label: label(d.id), histogram: h }], unit, true);
-    }
-    if (kind === 'breakdown') {
-      return breakdownChart([{ label: label(d.id), steps: d.summary?.criticalPath ?? {} }], 'Where the cycles go after the deadline', unit);
-    }
-    throw new UsageError(`--chart ${kind} needs at least two runs (it comes from a comparison)`);
+    const single = RUN_CHARTS.find((c) => c.kind === kind);
+    if (!single) throw new UsageError(`--chart ${kind} needs at least two runs (it comes from a comparison)`);
+    const d = await ctx.call('runs:get', { id: ids[0]! });
+    const h = kind === 'histogram' ? await ctx.call('runs:histogram', { id: d.id }) : null;
+    spec = runChart(d, h, single.kind);
+  } else {
+    spec = compareChart(await ctx.call('compare', { ids }), kind);
   }
-  const c = await ctx.call('compare', { ids });
-  switch (kind) {
-    case 'histogram':
-      return overlaidHistogramChart(c.histograms.map((h) => ({ label: label(h.id), histogram: h.histogram })), c.unit, true);
-    case 'cdf':
-    case 'spectrum':
-      return cdfChart(c.cdf.map((x) => ({ label: label(x.id), points: x.points })), c.unit, kind === 'cdf' ? 'cdf' : 'spectrum');
-    case 'breakdown':
-      return breakdownChart(c.criticalPath.map((x) => ({ label: label(x.id), steps: x.steps })), 'Where the cycles go after the deadline', c.unit);
-  }
+  if (!spec) throw new UsageError(`--chart ${kind}: these runs have nothing to draw (a critical path exists for simulated runs only)`);
+  return spec;
 }
 
 /** Renders the chart to SVG text or PNG bytes (2× scale, white background). */

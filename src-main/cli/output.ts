@@ -5,6 +5,7 @@
 import type { CompareResult, RunDetail, RunListItem } from '../../src-shared/contract.js';
 import type { RunSummary } from '../../src-shared/result.js';
 import { defaultRunParams } from '../../src-shared/config.js';
+import { formatPValue } from '../../src-shared/verdict.js';
 
 const fmt = (v: number | null | undefined, digits = 1) =>
   v === null || v === undefined || !Number.isFinite(v) ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
@@ -91,12 +92,6 @@ export function compareText(c: CompareResult, verdictOf: (row: CompareResult['ru
   ]);
   const warnings = (c.warnings ?? []).map((w) => `warning: ${w}\n`).join('');
   return `${warnings}unit: ${c.unit}; baseline *${c.baseline}\n${table([header, ...body])}`;
-}
-
-/** p-values as the app shows them: "< 1e-15" below double precision, 2 significant digits. */
-export function formatPValue(p: number): string {
-  if (p < 1e-15) return '< 1e-15';
-  return p < 0.001 ? p.toExponential(1) : p.toPrecision(2);
 }
 
 function table(rows: string[][]): string {

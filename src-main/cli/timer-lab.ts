@@ -7,7 +7,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import type { CallArgs, CallChannel, CallResults, CompareResult } from '../../src-shared/contract.js';
 import { ApiError, LabServices, createApiHost, defaultDatabasePath, toApiError, type ApiHost } from '../api/index.js';
-import { verdict } from '../stats/index.js';
+import { verdict } from '../../src-shared/verdict.js';
 import { UsageError } from './args.js';
 import { HELP, VERBS } from './verbs.js';
 
@@ -99,7 +99,7 @@ function reportError(err: unknown): number {
 }
 
 export function verdictOf(c: CompareResult) {
-  return (row: CompareResult['runs'][number]) => verdict(row, c.noiseThresholdPct, c.baseline);
+  return (row: CompareResult['runs'][number]) => verdict(row, c.baseline, c.noiseThresholdPct);
 }
 
 export function writeOut(path: string, content: string | Buffer): void {

@@ -3,25 +3,16 @@
  * traces. Everything else in src-main/engine is internal. Pure: no node:*, electron, sqlite,
  * clocks or Math.random anywhere below this file.
  */
-import {
-  applySetting,
-  ConfigError,
-  defaultRunParams,
-  isStrategy,
-  isWorkload,
-  validateSamples,
-  validateSeed,
-  type RunConfig,
-} from '../../src-shared/config.js';
+import { applySetting, ConfigError, defaultRunParams, validateSamples, validateSeed, type RunConfig } from '../../src-shared/config.js';
 import type { Profile } from '../../src-shared/profile.js';
-import { STRATEGIES, WORKLOADS } from '../../src-shared/workloads.js';
+import { isStrategy, STRATEGIES } from '../../src-shared/strategies.js';
+import { isWorkload, WORKLOAD_INFO, WORKLOADS } from '../../src-shared/workloads.js';
 
 import { SHARD_SIZE } from './run.js';
 export { ENGINE_VERSION, SHARD_SIZE, mergeShards, planShards, simulate, simulateShard } from './run.js';
 export type { MergedRun, ShardOptions, ShardResult } from './run.js';
-export { formatTraceLine, formatTraceReport } from './trace.js';
 export type { TraceRecord } from './trace.js';
-export { BUILTIN_PROFILES, DEFAULT_PROFILE, builtinProfile } from './profiles/index.js';
+export { BUILTIN_PROFILES, DEFAULT_PROFILE, builtinProfile } from '../../src-shared/profiles/index.js';
 
 export interface RunRequest {
   workload: unknown;
@@ -77,14 +68,12 @@ const MAX_SHARD_SPAN = 2 ** 52;
 function checkSimulatedSpan(c: RunConfig): void {
   const perShard = Math.min(c.samples, SHARD_SIZE) + 1;
   const p = c.params;
-  const [field, period] =
-    c.workload === 'cyclictest'
-      ? ['interval', (p.interval * c.profile.tsc_khz) / 1000]
-      : c.workload.startsWith('tscdeadline')
-        ? ['delta', p.delta]
-        : ['vmexitDelta', p.vmexitDelta];
+  const span = WORKLOAD_INFO[c.workload].spanParam;
+  const field = span?.name ?? 'samples';
+  const value = span ? (p as unknown as Record<string, number>)[span.name] ?? 0 : 0;
+  const period = span?.unit === 'µs' ? (value * c.profile.tsc_khz) / 1000 : value;
   // guest cycles of a scaled TSC take tsc_khz / guestTscKhz host cycles each
-  const hostPerGuest = p.tscScaling && field !== 'interval' ? Math.max(1, c.profile.tsc_khz / p.guestTscKhz) : 1;
+  const hostPerGuest = p.tscScaling && span?.unit === 'guest cycles' ? Math.max(1, c.profile.tsc_khz / p.guestTscKhz) : 1;
   if (perShard * (period * hostPerGuest + 100_000) > MAX_SHARD_SPAN) {
     throw new ConfigError(field, `too long for ${c.samples} samples: a shard would simulate more than 2^52 cycles; lower it or the sample count`);
   }

@@ -5,8 +5,9 @@
  * Must not import anything but src-shared.
  */
 import type { Histogram, LatencyStats } from '../../src-shared/result.js';
+import { HISTOGRAM_SUB_BUCKET_BITS, histogramBucket, histogramBucketRange, logLinearHistogram } from '../../src-shared/histogram.js';
 
-export const HISTOGRAM_SUB_BUCKET_BITS = 7;
+export { HISTOGRAM_SUB_BUCKET_BITS };
 const PERCENTILES = [0.5, 0.9, 0.99, 0.999] as const;
 const MAX_COUNTING_RANGE = 1 << 24;
 
@@ -17,9 +18,9 @@ const MAX_COUNTING_RANGE = 1 << 24;
  */
 export function summarizeSamples(samples: Int32Array, bits = HISTOGRAM_SUB_BUCKET_BITS): { stats: LatencyStats; histogram: Histogram } {
   const n = samples.length;
-  if (n === 0) return { stats: latencyStats(samples), histogram: logLinearHistogram(samples, bits) };
+  if (n === 0) return { stats: latencyStats(samples), histogram: logLinearHistogram(samples, null, bits) };
   const { min, max, sum } = minMaxSum(samples);
-  if (max - min >= MAX_COUNTING_RANGE) return { stats: latencyStats(samples), histogram: logLinearHistogram(samples, bits) };
+  if (max - min >= MAX_COUNTING_RANGE) return { stats: latencyStats(samples), histogram: logLinearHistogram(samples, null, bits) };
   const counts = new Uint32Array(max - min + 1);
   for (let i = 0; i < n; i++) counts[samples[i]! - min]!++;
   const mean = sum / n;
@@ -111,44 +112,4 @@ export function percentiles(samples: Int32Array, min: number, max: number, ps: r
   }
   const sorted = Int32Array.from(samples).sort();
   return ranks.map((k) => sorted[k - 1]!);
-}
-
-/** Bucket index of a non-negative value in the log-linear layout. */
-export function histogramBucket(v: number, bits: number): number {
-  const sub = 1 << bits;
-  if (v < sub) return v;
-  const log2 = v < 2147483648 ? 31 - Math.clz32(v) : Math.floor(Math.log2(v));
-  const octave = log2 - bits + 1; // ≥ 1
-  const half = sub >> 1;
-  return sub + (octave - 1) * half + (Math.floor(v / 2 ** octave) - half);
-}
-
-/** [lowest, highest] value of a bucket. */
-export function histogramBucketRange(b: number, bits: number): [number, number] {
-  const sub = 1 << bits;
-  if (b < sub) return [b, b];
-  const half = sub >> 1;
-  const octave = Math.floor((b - sub) / half) + 1;
-  const k = (b - sub) % half;
-  const lo = (half + k) * 2 ** octave;
-  return [lo, lo + 2 ** octave - 1];
-}
-
-export function logLinearHistogram(samples: Int32Array, bits = HISTOGRAM_SUB_BUCKET_BITS): Histogram {
-  let max = 0;
-  for (let i = 0; i < samples.length; i++) if (samples[i]! > max) max = samples[i]!;
-  const counts = new Float64Array(histogramBucket(max, bits) + 1);
-  let underflow = 0;
-  for (let i = 0; i < samples.length; i++) {
-    const v = samples[i]!;
-    if (v < 0) underflow++;
-    else counts[histogramBucket(v, bits)]!++;
-  }
-  const buckets: Array<[number, number, number]> = [];
-  for (let b = 0; b < counts.length; b++) {
-    if (counts[b]! === 0) continue;
-    const [lo, hi] = histogramBucketRange(b, bits);
-    buckets.push([lo, hi, counts[b]!]);
-  }
-  return { subBucketBits: bits, buckets, underflow, total: samples.length };
 }

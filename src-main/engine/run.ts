@@ -8,29 +8,12 @@ import { guestTscKhz, type RunConfig } from '../../src-shared/config.js';
 import type { Histogram, RunSummary } from '../../src-shared/result.js';
 import { createGuestProgram } from './guest/index.js';
 import { GuestCpu } from './guest/guest-cpu.js';
-import {
-  on_halt_poll_end,
-  on_host_task_done,
-  on_host_timer_fire,
-  on_noise_irq,
-  on_noise_preempt,
-  on_preemption_timer_zero,
-  MODE_IN_GUEST,
-} from './kvm/x86.js';
+import { MODE_IN_GUEST } from './kvm/x86.js';
 import { summarizeSamples } from './metrics.js';
 import { LAPIC_TIMER_ADVANCE_NS_INIT } from './kvm/lapic.js';
+import { HostNoise } from './host-noise.js';
 import { shardSeed } from './rng.js';
-import {
-  EV_GUEST_STEP_DONE,
-  EV_HALT_POLL_END,
-  EV_HOST_TASK_DONE,
-  EV_HOST_TIMER_FIRE,
-  EV_NOISE_IRQ,
-  EV_NOISE_PREEMPT,
-  EV_PREEMPTION_TIMER_ZERO,
-  Simulation,
-  type SimulationOptions,
-} from './simulation.js';
+import { Simulation, type SimulationOptions } from './simulation.js';
 import { EXIT_NAMES, STEP_NAMES, isGuestStep } from './steps.js';
 import type { TraceRecord } from './trace.js';
 
@@ -78,41 +61,13 @@ export function simulateShard(config: RunConfig, index: number, opts: ShardOptio
   sim.lapic.lapic_timer.timer_advance_ns = adaptive ? LAPIC_TIMER_ADVANCE_NS_INIT : config.params.timerAdvanceNs;
   const guest = new GuestCpu(sim, createGuestProgram(config));
   sim.guest = guest;
-  const noise = config.params.hostNoise ? new NoiseSource(sim) : null;
-  noise?.start();
+  if (config.params.hostNoise) {
+    sim.noise = new HostNoise(sim);
+    sim.noise.start();
+  }
   sim.vcpu.mode = MODE_IN_GUEST;
   guest.start();
-  const heap = sim.heap;
-  while (!sim.done) {
-    if (!heap.pop()) throw new Error(`simulation stalled after ${sim.sampleCount} samples: no pending event`);
-    const t = heap.lastTime;
-    const gen = heap.lastGeneration;
-    switch (heap.lastKind) {
-      case EV_PREEMPTION_TIMER_ZERO:
-        if (gen === sim.vmx.countdown_gen) on_preemption_timer_zero(sim, t);
-        break;
-      case EV_GUEST_STEP_DONE:
-        guest.onStepDone(t, gen);
-        break;
-      case EV_HOST_TIMER_FIRE:
-        if (gen === sim.host.clockevent_gen) on_host_timer_fire(sim, t);
-        break;
-      case EV_HALT_POLL_END:
-        on_halt_poll_end(sim, t, gen);
-        break;
-      case EV_NOISE_IRQ:
-        noise!.irq(t);
-        break;
-      case EV_NOISE_PREEMPT:
-        noise!.preempt(t);
-        break;
-      case EV_HOST_TASK_DONE:
-        on_host_task_done(sim, t, gen);
-        break;
-      default:
-        throw new Error(`unknown event kind ${heap.lastKind}`);
-    }
-  }
+  sim.runToEnd();
   return {
     index,
     samples: sim.samples.slice(0, sim.sampleCount),
@@ -126,34 +81,6 @@ export function simulateShard(config: RunConfig, index: number, opts: ShardOptio
     stoppedBy: sim.stoppedBy,
     trace: sim.trace ? sim.trace.records : null,
   };
-}
-
-/** Host noise: Poisson unrelated interrupts and preemptions of the vCPU thread. */
-class NoiseSource {
-  private readonly irqMean: number;
-  private readonly preemptMean: number;
-  constructor(private readonly sim: Simulation) {
-    const p = sim.config.params;
-    const cyclesPerSec = sim.tsc_khz * 1000;
-    this.irqMean = p.hostIrqRateHz > 0 ? cyclesPerSec / p.hostIrqRateHz : Infinity;
-    this.preemptMean = p.preemptRateHz > 0 ? cyclesPerSec / p.preemptRateHz : Infinity;
-  }
-  start(): void {
-    if (Number.isFinite(this.irqMean)) this.sim.schedule(this.sim.now + Math.round(this.sim.rng.exponential(this.irqMean)), EV_NOISE_IRQ);
-    if (Number.isFinite(this.preemptMean)) {
-      this.sim.schedule(this.sim.now + Math.round(this.sim.rng.exponential(this.preemptMean)), EV_NOISE_PREEMPT);
-    }
-  }
-  irq(t: number): void {
-    const s = this.sim;
-    s.schedule(t + Math.round(s.rng.exponential(this.irqMean)), EV_NOISE_IRQ);
-    on_noise_irq(s, t, Math.round(s.rng.exponential(s.config.params.hostIrqCycles)));
-  }
-  preempt(t: number): void {
-    const s = this.sim;
-    s.schedule(t + Math.round(s.rng.exponential(this.preemptMean)), EV_NOISE_PREEMPT);
-    on_noise_preempt(s, t, Math.round(s.rng.exponential(s.config.params.preemptCycles)));
-  }
 }
 
 export interface MergedRun {

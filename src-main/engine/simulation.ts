@@ -18,23 +18,23 @@ import { createLapic, type KvmLapic } from './kvm/lapic.js';
 import { createVmx, type VcpuVmx } from './kvm/vmx.js';
 import { createHostTimer, type HostTimer } from './kvm/hrtimer.js';
 import { createVcpu, type Vcpu } from './kvm/x86.js';
-import { strategyOps, type KvmX86Ops } from './strategies.js';
+import { STRATEGY_OPS, type KvmX86Ops } from './strategies.js';
+import { EVENT_HANDLERS } from './event-handlers.js';
+import { EVENT_NAMES, WAIT_FOREIGN, WAIT_GUEST, WAIT_IDLE, type WaitKind } from './events.js';
 import type { GuestCpu } from './guest/guest-cpu.js';
+import type { HostNoise } from './host-noise.js';
 
-/** Heap event kinds. */
-export const EV_HOST_TIMER_FIRE = 1;
-export const EV_PREEMPTION_TIMER_ZERO = 2;
-export const EV_GUEST_STEP_DONE = 3;
-export const EV_HALT_POLL_END = 4;
-export const EV_NOISE_IRQ = 5;
-export const EV_NOISE_PREEMPT = 6;
-export const EV_HOST_TASK_DONE = 7;
 
-/** What a wait is, for the overhead view: the guest's own time, an idle pCPU, or other host work. */
-export type WaitKind = 0 | 1 | 2;
-export const WAIT_GUEST: WaitKind = 0;
-export const WAIT_IDLE: WaitKind = 1;
-export const WAIT_FOREIGN: WaitKind = 2;
+/** Events in a row that may leave the clock where it was before the run is declared stuck. */
+export const MAX_EVENTS_WITHOUT_PROGRESS = 100_000;
+
+/** The run cannot make progress (a configuration whose loop takes no simulated time). */
+export class SimulationStalledError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SimulationStalledError';
+  }
+}
 
 export interface SimulationOptions {
   trace?: boolean;
@@ -61,6 +61,8 @@ export class Simulation {
   readonly host: HostTimer;
   readonly vcpu: Vcpu;
   guest!: GuestCpu;
+  /** Unrelated host interrupts and preemptions, when the run has host noise. */
+  noise: HostNoise | null = null;
   readonly trace: TraceBuffer | null;
 
   // cost table by step id
@@ -94,7 +96,7 @@ export class Simulation {
   constructor(config: RunConfig, seed: number, sampleTarget: number, opts: SimulationOptions = {}) {
     this.config = config;
     this.rng = new Rng(seed);
-    this.ops = strategyOps(config.strategy);
+    this.ops = STRATEGY_OPS[config.strategy];
     this.X = config.profile.X;
     this.hvTick = 2 ** this.X;
     this.tsc_khz = config.profile.tsc_khz;
@@ -222,6 +224,36 @@ export class Simulation {
   traceEvent(event: string, text: string): void {
     this.trace?.add(this.now, event, text);
   }
+
+  /**
+   * Runs the next event from the heap (its handler runs the host, KVM and guest code it sets off,
+   * synchronously). Returns false when no event is pending. Throws when simulated time has stopped
+   * advancing: a configuration whose loop costs zero cycles would otherwise never end.
+   */
+  step(): boolean {
+    const heap = this.heap;
+    if (!heap.pop()) return false;
+    EVENT_HANDLERS[heap.lastKind]!(this, heap.lastTime, heap.lastGeneration);
+    if (this.now !== this.stallNow) {
+      this.stallNow = this.now;
+      this.stallEvents = 0;
+    } else if (++this.stallEvents > MAX_EVENTS_WITHOUT_PROGRESS) {
+      throw new SimulationStalledError(
+        `simulated time stopped advancing at cycle ${this.now} after ${this.sampleCount} samples: ${MAX_EVENTS_WITHOUT_PROGRESS} ${EVENT_NAMES[heap.lastKind]} events took no time; the costs on this path are all zero`,
+      );
+    }
+    return true;
+  }
+
+  /** Runs events until the sample target, a breakmax stop or a cancel. */
+  runToEnd(): void {
+    while (!this.done) {
+      if (!this.step()) throw new SimulationStalledError(`simulation stalled after ${this.sampleCount} samples: no pending event`);
+    }
+  }
+
+  private stallNow = -1;
+  private stallEvents = 0;
 
   schedule(time: number, kind: number, generation = 0): void {
     if (!Number.isSafeInteger(time)) throw new Error(`simulation time must be an integer below 2^53 cycles, got ${time}`);

@@ -3,9 +3,10 @@
  * kernels, AMD, or kvm_intel.preemption_timer=0), so every deadline goes to a host hrtimer;
  * `vmx-preemption` provides vmx_set_hv_timer / vmx_cancel_hv_timer and the pre/post-block hooks
  * that move the deadline to an hrtimer while the vCPU is blocked. The rest of the code is shared,
- * so the comparison is fair. Must not import node:*, electron or sqlite.
+ * so the comparison is fair. One entry per strategy of src-shared/strategies.ts: a strategy
+ * without ops does not compile. Must not import node:*, electron or sqlite.
  */
-import type { Strategy } from '../../src-shared/workloads.js';
+import type { Strategy } from '../../src-shared/strategies.js';
 import type { Simulation } from './simulation.js';
 import { vmx_post_block, vmx_pre_block } from './kvm/block-hooks.js';
 import { vmx_cancel_hv_timer, vmx_set_hv_timer, type SetHvTimerResult } from './kvm/vmx.js';
@@ -18,16 +19,13 @@ export interface KvmX86Ops {
   post_block?: (sim: Simulation) => void;
 }
 
-const HRTIMER_OPS: KvmX86Ops = { name: 'hrtimer' };
-
-const VMX_PREEMPTION_OPS: KvmX86Ops = {
-  name: 'vmx-preemption',
-  set_hv_timer: vmx_set_hv_timer,
-  cancel_hv_timer: vmx_cancel_hv_timer,
-  pre_block: vmx_pre_block,
-  post_block: vmx_post_block,
+export const STRATEGY_OPS: Readonly<Record<Strategy, KvmX86Ops>> = {
+  hrtimer: { name: 'hrtimer' },
+  'vmx-preemption': {
+    name: 'vmx-preemption',
+    set_hv_timer: vmx_set_hv_timer,
+    cancel_hv_timer: vmx_cancel_hv_timer,
+    pre_block: vmx_pre_block,
+    post_block: vmx_post_block,
+  },
 };
-
-export function strategyOps(strategy: Strategy): KvmX86Ops {
-  return strategy === 'vmx-preemption' ? VMX_PREEMPTION_OPS : HRTIMER_OPS;
-}

@@ -12,6 +12,8 @@ import { mannWhitneyU } from './mann-whitney.js';
 export interface CompareInput {
   id: number;
   name: string;
+  /** Strategy of a simulated run (`measured` for imports); carried into the row. */
+  strategy?: string;
   dist: Distribution;
 }
 
@@ -56,7 +58,7 @@ function pct(value: number, base: number): number {
  * Compares every run with the baseline. `criticalPath` is returned empty: the caller, which knows
  * the runs' summaries, fills it. Throws RangeError for no runs, an empty run or an unknown baseline.
  */
-export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions = {}): Omit<CompareResult, 'unit' | 'warnings'> {
+export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions = {}): Omit<CompareResult, 'unit' | 'metric' | 'warnings'> {
   const noiseThresholdPct = opts.noiseThresholdPct ?? 1;
   const alpha = opts.alpha ?? 0.01;
   const bootstrapSeed = opts.bootstrapSeed ?? 12345;
@@ -91,6 +93,7 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
     return {
       id: run.id,
       name: run.name,
+      strategy: run.strategy ?? 'measured',
       samples: run.dist.n,
       ...s,
       deltaPct,
@@ -110,37 +113,4 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
     histograms: runs.map((r) => ({ id: r.id, histogram: logLinearHistogram(r.dist, opts.subBucketBits ?? 7) })),
     criticalPath: [],
   };
-}
-
-/** p-value as it follows "p ": "= 3e-12", "= 0.0004" → "= 4e-4", "= 0.043", "< 1e-15". */
-export function formatP(p: number): string {
-  if (p < 1e-15) return '< 1e-15';
-  if (p < 0.001) return `= ${p.toExponential(0)}`;
-  return `= ${Number(p.toPrecision(2))}`;
-}
-
-function formatPct(x: number): string {
-  if (Number.isNaN(x)) return 'n/a %';
-  const r = x.toFixed(2);
-  return r.startsWith('-') ? `${r} %` : `+${r} %`;
-}
-
-/**
- * One-line verdict for a row in neutral wording (no better/worse: the shift is given with its
- * sign, and whether lower latency is what the reader wants is theirs to say), e.g.
- * "difference detected: +0.62 % (p = 3e-12), below the 1 % noise threshold",
- * "difference detected: -4.10 % (p < 1e-15), at or above the 1 % noise threshold",
- * "no difference detected (p = 0.43)", "baseline".
- * The baseline is recognised by `baselineId` or, without it, by its zero deltas, p = 1, CI [0, 0].
- */
-export function verdict(row: CompareRow, noiseThresholdPct = 1, baselineId?: number): string {
-  const isBaseline =
-    baselineId !== undefined
-      ? row.id === baselineId
-      : row.pValue === 1 && row.ci95[0] === 0 && row.ci95[1] === 0 && row.deltaCycles.mean === 0;
-  if (isBaseline) return 'baseline';
-  const p = `(p ${formatP(row.pValue)})`;
-  if (!row.significant) return `no difference detected ${p}`;
-  const side = row.practicallySignificant ? 'at or above' : 'below';
-  return `difference detected: ${formatPct(row.deltaPct.mean)} ${p}, ${side} the ${noiseThresholdPct} % noise threshold`;
 }

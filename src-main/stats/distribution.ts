@@ -5,6 +5,7 @@
  * Pure: must not import node:*, electron or better-sqlite3 (src-shared types only).
  */
 import type { Histogram } from '../../src-shared/result.js';
+import { logLinearHistogram as sharedLogLinearHistogram } from '../../src-shared/histogram.js';
 
 /** Counting sort is used when max − min is below this (a Uint32Array of that many counters). */
 const COUNTING_SORT_MAX_RANGE = 1 << 24;
@@ -297,41 +298,7 @@ function lowerBound(values: Float64Array, x: number): number {
   return lo;
 }
 
-/**
- * Log-linear (HdrHistogram-style) histogram as in src-shared/result.ts. Values are floored to
- * integers; those below 2^subBucketBits get one bucket each, [v, v]; above that, the octave
- * [2^e, 2^(e+1)) is split into 2^(subBucketBits−1) buckets of width 2^(e−subBucketBits+1).
- * Only non-zero buckets are listed, ascending; negative values count in `underflow`;
- * `total` is n (underflow included).
- */
+/** The run histogram of a distribution (src-shared/histogram.ts, the one implementation). */
 export function logLinearHistogram(d: Distribution, subBucketBits = 7): Histogram {
-  if (!(Number.isInteger(subBucketBits) && subBucketBits >= 1 && subBucketBits <= 30)) {
-    throw new RangeError(`subBucketBits must be an integer in [1, 30], got ${subBucketBits}`);
-  }
-  const exactBelow = 2 ** subBucketBits;
-  const buckets: Array<[number, number, number]> = [];
-  let underflow = 0;
-  for (let i = 0; i < d.values.length; i++) {
-    const c = d.counts[i]!;
-    const v = d.values[i]!;
-    if (v < 0) {
-      underflow += c;
-      continue;
-    }
-    const x = Math.floor(v);
-    let lo = x;
-    let hi = x;
-    if (x >= exactBelow) {
-      let e = Math.floor(Math.log2(x));
-      if (2 ** e > x) e--;
-      else if (2 ** (e + 1) <= x) e++;
-      const width = 2 ** (e - subBucketBits + 1);
-      lo = Math.floor(x / width) * width;
-      hi = lo + width - 1;
-    }
-    const last = buckets[buckets.length - 1];
-    if (last && last[0] === lo) last[2] += c;
-    else buckets.push([lo, hi, c]);
-  }
-  return { subBucketBits, buckets, underflow, total: d.n };
+  return sharedLogLinearHistogram(d.values, d.counts, subBucketBits);
 }

@@ -8,6 +8,5 @@ export { openStore, peekSchemaVersion, type OpenStoreOptions, type OpenedStore }
 export { RunStore, OWNER, ownerIsAlive, LEASE_RENEW_MS, LEASE_STALE_MS, type RunStoreOptions, type ExperimentInput, type QueuedRunInput, type RunResult } from './runs.js';
 export type { MeasuredRunInput } from './measured.js';
 export type { ListFilter } from './list-query.js';
-export { BUILT_IN_PROFILE_NAMES } from './profiles.js';
 export { StoreError, NotFoundError, ConflictError } from './errors.js';
 export { SAMPLES_ENCODING, encodeSamples, decodeSamples } from './blobs.js';

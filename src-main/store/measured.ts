@@ -5,7 +5,8 @@
  * src-main/engine, runner or api.
  */
 import type { RunSummary, ExitStat, Histogram, LatencyStats } from '../../src-shared/result.js';
-import type { Strategy, Workload } from '../../src-shared/workloads.js';
+import type { Strategy } from '../../src-shared/strategies.js';
+import type { Workload } from '../../src-shared/workloads.js';
 
 export interface MeasuredRunInput {
   name: string;

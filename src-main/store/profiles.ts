@@ -1,16 +1,17 @@
 /**
- * User cost profiles in the `profiles` table: list, get, save (validated with validateProfile;
- * built-in names such as HSW-2016 are refused). Built-in profiles live in the engine and are not
- * stored. Must not import electron, src-main/engine, runner or api.
+ * User cost profiles in the `profiles` table, each stored as its built-in base plus overrides
+ * (ProfileDoc) and resolved against the current built-ins when read, so costs added later come
+ * from the base. Saving validates (resolveProfileDoc) and refuses built-in names such as HSW-2016.
+ * Must not import electron, src-main/engine, runner or api.
  */
 import type { Statement } from 'better-sqlite3';
-import { validateProfile } from '../../src-shared/config.js';
 import type { ProfileInfo } from '../../src-shared/contract.js';
 import type { Profile } from '../../src-shared/profile.js';
+import { resolveProfileDoc, toProfileDoc, type ProfileDoc } from '../../src-shared/profile-doc.js';
+import { BUILTIN_PROFILES } from '../../src-shared/profiles/index.js';
 import type { Db } from './db.js';
 import { ConflictError } from './errors.js';
 
-export const BUILT_IN_PROFILE_NAMES: readonly string[] = ['HSW-2016'];
 
 export class UserProfiles {
   private readonly listStmt: Statement<[], { json: string }>;
@@ -20,7 +21,7 @@ export class UserProfiles {
   constructor(
     db: Db,
     private readonly now: () => Date,
-    private readonly builtIn: readonly string[] = BUILT_IN_PROFILE_NAMES,
+    private readonly bases: readonly Profile[] = BUILTIN_PROFILES,
   ) {
     this.listStmt = db.prepare('SELECT json FROM profiles ORDER BY name COLLATE NOCASE');
     this.getStmt = db.prepare('SELECT json FROM profiles WHERE name = ?');
@@ -32,7 +33,7 @@ export class UserProfiles {
 
   list(): ProfileInfo[] {
     return this.listStmt.all().map((r) => {
-      const p = JSON.parse(r.json) as Profile;
+      const p = JSON.parse(r.json) as ProfileDoc;
       return { name: p.name, description: p.description, builtIn: false };
     });
   }
@@ -40,17 +41,17 @@ export class UserProfiles {
   /** The stored profile, or null when there is none by that name (case-insensitive). */
   get(name: string): Profile | null {
     const row = this.getStmt.get(name);
-    return row ? (JSON.parse(row.json) as Profile) : null;
+    return row ? resolveProfileDoc(JSON.parse(row.json), this.bases) : null;
   }
 
   /** Validates and stores (insert or overwrite); returns the validated profile. */
   save(raw: unknown): Profile {
-    const profile = validateProfile(raw);
+    const profile = resolveProfileDoc(raw, this.bases);
     const lower = profile.name.toLowerCase();
-    if (this.builtIn.some((b) => b.toLowerCase() === lower)) {
+    if (this.bases.some((b) => b.name.toLowerCase() === lower)) {
       throw new ConflictError(`"${profile.name}" is a built-in profile and cannot be overwritten; save it under another name`);
     }
-    this.upsertStmt.run({ name: profile.name, json: JSON.stringify(profile), now: this.now().toISOString() });
+    this.upsertStmt.run({ name: profile.name, json: JSON.stringify(toProfileDoc(profile, this.bases)), now: this.now().toISOString() });
     return profile;
   }
 }

@@ -2,7 +2,8 @@
  * Row shapes of the `runs` table and their mapping to the contract's RunListItem / RunDetail.
  * Pure functions over plain objects. Must not import electron, src-main/engine, runner or api.
  */
-import type { RunConfig } from '../../src-shared/config.js';
+import type { Profile } from '../../src-shared/profile.js';
+import { readStoredRunConfig } from '../../src-shared/run-config.js';
 import type { RunDetail, RunKind, RunListItem, RunStatus } from '../../src-shared/contract.js';
 import type { RunSummary } from '../../src-shared/result.js';
 
@@ -65,13 +66,13 @@ export function toListItem(r: ListRow): RunListItem {
   };
 }
 
-export function toDetail(r: DetailRow): RunDetail {
+export function toDetail(r: DetailRow, bases?: readonly Profile[]): RunDetail {
   const summary = r.summary_json === null ? null : (JSON.parse(r.summary_json) as RunSummary);
   return {
     ...toListItem(r),
     unit: summary?.latency.unit ?? null,
     notes: r.notes,
-    config: r.config_json === null ? null : (JSON.parse(r.config_json) as RunConfig),
+    config: r.config_json === null ? null : readStoredRunConfig(r.config_json, bases),
     summary,
     source:
       r.source_file === null

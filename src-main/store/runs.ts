@@ -7,22 +7,25 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Statement } from 'better-sqlite3';
-import { validateRunConfig, type RunConfig } from '../../src-shared/config.js';
+import type { RunConfig } from '../../src-shared/config.js';
+import { validateRunConfig } from '../../src-shared/run-config.js';
 import type { ProfileInfo, RunDetail, RunListItem, RunStatus, TraceEventRow } from '../../src-shared/contract.js';
 import type { Profile } from '../../src-shared/profile.js';
+import { BUILTIN_PROFILES } from '../../src-shared/profiles/index.js';
 import type { Histogram, RunSummary } from '../../src-shared/result.js';
 import { decodeSamples, decodeTrace, encodeSamples, encodeTrace } from './blobs.js';
 import type { Db } from './db.js';
 import { ConflictError, NotFoundError, StoreError } from './errors.js';
 import { ListQuery, type ListFilter } from './list-query.js';
 import { measuredSummary, sampleCount, type MeasuredRunInput } from './measured.js';
-import { BUILT_IN_PROFILE_NAMES, UserProfiles } from './profiles.js';
+import { UserProfiles } from './profiles.js';
 import { prepareRunStatements, type RunStatements } from './run-statements.js';
 import { normalizeTags, toDetail, toListItem, type DetailRow } from './rows.js';
 
 export interface RunStoreOptions {
   now?: () => Date;
-  builtInProfiles?: readonly string[];
+  /** Built-in profiles that user profiles derive from (tests pass their own). */
+  baseProfiles?: readonly Profile[];
 }
 
 export interface ExperimentInput {
@@ -92,6 +95,7 @@ function pidExists(pid: number): boolean {
 export class RunStore {
   private readonly now: () => Date;
   private readonly profiles: UserProfiles;
+  private readonly bases: readonly Profile[];
   private readonly listQuery: ListQuery;
   private readonly s: RunStatements;
   private readonly statusStmt: Statement<[number], { status: RunStatus }>;
@@ -104,7 +108,8 @@ export class RunStore {
     opts: RunStoreOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date());
-    this.profiles = new UserProfiles(db, this.now, opts.builtInProfiles ?? BUILT_IN_PROFILE_NAMES);
+    this.bases = opts.baseProfiles ?? BUILTIN_PROFILES;
+    this.profiles = new UserProfiles(db, this.now, this.bases);
     this.listQuery = new ListQuery(db);
     this.statusStmt = db.prepare('SELECT status FROM runs WHERE id = ?');
     this.expTagsStmt = db.prepare('SELECT tags FROM experiments WHERE id = ?');
@@ -154,7 +159,7 @@ export class RunStore {
 
   /** Stores a validated copy of `config` (every profile cost included); returns the run id. */
   insertQueuedRun(input: QueuedRunInput): number {
-    const config = validateRunConfig(input.config);
+    const config = validateRunConfig(input.config, this.bases);
     return this.db.transaction(() => {
       const experimentId = input.experimentId ?? null;
       const inherited = experimentId === null ? [] : this.requireExperimentTags(experimentId);
@@ -309,7 +314,7 @@ export class RunStore {
   get(id: number): RunDetail {
     const row = this.detailStmt.get(id);
     if (!row) throw new NotFoundError('run', id);
-    return toDetail(row);
+    return toDetail(row, this.bases);
   }
 
   private data(id: number): Partial<DataRow> {

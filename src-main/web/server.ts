@@ -17,11 +17,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { CALL_CHANNELS, MAX_IMPORT_BYTES, PUSH_CHANNELS, type LabErrorPayload } from '../../src-shared/contract.js';
+import { CONTENT_SECURITY_POLICY } from '../../src-shared/csp.js';
 import type { ApiHost } from '../api/host.js';
 
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** The lab's one Content-Security-Policy, sent with every response. */
+export const CSP = CONTENT_SECURITY_POLICY;
 
 /** Largest accepted JSON body (imports carry whole files as text). */
 export const MAX_BODY_BYTES = MAX_IMPORT_BYTES;

@@ -20,12 +20,6 @@ export function fmtDelta(v: number | null | undefined): string {
   return `${v > 0 ? '+' : ''}${fmtStat(v)}`;
 }
 
-export function fmtPValue(p: number | null | undefined): string {
-  if (p === null || p === undefined || !Number.isFinite(p)) return '—';
-  if (p < 1e-4) return '< 0.0001';
-  return p.toFixed(4);
-}
-
 export function fmtCount(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
   return Math.round(n).toLocaleString('en-US');

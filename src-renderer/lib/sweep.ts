@@ -6,7 +6,8 @@
  */
 import { ConfigError, parseIntInRange } from '../../src-shared/config.js';
 import type { ProfileInfo, RunDetail, RunSpec, RunStatus } from '../../src-shared/contract.js';
-import { RUN_PARAMS, STRATEGIES, type Strategy, type Workload } from '../../src-shared/workloads.js';
+import { STRATEGIES, type Strategy } from '../../src-shared/strategies.js';
+import { RUN_PARAMS, type Workload } from '../../src-shared/workloads.js';
 
 export const SWEEP_MIN_VALUES = 2;
 export const SWEEP_MAX_VALUES = 8;

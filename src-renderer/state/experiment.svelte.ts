@@ -14,15 +14,8 @@ import {
   validateSeed,
 } from '../../src-shared/config.js';
 import type { Profile } from '../../src-shared/profile.js';
-import {
-  DEFAULT_SAMPLES,
-  RUN_PARAMS,
-  STRATEGIES,
-  WORKLOADS,
-  type ParamSpec,
-  type Strategy,
-  type Workload,
-} from '../../src-shared/workloads.js';
+import { STRATEGIES, strategyChoice, type Strategy } from '../../src-shared/strategies.js';
+import { DEFAULT_SAMPLES, RUN_PARAMS, WORKLOADS, type ParamSpec, type Workload } from '../../src-shared/workloads.js';
 import { errorInfo } from '../lib/transport.js';
 import { parseTags } from './history.svelte.js';
 
@@ -79,7 +72,7 @@ export class ExperimentForm {
   notes = $state('');
   tags = $state('');
   workload = $state<Workload>('tscdeadline-halt');
-  strategies = $state<Record<Strategy, boolean>>({ hrtimer: true, 'vmx-preemption': true });
+  strategies = $state<Record<Strategy, boolean>>(strategyChoice(STRATEGIES));
   profileName = $state('HSW-2016');
   samples = $state(String(DEFAULT_SAMPLES));
   seed = $state('1');
@@ -182,7 +175,7 @@ export class ExperimentForm {
   applyPreset(p: Preset): void {
     this.preset = p.id;
     this.name = p.pickWorkload ? this.#pairName() : p.title;
-    this.strategies = { hrtimer: true, 'vmx-preemption': true };
+    this.strategies = strategyChoice(STRATEGIES);
     if (p.pickWorkload) {
       this.params = Object.fromEntries(this.specs.map((s) => [s.name, rawOf(s.default)]));
       this.#resetCosts();
@@ -224,8 +217,7 @@ export class ExperimentForm {
     const workload = (cfg?.workload ?? run.workload) as Workload;
     if ((WORKLOADS as readonly string[]).includes(workload)) this.workload = workload;
     const strategy = (cfg?.strategy ?? run.strategy) as Strategy;
-    this.strategies = { hrtimer: strategy === 'hrtimer', 'vmx-preemption': strategy === 'vmx-preemption' };
-    if (!STRATEGIES.includes(strategy)) this.strategies = { hrtimer: true, 'vmx-preemption': true };
+    this.strategies = strategyChoice(STRATEGIES.includes(strategy) ? [strategy] : STRATEGIES);
     this.samples = String(cfg?.samples ?? run.samples);
     this.seed = String(cfg?.seed ?? run.seed ?? 1);
     const params = { ...defaultRunParams(), ...(cfg?.params ?? {}) } as unknown as Record<string, number | string | boolean>;

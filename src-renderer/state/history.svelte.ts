@@ -1,6 +1,7 @@
 // The run history: the list (newest first), its filters and the compare selection.
 import type { LabApi, RunKind, RunListItem } from '../../src-shared/contract.js';
-import type { Strategy, Workload } from '../../src-shared/workloads.js';
+import type { Strategy } from '../../src-shared/strategies.js';
+import type { Workload } from '../../src-shared/workloads.js';
 import { errorInfo } from '../lib/transport.js';
 import { unique } from '../lib/util.js';
 

@@ -5,7 +5,8 @@
  */
 import type { LabApi, RunDetail, RunListItem } from '../../src-shared/contract.js';
 import { validateSamples, validateSeed } from '../../src-shared/config.js';
-import { STRATEGIES, type Strategy, type Workload } from '../../src-shared/workloads.js';
+import { STRATEGIES, strategyChoice, type Strategy } from '../../src-shared/strategies.js';
+import type { Workload } from '../../src-shared/workloads.js';
 import {
   detectSweepParam,
   parseSweepValues,
@@ -33,7 +34,7 @@ export class SweepForm {
   workload = $state<Workload>('tscdeadline-busy');
   param = $state('delta');
   values = $state(suggestValues(sweepParamByName('delta') as SweepParam).join(', '));
-  strategies = $state<Record<Strategy, boolean>>({ hrtimer: true, 'vmx-preemption': true });
+  strategies = $state<Record<Strategy, boolean>>(strategyChoice(STRATEGIES));
   profile = $state('HSW-2016');
   samples = $state(String(SWEEP_DEFAULT_SAMPLES));
   seed = $state('1');
@@ -103,7 +104,7 @@ export class SweepForm {
       this.valuesEdited = true;
     }
     const strategies = runs.map((r) => r.strategy);
-    this.strategies = { hrtimer: strategies.includes('hrtimer'), 'vmx-preemption': strategies.includes('vmx-preemption') };
+    this.strategies = strategyChoice(strategies);
     this.profile = first.config?.profile.name ?? first.profile;
     this.samples = String(first.config?.samples ?? first.samples);
     this.seed = String(first.config?.seed ?? first.seed ?? 1);

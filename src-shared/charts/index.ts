@@ -2,3 +2,4 @@
 export * from './spec.js';
 export * from './shape.js';
 export * from './svg.js';
+export * from './catalog.js';

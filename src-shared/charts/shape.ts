@@ -7,6 +7,7 @@ import type { Histogram } from '../result.js';
 import type { TraceEventRow } from '../contract.js';
 import type { CategoryChartSpec, Tick, XYChartSpec, XYPoint, XYSeries } from './spec.js';
 import { seriesColor, stepColorByName } from './spec.js';
+import { isStrategy, STRATEGY_INFO } from '../strategies.js';
 
 /** Percentile-spectrum ticks: x = 1/(1−p). */
 export const SPECTRUM_TICKS: Tick[] = [
@@ -63,6 +64,8 @@ export function thinMinMax(points: XYPoint[], max: number): XYPoint[] {
 export interface NamedHistogram {
   label: string;
   histogram: Histogram;
+  /** Series colour (the run's strategy colour); default: the palette by position. */
+  color?: string;
 }
 
 /** The max shown in a histogram's axis title: the exact one when known, else the last bucket edge. */
@@ -75,14 +78,14 @@ function shownMax(h: Histogram, exactMax: number | null | undefined): number | n
  * run's exact maximum (e.g. `summary.latency.max`) as `exactMax` so the title shows it rather
  * than the upper edge of the last bucket.
  */
-export function histogramChart(h: NamedHistogram, unit: string, logY: boolean, exactMax?: number | null): XYChartSpec {
+export function histogramChart(h: NamedHistogram, unit: string, logY: boolean, exactMax?: number | null, metric = 'latency'): XYChartSpec {
   const max = shownMax(h.histogram, exactMax);
   return {
     kind: 'xy',
-    title: `Latency histogram — ${h.label}`,
-    x: { label: `latency (${unit})${max === null ? '' : `, max ${formatNumber(max)}`}` },
+    title: `${capitalized(metric)} histogram — ${h.label}`,
+    x: { label: `${metric} (${unit})${max === null ? '' : `, max ${formatNumber(max)}`}` },
     y: logY ? { label: 'samples', log: true, min: LOG_COUNT_MIN } : { label: 'samples', min: 0 },
-    series: [{ label: h.label, color: seriesColor(0), style: 'bars', points: histogramPoints(h.histogram) }],
+    series: [{ label: h.label, color: h.color ?? seriesColor(0), style: 'bars', points: histogramPoints(h.histogram) }],
   };
 }
 
@@ -95,17 +98,18 @@ export function overlaidHistogramChart(
   unit: string,
   logY: boolean,
   exactMaxes?: ReadonlyArray<number | null | undefined>,
+  metric = 'latency',
 ): XYChartSpec {
   const maxes = hs.map((h, i) => shownMax(h.histogram, exactMaxes?.[i])).filter((m): m is number => m !== null);
   const maxText = maxes.length ? `, max ${maxes.map(formatNumber).join(' / ')}` : '';
   return {
     kind: 'xy',
-    title: 'Latency histograms',
-    x: { label: `latency (${unit})${maxText}` },
+    title: `${capitalized(metric)} histograms`,
+    x: { label: `${metric} (${unit})${maxText}` },
     y: logY ? { label: 'samples', log: true, min: LOG_COUNT_MIN } : { label: 'samples', min: 0 },
     series: hs.map((h, i) => ({
       label: h.label,
-      color: seriesColor(i),
+      color: h.color ?? seriesColor(i),
       style: 'step' as const,
       points: thinMinMax(histogramPoints(h.histogram), 4000),
     })),
@@ -119,6 +123,8 @@ function probability(p: number, percent: boolean): number {
 
 export interface NamedCdf {
   label: string;
+  /** Series colour (the run's strategy colour); default: the palette by position. */
+  color?: string;
   /** [latency, cumulative probability] ascending by latency. */
   points: Array<[number, number]>;
 }
@@ -127,7 +133,7 @@ export interface NamedCdf {
  * Percentile spectrum (HdrHistogram style): x = 1/(1−p) on a log axis so 90 %, 99 %, 99.9 % are
  * evenly spaced; or the plain CDF (x = latency, y = p in %).
  */
-export function cdfChart(cdfs: NamedCdf[], unit: string, mode: 'spectrum' | 'cdf'): XYChartSpec {
+export function cdfChart(cdfs: NamedCdf[], unit: string, mode: 'spectrum' | 'cdf', metric = 'latency'): XYChartSpec {
   const series: XYSeries[] = cdfs.map((c, i) => {
     const percent = c.points.some(([, p]) => p > 1.000001);
     let pts: XYPoint[];
@@ -145,7 +151,7 @@ export function cdfChart(cdfs: NamedCdf[], unit: string, mode: 'spectrum' | 'cdf
         4000,
       );
     }
-    return { label: c.label, color: seriesColor(i), style: 'line' as const, points: pts };
+    return { label: c.label, color: c.color ?? seriesColor(i), style: 'line' as const, points: pts };
   });
   if (mode === 'spectrum') {
     const maxX = Math.max(10, ...series.flatMap((s) => s.points.map((p) => p.x)));
@@ -153,14 +159,14 @@ export function cdfChart(cdfs: NamedCdf[], unit: string, mode: 'spectrum' | 'cdf
       kind: 'xy',
       title: 'Percentile spectrum',
       x: { label: 'percentile', log: true, min: 1, max: maxX, ticks: SPECTRUM_TICKS.filter((t) => t.value <= maxX * 1.0001) },
-      y: { label: `latency (${unit})` },
+      y: { label: `${metric} (${unit})` },
       series,
     };
   }
   return {
     kind: 'xy',
     title: 'Cumulative distribution',
-    x: { label: `latency (${unit})` },
+    x: { label: `${metric} (${unit})` },
     y: { label: 'cumulative %', min: 0, max: 100 },
     series,
   };
@@ -236,6 +242,10 @@ export function traceChart(rows: TraceEventRow[], tscKhz: number): XYChartSpec {
   };
 }
 
+function capitalized(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 /** Compact number for labels: integers with thin grouping, others with 3 significant digits. */
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -282,7 +292,7 @@ export function sweepChart(points: readonly SweepPoint[], opts: SweepChartOption
   const series: XYSeries[] = [];
   used.forEach((strategy, i) => {
     const own = points.filter((p) => p.strategy === strategy && Number.isFinite(p.value)).sort((a, b) => a.value - b.value);
-    const color = seriesColor(i);
+    const color = isStrategy(strategy) ? STRATEGY_INFO[strategy].color : seriesColor(i);
     const at = (p: SweepPoint, stat: 'mean' | 'p99'): XYPoint => ({
       x: p.value,
       y: p[stat],

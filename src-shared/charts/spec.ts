@@ -4,6 +4,7 @@
  * histograms are pre-binned, long series already thinned. Must not import anything but src-shared.
  */
 import { COST_NAMES, CRITICAL_PATH_COSTS, WAIT_STEPS } from '../profile.js';
+import { strategyColor } from '../strategies.js';
 
 /** A labelled tick at a data value (e.g. 1/(1−p) = 100 labelled "99%"). */
 export interface Tick {
@@ -161,4 +162,33 @@ export function stepColorByName(name: string): string {
   if (i >= 0) return stepColor(i);
   const h = hashName(name);
   return `hsl(${h % 360}, ${50 + ((h >>> 9) % 3) * 10}%, ${38 + ((h >>> 13) % 3) * 10}%)`;
+}
+
+/** `#rrggbb` mixed toward white (amount > 0) or black (amount < 0), |amount| ≤ 1. */
+export function shade(hex: string, amount: number): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(hex);
+  if (!m) return hex;
+  const n = parseInt(m[1] as string, 16);
+  const target = amount > 0 ? 255 : 0;
+  const a = Math.min(1, Math.abs(amount));
+  const ch = (v: number) => Math.round(v + (target - v) * a);
+  const rgb = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map(ch);
+  return `#${rgb.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * Series colours for runs, from their strategies: a strategy's first run has the strategy's
+ * colour in every view and export; further runs of the same strategy (another kernel, CPU or
+ * seed) get darker, then lighter shades of it, in the order given.
+ */
+export function runColors(strategies: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return strategies.map((s) => {
+    const k = seen.get(s) ?? 0;
+    seen.set(s, k + 1);
+    const base = strategyColor(s);
+    if (k === 0) return base;
+    const step = Math.ceil(k / 2) * 0.3;
+    return shade(base, k % 2 === 1 ? -step : step);
+  });
 }

@@ -12,8 +12,10 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { STRATEGIES, WORKLOADS } from '../../src-shared/workloads.js';
-import { buildRunConfig, DEFAULT_PROFILE, formatTraceLine, simulate } from '../../src-main/engine/index.js';
+import { STRATEGIES } from '../../src-shared/strategies.js';
+import { WORKLOADS } from '../../src-shared/workloads.js';
+import { buildRunConfig, DEFAULT_PROFILE, simulate } from '../../src-main/engine/index.js';
+import { toTraceCmdReport } from '../../src-main/formats/index.js';
 import { Runner } from '../../src-main/runner/index.js';
 import { openStore } from '../../src-main/store/index.js';
 import { compare } from '../../src-main/api/compare.js';
@@ -134,7 +136,8 @@ function generateTraceCmd(file: string, mb: number): void {
   writeSync(fd, 'cpus=4\n');
   let bytes = 0;
   for (let lap = 0; bytes < mb * 1024 * 1024; lap++) {
-    const chunk = trace.map((r) => formatTraceLine({ ...r, t: r.t + lap * span }, { tscKhz: config.profile.tsc_khz })).join('\n') + '\n';
+    const report = toTraceCmdReport(trace.map((r) => ({ ...r, t: r.t + lap * span })), { tscKhz: config.profile.tsc_khz, cpus: 4 });
+    const chunk = report.slice(report.indexOf('\n') + 1); // one cpus= header for the whole file
     writeSync(fd, chunk);
     bytes += Buffer.byteLength(chunk);
   }

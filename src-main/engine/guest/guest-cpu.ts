@@ -6,7 +6,7 @@
  * of a guest step pauses it; the next entry resumes it. Must not import node:*, electron or sqlite.
  */
 import type { Simulation } from '../simulation.js';
-import { EV_GUEST_STEP_DONE } from '../simulation.js';
+import { EV_GUEST_STEP_DONE } from '../events.js';
 import { S } from '../steps.js';
 import { hostTscForGuest, kvm_read_l1_tsc } from '../tsc.js';
 import { guest_hlt, guest_wrmsr } from '../kvm/x86.js';

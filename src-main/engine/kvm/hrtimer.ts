@@ -7,7 +7,7 @@
  * timer that matters on an isolated pCPU. Must not import node:*, electron or sqlite.
  */
 import type { Simulation } from '../simulation.js';
-import { EV_HOST_TIMER_FIRE } from '../simulation.js';
+import { EV_HOST_TIMER_FIRE } from '../events.js';
 import { S } from '../steps.js';
 import { host_tsc_to_ns, mulDiv } from '../tsc.js';
 

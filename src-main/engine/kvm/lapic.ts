@@ -152,12 +152,30 @@ export function start_hv_tscdeadline(sim: Simulation): boolean {
   return ktimer.hv_timer_in_use || (expired && sim.config.params.immediateShortcut && !failed);
 }
 
+/**
+ * kvm_can_use_hv_timer: whether the hypervisor timer may track the deadline. Named after the
+ * 5.8+ helper; in 4.9 the same check is `kvm_x86_ops->set_hv_timer` in start_apic_timer (the
+ * strategy provides the hook or not).
+ */
+export function kvm_can_use_hv_timer(sim: Simulation): boolean {
+  return sim.ops.set_hv_timer !== undefined;
+}
+
+/**
+ * restart_apic_timer: the one place that chooses between the hypervisor and the software timer —
+ * start the hv timer, else the hrtimer. Named after the ≈4.15+ helper; 4.9 inlines the same
+ * choice in start_apic_timer's TSC-deadline branch.
+ */
+export function restart_apic_timer(sim: Simulation): void {
+  if (!(kvm_can_use_hv_timer(sim) && start_hv_tscdeadline(sim))) start_sw_tscdeadline(sim);
+}
+
 /** start_apic_timer: re-arm according to the LVTT mode. */
 export function start_apic_timer(sim: Simulation): void {
   const ktimer = sim.lapic.lapic_timer;
   ktimer.pending = 0;
   if (ktimer.timer_mode === APIC_LVT_TIMER_TSCDEADLINE) {
-    if (!(sim.ops.set_hv_timer && start_hv_tscdeadline(sim))) start_sw_tscdeadline(sim);
+    restart_apic_timer(sim);
     return;
   }
   // one-shot / periodic: hrtimer only in 4.9

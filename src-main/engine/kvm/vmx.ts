@@ -6,7 +6,7 @@
  * Mirrors arch/x86/kvm/vmx.c (Linux 4.9). Must not import node:*, electron or sqlite.
  */
 import type { Simulation } from '../simulation.js';
-import { EV_PREEMPTION_TIMER_ZERO } from '../simulation.js';
+import { EV_PREEMPTION_TIMER_ZERO } from '../events.js';
 import { S } from '../steps.js';
 import { kvm_read_l1_tsc, nsec_to_cycles, u64_shl_div_u64 } from '../tsc.js';
 

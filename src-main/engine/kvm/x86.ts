@@ -6,7 +6,7 @@
  * vmx.c (Linux 4.9). Must not import node:*, electron or sqlite.
  */
 import type { Simulation } from '../simulation.js';
-import { WAIT_FOREIGN, WAIT_GUEST, WAIT_IDLE, EV_HALT_POLL_END, EV_HOST_TASK_DONE } from '../simulation.js';
+import { WAIT_FOREIGN, WAIT_GUEST, WAIT_IDLE, EV_HALT_POLL_END, EV_HOST_TASK_DONE } from '../events.js';
 import { EXIT_NAMES, S, X_EXT, X_HLT, X_MSR, X_PREEMPT } from '../steps.js';
 import { host_ns_to_tsc, host_tsc_to_ns } from '../tsc.js';
 import { adjust_halt_poll_ns } from './halt-poll.js';

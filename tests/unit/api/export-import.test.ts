@@ -54,6 +54,21 @@ describe('export', () => {
     expect(back.format).toBe('cyclictest-hist');
     expect((await t.call('runs:get', { id: back.runId })).summary!.samples).toBe(6_000);
 
+    const cjson = await exp([a, b], 'cyclictest-json');
+    const cdoc = JSON.parse(cjson.content) as { num_threads: number; thread: Record<string, { cycles: number }> };
+    expect(cdoc.num_threads).toBe(2);
+    expect(cdoc.thread['0']!.cycles).toBe(3_000);
+    const cback = await t.call('import', { fileName: 'back.json', content: cjson.content });
+    expect(cback.format).toBe('cyclictest-json');
+
+    // the guest-side log of a simulated run, in sample order, imports back with the same samples
+    const log = await exp([a], 'tscdeadline-latency');
+    const latencies = log.content.split('\n').filter((l) => l.startsWith('latency: '));
+    expect(latencies).toHaveLength(3_000);
+    const logBack = await t.call('import', { fileName: 'back.log', content: log.content });
+    expect(logBack.format).toBe('tscdeadline-latency');
+    expect((await t.call('runs:get', { id: logBack.runId })).summary!.latency.mean).toBeCloseTo(detailA.summary!.latency.mean, 9);
+
     const trace = await exp([a], 'trace-cmd');
     expect(trace.content.split('\n')[0]).toMatch(/^cpus=\d+/);
     expect(trace.content).toMatch(/kvm_exit/);

@@ -24,7 +24,7 @@ describe('profiles', () => {
     expect(await t.call('profiles:save', { profile: slow })).toEqual({ ok: true });
     const list = await t.call('profiles:list', {});
     expect(list).toContainEqual({ name: 'HSW-slow-exit', description: 'HSW-2016 with a 3× VM exit', builtIn: false });
-    expect(await t.call('profiles:get', { name: 'HSW-slow-exit' })).toEqual(slow);
+    expect(await t.call('profiles:get', { name: 'HSW-slow-exit' })).toEqual({ ...slow, base: 'HSW-2016' });
 
     const spec = { workload: 'tscdeadline-halt', strategy: 'hrtimer', samples: 2_000, seed: 5 } as const;
     const base = await runOne(t, spec);

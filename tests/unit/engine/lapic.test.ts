@@ -4,7 +4,8 @@
  * one-shot and periodic modes through TMICT/TDCR, and the hv ⇄ sw switches around blocking.
  */
 import { describe, expect, it } from 'vitest';
-import { Simulation, EV_HOST_TIMER_FIRE } from '../../../src-main/engine/simulation.js';
+import { Simulation } from '../../../src-main/engine/simulation.js';
+import { EV_HOST_TIMER_FIRE } from '../../../src-main/engine/events.js';
 import { shardSeed } from '../../../src-main/engine/rng.js';
 import { hrtimer_interrupt, ktime_get } from '../../../src-main/engine/kvm/hrtimer.js';
 import {

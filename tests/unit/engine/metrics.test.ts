@@ -1,7 +1,8 @@
 // The fast two-pass summary must agree exactly with the straightforward statistics and histogram.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { latencyStats, logLinearHistogram, summarizeSamples } from '../../../src-main/engine/metrics.js';
+import { latencyStats, summarizeSamples } from '../../../src-main/engine/metrics.js';
+import { logLinearHistogram } from '../../../src-shared/histogram.js';
 
 describe('summarizeSamples', () => {
   it('equals latencyStats + logLinearHistogram for random sample sets (incl. negatives)', () => {

@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../../src-main/engine/index.js';
 import { EventHeap } from '../../../src-main/engine/event-heap.js';
-import { histogramBucket, histogramBucketRange, latencyStats, logLinearHistogram } from '../../../src-main/engine/metrics.js';
+import { latencyStats } from '../../../src-main/engine/metrics.js';
+import { histogramBucket, histogramBucketRange, logLinearHistogram } from '../../../src-shared/histogram.js';
 import { Rng, shardSeed } from '../../../src-main/engine/rng.js';
 import {
   guest_cycles_to_ns,
@@ -397,7 +398,7 @@ describe('Rng', () => {
   });
 });
 
-describe('log-linear histogram (metrics.ts)', () => {
+describe('log-linear histogram (src-shared/histogram.ts)', () => {
   it('every value lies in its bucket; buckets are ≤ 2^−(bits−1) wide relative to their start', () => {
     fc.assert(
       fc.property(

@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { thinMinMax } from '../../../src-shared/charts/shape.js';
-import type { CompareRow } from '../../../src-shared/contract.js';
 import { toCsv } from '../../../src-renderer/lib/csv.js';
-import { samplesBeyond, verdict } from '../../../src-renderer/lib/verdict.js';
+import { samplesBeyond } from '../../../src-renderer/lib/verdict.js';
 
-const zero = { mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
-function row(id: number, meanPct: number, significant: boolean, practical: boolean): CompareRow {
-  return {
-    id, name: `r${id}`, samples: 10000, mean: 1, p50: 1, p90: 1, p99: 1, p999: 1, max: 1,
-    deltaPct: { ...zero, mean: meanPct }, deltaCycles: zero, pValue: significant ? 0.001 : 0.5,
-    ci95: [0, 0], significant, practicallySignificant: practical,
-  };
-}
-
-describe('verdict wording', () => {
-  it('names the baseline, no difference, and differences against the noise threshold', () => {
-    expect(verdict(row(1, 0, false, false), 1, 1)).toBe('baseline');
-    expect(verdict(row(2, 0.1, false, false), 1, 1)).toBe('no difference detected');
-    expect(verdict(row(2, 0.62, true, false), 1, 1)).toBe('difference detected: +0.62 %, below the 1 % noise threshold');
-    expect(verdict(row(2, -4.5, true, true), 1, 1)).toBe('difference detected: -4.50 %, above the 1 % noise threshold');
-  });
-  it('counts the samples behind a percentile', () => {
+describe('samples behind a percentile', () => {
+  it('counts the samples expected above it', () => {
     expect(samplesBeyond(10000, 0.999)).toBeCloseTo(10);
     expect(samplesBeyond(1000, 0.999)).toBeLessThan(10);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { benchCompare, syntheticLatencies } from '../../../src-main/stats/bench-compare.js';
-import { compareRuns, formatP, verdict } from '../../../src-main/stats/compare.js';
+import { compareRuns } from '../../../src-main/stats/compare.js';
+import { verdict } from '../../../src-shared/verdict.js';
 import { fromSamples, fromValueCounts } from '../../../src-main/stats/distribution.js';
 import { Prng } from '../../../src-main/stats/prng.js';
 
@@ -33,7 +34,7 @@ describe('compareRuns', () => {
     expect(other!.p999).toBe(330);
     expect(r.cdf.map((c) => c.id)).toEqual([7, 9]);
     expect(r.histograms[1]!.histogram.total).toBe(30);
-    expect(verdict(base!)).toBe('baseline');
+    expect(verdict(base!, r.baseline, r.noiseThresholdPct)).toBe('baseline');
   });
 
   it('honours baselineId and rejects unknown baselines and empty runs', () => {
@@ -67,7 +68,7 @@ describe('compareRuns', () => {
     expect(row.ci95[0]).toBeGreaterThan(0);
     expect(row.deltaPct.mean).toBeGreaterThan(0.3);
     expect(row.deltaPct.mean).toBeLessThan(1);
-    const text = verdict(row, r.noiseThresholdPct, r.baseline);
+    const text = verdict(row, r.baseline, r.noiseThresholdPct);
     console.log(text);
     expect(text).toMatch(/^difference detected: \+0\.\d\d % \(p [=<] [\d.e-]+\), below the 1 % noise threshold$/);
     // With a 0.5 % threshold the same shift is practically significant.
@@ -117,43 +118,5 @@ describe('compareRuns', () => {
     );
     expect(r.n).toBe(1_000_000);
     expect(r.compareMs).toBeGreaterThanOrEqual(0);
-  });
-});
-
-describe('verdict wording', () => {
-  const row = {
-    id: 2,
-    name: 'b',
-    samples: 10000,
-    mean: 3220,
-    p50: 3220,
-    p90: 3400,
-    p99: 3550,
-    p999: 3650,
-    max: 3800,
-    deltaPct: { mean: 0.62, p50: 0.6, p90: 0.5, p99: 0.4, p999: 0.3, max: 0.2 },
-    deltaCycles: { mean: 20, p50: 20, p90: 17, p99: 14, p999: 11, max: 8 },
-    pValue: 3e-12,
-    ci95: [15, 25] as [number, number],
-    significant: true,
-    practicallySignificant: false,
-  };
-
-  it('reads as in ecosystem.md §4.5, with no better/worse language', () => {
-    expect(verdict(row)).toBe('difference detected: +0.62 % (p = 3e-12), below the 1 % noise threshold');
-    expect(verdict({ ...row, deltaPct: { ...row.deltaPct, mean: -4.1 }, practicallySignificant: true, pValue: 0 })).toBe(
-      'difference detected: -4.10 % (p < 1e-15), at or above the 1 % noise threshold',
-    );
-    expect(verdict({ ...row, significant: false, pValue: 0.43 })).toBe('no difference detected (p = 0.43)');
-    for (const text of [verdict(row), verdict({ ...row, significant: false })]) {
-      expect(text).not.toMatch(/better|worse|improv|regress/i);
-    }
-  });
-
-  it('formats p-values', () => {
-    expect(formatP(0.0004)).toBe('= 4e-4');
-    expect(formatP(0.04321)).toBe('= 0.043');
-    expect(formatP(1)).toBe('= 1');
-    expect(formatP(1e-20)).toBe('< 1e-15');
   });
 });

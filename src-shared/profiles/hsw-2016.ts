@@ -8,7 +8,7 @@
  * estimate). Strategy *differences* are never calibrated: they follow from which steps run.
  * Pure data; must not import anything but src-shared types.
  */
-import type { CostSpec, Profile } from '../../../src-shared/profile.js';
+import type { CostSpec, Profile } from '../profile.js';
 
 function c(cycles: number, jitter: number, meaning: string, basis: string): CostSpec {
   return { cycles, jitter, meaning, basis };

@@ -1,0 +1,43 @@
+/**
+ * The words of a comparison, the same in the app, the CLI, CSV exports and the HTML report: the
+ * p-value format and the one-line verdict. Neutral wording (google/benchmark#1491): first whether
+ * a difference is detected at all, then its size against the noise threshold, never better or
+ * worse. Must not import anything but src-shared types.
+ */
+import type { CompareRow } from './contract.js';
+
+/** The smallest p-value a double-precision Mann–Whitney normal approximation resolves. */
+export const P_FLOOR = 1e-15;
+
+/** A p-value as a number text: "< 1e-15", "3e-12", "4e-4", "0.043", "1". */
+export function formatPValue(p: number): string {
+  if (!Number.isFinite(p)) return '—';
+  if (p < P_FLOOR) return `< ${P_FLOOR.toExponential(0)}`;
+  if (p < 0.001) return p.toExponential(0);
+  return String(Number(p.toPrecision(2)));
+}
+
+/** "p < 1e-15", "p = 3e-12", "p = 0.43". */
+export function pValueText(p: number): string {
+  const v = formatPValue(p);
+  return v.startsWith('<') ? `p ${v}` : `p = ${v}`;
+}
+
+function signedPct(x: number): string {
+  if (!Number.isFinite(x)) return 'n/a %';
+  const r = x.toFixed(2);
+  return r.startsWith('-') ? `${r} %` : `+${r} %`;
+}
+
+/**
+ * One-line verdict for a row: "baseline", "no difference detected (p = 0.43)",
+ * "difference detected: +0.62 % (p = 3e-12), below the 1 % noise threshold",
+ * "difference detected: -4.10 % (p < 1e-15), at or above the 1 % noise threshold".
+ */
+export function verdict(row: CompareRow, baselineId: number, noiseThresholdPct: number): string {
+  if (row.id === baselineId) return 'baseline';
+  const p = `(${pValueText(row.pValue)})`;
+  if (!row.significant) return `no difference detected ${p}`;
+  const side = row.practicallySignificant ? 'at or above' : 'below';
+  return `difference detected: ${signedPct(row.deltaPct.mean)} ${p}, ${side} the ${noiseThresholdPct} % noise threshold`;
+}
