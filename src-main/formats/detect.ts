@@ -4,7 +4,7 @@
  */
 import type { ImportFormat } from '../../src-shared/contract.js';
 import { stripAnsi } from './accumulators.js';
-import { parseTraceLine } from './trace-line.js';
+import { parseTraceLine } from './trace-tokenizer.js';
 
 export const SNIFF_LINES = 50;
 
@@ -29,6 +29,7 @@ export function detectFormat(firstLines: string[]): ImportFormat | null {
   if (any(/^(VM-EXIT|Event name|MMIO Access|IO Port Access)\s+Samples\s+Samples?%/) || any(/^Analyze events for /)) return 'perf-kvm-stat';
   if (lines.some((l) => /^tscdeadline(_immed)? -?\d+$/.test(l)) && lines.every((l) => !/^latency:/.test(l))) return 'vmexit';
   if (/^cpus=\d+$/.test(first) || any(/^# tracer: /)) return 'trace-cmd';
+  if (any(/^(Max|Online) CPUs = \d+$/) || any(/^Thread \d+ Interval: \d+$/)) return 'cyclictest-verbose';
   const traceLines = lines.filter((l) => parseTraceLine(l) !== null).length;
   if (traceLines > 0 && traceLines >= lines.length / 2) return 'trace-cmd';
   if (any(/^T:\s*\d+\s+\(\s*\d+\)\s+P:\s*\d+/)) return 'cyclictest';

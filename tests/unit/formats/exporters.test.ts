@@ -15,7 +15,8 @@ describe('CSV exporters', () => {
   });
   it('the 4-thread sample as one gnuplot-ready column per thread', () => {
     const r = parseText(readSample(HIST_SAMPLE));
-    const csv = toHistogramCsv((r.threads ?? []).map((t) => ({ name: `thread${t.id}`, values: t.histogram?.values ?? [], counts: t.histogram?.counts ?? [] })));
+    const threads = r.series.filter((s) => s.source.scope === 'thread');
+    const csv = toHistogramCsv(threads.map((t) => ({ name: `thread${t.source.thread}`, values: t.histogram?.values ?? [], counts: t.histogram?.counts ?? [] })));
     const rows = csv.trim().split('\n');
     expect(rows[0]).toBe('value,thread0,thread1,thread2,thread3');
     expect(rows).toContain('5000,9249673,9452403,9397676,2144127');
