@@ -4,12 +4,15 @@
  * the CSV and the HTML report all write statistics through it. Must not import anything but
  * other src-shared modules.
  */
-import { PERCENTILE_KEYS, type StatKey, type SummaryStats } from './result.js';
+import { PERCENTILE_KEYS, type StatKey } from './result.js';
 
 export const UNKNOWN_STAT = '—';
 
+/** Statistics as a run summary or a comparison row holds them. */
+export type StatsLike = Partial<Record<StatKey, number | null>> & { above?: number; resolution?: number };
+
 /** Text of statistic `key` of `s`, with `fmt` writing the numbers. */
-export function statText(s: SummaryStats, key: StatKey, fmt: (v: number) => string): string {
+export function statText(s: StatsLike, key: StatKey, fmt: (v: number) => string): string {
   const v = s[key];
   if (v === null || v === undefined || !Number.isFinite(v)) {
     const inOverflow = s.above !== undefined && (PERCENTILE_KEYS as readonly string[]).includes(key);

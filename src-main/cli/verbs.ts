@@ -2,16 +2,13 @@
  * The CLI verbs, each a small function over the API. Must not import the engine.
  */
 import { accessSync, constants, createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { basename, dirname, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { CALLS, EXPORT_FORMATS, IMPORT_FORMATS, MAX_IMPORT_BYTES, type ImportFormat, type RunDetail } from '../../src-shared/contract.js';
+import { CALLS, EXPORT_FORMATS, IMPORT_FORMATS, IMPORT_UNITS, MAX_IMPORT_BYTES, type ImportFormat, type RunDetail } from '../../src-shared/contract.js';
 import { paramAppliesTo, settableNames } from '../../src-shared/config.js';
 import { STRATEGIES } from '../../src-shared/strategies.js';
 import { MAX_SAMPLES, WORKLOADS } from '../../src-shared/workloads.js';
 import { ApiError, TRACE_TIMER_EVENTS } from '../api/index.js';
-import { parseLineStream } from '../formats/index.js';
 import { startWebServer } from '../web/server.js';
 import { collectSets, idArgs, intFlag, parse, UsageError } from './args.js';
 import { renderChartFile, CHART_KINDS } from './charts.js';
@@ -291,7 +288,7 @@ const exportVerb: Verb = async (ctx, argv) => {
 
 const importVerb: Verb = async (ctx, argv) => {
   const { values: v, positionals } = parse(argv, { format: { type: 'string' }, name: { type: 'string' }, 'tsc-khz': { type: 'string' }, unit: { type: 'string' } }, true);
-  const unitHint = v.unit === undefined ? undefined : requireOne('unit', v.unit, ['us', 'ns'] as const);
+  const unit = v.unit === undefined ? undefined : requireOne('unit', v.unit, IMPORT_UNITS);
   if (positionals.length !== 1) throw new UsageError('import: expected exactly one FILE');
   const file = positionals[0]!;
   const format = v.format === undefined ? undefined : requireOne<ImportFormat>('format', v.format, IMPORT_FORMATS);
@@ -305,30 +302,30 @@ const importVerb: Verb = async (ctx, argv) => {
     throw new ApiError('bad-input', `cannot read ${file}: ${(err as Error).message}`);
   }
   if (size > MAX_IMPORT_BYTES) throw new ApiError('bad-input', `${file} is larger than ${MAX_IMPORT_BYTES / 1048576} MB`);
-  const hash = createHash('sha256');
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  let bytes = 0;
-  stream.on('data', (chunk) => {
-    hash.update(chunk);
-    bytes += Buffer.byteLength(chunk as string);
-  });
+  // the same streaming import as the app's: lines capped in length, the file's SHA-256, one run per source
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   const bar = progressLine(`import ${basename(file)}`, 'bytes');
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let parsed;
+  const off = ctx.lab.subscribe((channel, payload) => {
+    if (channel === 'import:progress') bar.update((payload as { bytesDone: number }).bytesDone, size, 0, null);
+  });
+  const meta = {
+    fileName: basename(file),
+    ...(format ? { format } : {}),
+    ...(v.name ? { name: v.name } : {}),
+    ...(tscKhz ? { tscKhz } : {}),
+    ...(unit ? { unit } : {}),
+  };
+  let res;
   try {
-    parsed = await parseLineStream(lines, format, () => bar.update(bytes, size, 0, null), unitHint ? { unitHint } : {});
+    res = await ctx.api.importStream(meta, stream, size);
   } finally {
+    off();
     bar.end();
     stream.destroy();
   }
-  const runId = ctx.lab.importParsed(parsed, {
-    fileName: basename(file),
-    sha256: hash.digest('hex'),
-    ...(v.name ? { name: v.name } : {}),
-    ...(tscKhz ? { tscKhz } : {}),
-  });
-  for (const w of parsed.warnings) process.stderr.write(`timer-lab: warning: ${w}\n`);
-  ctx.out(ctx.json ? JSON.stringify({ runId, format: parsed.format, warnings: parsed.warnings }) : `imported ${file} as run ${runId} (${parsed.format})`);
+  for (const w of res.warnings) process.stderr.write(`timer-lab: warning: ${w}\n`);
+  const runs = res.runIds.length > 1 ? `runs ${res.runIds.join(', ')} (experiment ${res.experimentId})` : `run ${res.runId}`;
+  ctx.out(ctx.json ? JSON.stringify(res) : `${res.deduplicated ? 'already imported' : 'imported'} ${file} as ${runs} (${res.format})`);
   return 0;
 };
 

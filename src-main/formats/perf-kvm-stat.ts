@@ -180,6 +180,7 @@ export class PerfKvmStatParser implements LineParser {
     this.warnings.push('perf kvm stat gives per-reason aggregates only: no distribution, so no percentile and no p-value');
     const classic = !this.layout.cols.some((c) => c.col === 'time');
     const virt = virtOfReasons(Object.fromEntries(this.rows.map((r) => [r.name, r.count])));
+    const source = this.scopeSource();
     const perfRows: PerfRow[] = this.rows.map((r) => ({
       reason: r.name,
       samples: r.count,
@@ -196,7 +197,7 @@ export class PerfKvmStatParser implements LineParser {
       unit: 'ns',
       series: [
         {
-          source: this.scopeSource(),
+          source,
           samples: null,
           histogram: null,
           overflow: null,
@@ -209,6 +210,9 @@ export class PerfKvmStatParser implements LineParser {
         machine: machineOfVirt(virt),
         resolutionNs: classic ? 10 : 1,
         resolutionNote: classic ? 'µs with 2 decimals (10 ns)' : 'whole ns',
+        // "pid(s) N" names one VM, "VCPU N" one vCPU; "all VMs, all VCPUs" says neither count
+        vms: source.vm !== undefined ? 1 : null,
+        vcpus: source.vcpu !== undefined ? 1 : null,
       },
       warnings: this.warnings,
       meta: { ...this.meta, layout: classic ? 'classic' : 'ns-columns', event: this.layout.name },
