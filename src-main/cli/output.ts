@@ -25,7 +25,7 @@ export function summaryText(s: RunSummary, id?: number): string {
     .join(', ');
   const lines = measured
     ? [
-        `${id === undefined ? '' : `run ${id}: `}measured${s.workload === 'measured' ? '' : ` ${s.workload}`} · ${s.samples} samples`,
+        `${id === undefined ? '' : `run ${id}: `}measured${(s.workload as string) === 'measured' ? '' : ` ${s.workload}`} · ${s.samples} samples`,
         `${what} (${l.unit}): ${stats}`,
         ...(l.unit !== 'ns' && n.unit === 'ns' && n.mean !== l.mean ? [`${what} (ns): mean ${t('mean', n)}  p50 ${t('p50', n)}  p99 ${t('p99', n)}  max ${t('max', n)}`] : []),
       ]

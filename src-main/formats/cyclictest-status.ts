@@ -72,7 +72,7 @@ export class CyclictestStatusParser implements LineParser {
   finish(): ParsedMeasurement {
     const withCycles = [...this.threads.values()].filter((t) => t.cycles > 0);
     if (withCycles.length === 0) throw noData(this.lines + 1, 'a "T: …" status line with cycles C above 0');
-    const warnings: string[] = ['cyclictest status output has no distribution: count, min, mean and max only (run with -h or --json for percentiles)'];
+    const warnings: string[] = ['cyclictest status output has no distribution: count, min, mean and max only (cyclictest -h or --json output has percentiles)'];
     let unitSource: string;
     let us: boolean;
     if (this.opts.unitHint) {
