@@ -24,12 +24,12 @@ describe('CSV exporters', () => {
   it('summary rows', () => {
     const csv = toSummaryCsv([
       { id: 7, name: 'busy, wait', kind: 'sim', workload: 'tscdeadline_latency', strategy: 'vmx-preemption', samples: 10000, mean: 2412.5, p50: 2400, p90: 2500, p99: 2700, p999: 3100, max: 5400, unit: 'cycles' },
-      { id: 'imp-1', name: '=cmd()', kind: 'import', workload: 'cyclictest', strategy: 'hrtimer', samples: 3, mean: NaN, p50: 1, p90: 2, p99: 3, p999: 3, max: 3, unit: 'ns' },
+      { id: 'imp-1', name: '=cmd()', kind: 'import', workload: 'cyclictest', strategy: 'hrtimer', measures: 'wake-up latency', samples: 3, mean: NaN, p50: '—', p90: '> 2', p99: '> 2', p999: '> 2', max: 3, unit: 'ns' },
     ]);
     expect(csv.split('\n')).toEqual([
-      'id,name,kind,workload,strategy,samples,mean,p50,p90,p99,p999,max,unit',
-      '7,"busy, wait",sim,tscdeadline_latency,vmx-preemption,10000,2412.5,2400,2500,2700,3100,5400,cycles',
-      "imp-1,'=cmd(),import,cyclictest,hrtimer,3,,1,2,3,3,3,ns",
+      'id,name,kind,workload,strategy,measures,samples,mean,p50,p90,p99,p999,max,unit',
+      '7,"busy, wait",sim,tscdeadline_latency,vmx-preemption,,10000,2412.5,2400,2500,2700,3100,5400,cycles',
+      "imp-1,'=cmd(),import,cyclictest,hrtimer,wake-up latency,3,,—,> 2,> 2,> 2,3,ns",
       '',
     ]);
   });
