@@ -229,6 +229,7 @@ const compare: Verb = async (ctx, argv) => {
         baseline: c.baseline,
         unit: c.unit,
         warnings: c.warnings,
+        contextDifferences: c.contextDifferences,
         runs: c.runs.map((r) => ({
           id: r.id,
           mean: r.mean,
@@ -241,6 +242,8 @@ const compare: Verb = async (ctx, argv) => {
           pValue: r.pValue,
           ci95: r.ci95,
           significant: r.significant,
+          measure: r.measure,
+          noVerdict: r.noVerdict,
         })),
       }),
     );
