@@ -23,6 +23,9 @@ const id = z.number().int().positive();
 const name = z.string().trim().min(1).max(200);
 const tag = z.string().trim().min(1).max(64).regex(/^[^,\s][^,]*$/, 'no commas');
 
+/** Most timer events a run may keep in its trace. */
+export const MAX_TRACE_TIMER_EVENTS = 50_000;
+
 /** One run of an experiment, as the user describes it (profile by name plus overrides). */
 export const runSpecSchema = z.object({
   workload: z.enum(WORKLOADS),
@@ -33,6 +36,8 @@ export const runSpecSchema = z.object({
   /** `--set` style overrides: run parameters, `X`, `tsc_khz`, costs, `<cost>.jitter`. */
   set: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   trace: z.boolean().default(false),
+  /** Timer events a traced run keeps (shard 0); default 2000. */
+  traceTimerEvents: z.number().int().min(1).max(MAX_TRACE_TIMER_EVENTS).optional(),
 });
 export type RunSpec = z.input<typeof runSpecSchema>;
 
@@ -66,7 +71,6 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 /** Units a cyclictest file may be read in when it cannot say (µs, or ns for `cyclictest -N`). */
 export const IMPORT_UNITS = ['us', 'ns'] as const;
 export type ImportUnit = (typeof IMPORT_UNITS)[number];
-export const MAX_IMPORT_TRACE_TIMER_EVENTS = 50_000;
 
 /** What an import made: every run of the file (merged first) and the experiment grouping them. */
 export interface ImportResult {
@@ -88,6 +92,8 @@ export const CALLS = {
     tags: z.array(tag).max(32).default([]),
     runs: z.array(runSpecSchema).min(1).max(16),
   }),
+  /** Runs one spec without storing it (CLI `run --no-save`); progress is pushed with runId 0. */
+  'runs:simulate': z.object({ run: runSpecSchema }),
   'runs:list': listFilterSchema,
   'runs:get': z.object({ id }),
   'runs:histogram': z.object({ id }),
@@ -102,7 +108,12 @@ export const CALLS = {
     baseline: id.optional(),
     noiseThresholdPct: z.number().min(0).max(100).default(1),
   }),
-  export: z.object({ ids: z.array(id).min(1).max(8), format: z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]) }),
+  export: z.object({
+    ids: z.array(id).min(1).max(8),
+    format: z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]),
+    /** Timestamp resolution of a trace-cmd export: µs (trace-cmd report) or ns (report -t). */
+    traceTs: z.enum(['us', 'ns']).default('us'),
+  }),
   import: z.object({
     fileName: z.string().min(1).max(255),
     /** File text (these formats are all text). */
@@ -113,7 +124,7 @@ export const CALLS = {
     /** Unit of cyclictest values the file cannot state (status, -v, histogram text): µs, or ns for `cyclictest -N`. */
     unit: z.enum(IMPORT_UNITS).optional(),
     /** trace-cmd reports: keep the lines of the first N timer events as the run's timeline (0: none; default 2000). */
-    traceTimerEvents: z.number().int().min(0).max(MAX_IMPORT_TRACE_TIMER_EVENTS).optional(),
+    traceTimerEvents: z.number().int().min(0).max(MAX_TRACE_TIMER_EVENTS).optional(),
   }),
   'profiles:list': z.object({}),
   'profiles:get': z.object({ name: z.string().min(1).max(64) }),
@@ -238,7 +249,9 @@ export interface TraceEventRow {
 }
 
 export interface CallResults {
-  'experiments:submit': { experimentId: number; runIds: number[] };
+  /** The new runs' ids and the names the lab gave them, in the order of `runs`. */
+  'experiments:submit': { experimentId: number; runIds: number[]; runNames: string[] };
+  'runs:simulate': { summary: RunSummary; trace: TraceEventRow[] | null };
   'runs:list': RunListItem[];
   'runs:get': RunDetail;
   'runs:histogram': Histogram;

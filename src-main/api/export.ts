@@ -43,7 +43,7 @@ export function exportRuns(store: RunStore, args: ParsedArgs<'export'>): ExportF
     }
     case 'trace-cmd': {
       const run = single(runs, 'trace-cmd');
-      return text(`${stem}.trace.txt`, 'text/plain', toTraceCmdReport(traceOf(store, run), { tscKhz: tscKhzOf(run) }));
+      return text(`${stem}.trace.txt`, 'text/plain', toTraceCmdReport(traceOf(store, run), { tscKhz: tscKhzOf(run), nsTimestamps: args.traceTs === 'ns' }));
     }
     case 'chrome-trace': {
       const run = single(runs, 'chrome-trace');

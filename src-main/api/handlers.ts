@@ -19,6 +19,7 @@ export type HandlerTable = { [K in CallChannel]: Handler<K> };
 
 export const HANDLERS: HandlerTable = {
   'experiments:submit': (lab, args) => lab.submitExperiment(args),
+  'runs:simulate': (lab, args) => lab.simulate(args),
   'runs:list': (lab, args) => lab.store.list(args),
   'runs:get': (lab, { id }) => lab.store.get(id),
   'runs:histogram': (lab, { id }) => {

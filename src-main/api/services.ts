@@ -5,7 +5,7 @@
  * transaction when it finishes (or marked failed / cancelled). Must not import electron.
  */
 import { ConfigError, type RunConfig } from '../../src-shared/config.js';
-import type { ImportResult, ParsedArgs, PushChannel, PushPayloads, RunStatus } from '../../src-shared/contract.js';
+import type { CallResults, ImportResult, ParsedArgs, PushChannel, PushPayloads, RunStatus } from '../../src-shared/contract.js';
 import { buildRunConfig, type MergedRun } from '../engine/index.js';
 import { Runner, RunCancelledError } from '../runner/index.js';
 import { LEASE_RENEW_MS, openStore, type OpenedStore, type RunStore } from '../store/index.js';
@@ -98,21 +98,17 @@ export class LabServices {
     }
   }
 
-  submitExperiment(
-    args: ParsedArgs<'experiments:submit'>,
-    opts: { traceTimerEvents?: number } = {},
-  ): { experimentId: number; runIds: number[] } {
+  submitExperiment(args: ParsedArgs<'experiments:submit'>): CallResults['experiments:submit'] {
     const configs = args.runs.map((spec, i) => this.configFor(spec, i)); // all valid before any write
     const experimentId = this.store.createExperiment({ name: args.name, notes: args.notes, tags: args.tags });
     const varying = varyingSettings(args.runs.map((r) => r.set));
-    const runIds = configs.map((config, i) =>
-      this.store.insertQueuedRun({ experimentId, name: runName(args.name, config, args.runs.length, args.runs[i]!.set, varying), config }),
-    );
+    const runNames = configs.map((config, i) => runName(args.name, config, args.runs.length, args.runs[i]!.set, varying));
+    const runIds = configs.map((config, i) => this.store.insertQueuedRun({ experimentId, name: runNames[i]!, config }));
     runIds.forEach((id, i) => {
       this.emit('run:progress', progressPayload(id, experimentId, 'queued', 0, configs[i]!.samples));
-      this.start(id, experimentId, configs[i]!, args.runs[i]!.trace, opts.traceTimerEvents ?? TRACE_TIMER_EVENTS);
+      this.start(id, experimentId, configs[i]!, args.runs[i]!.trace, args.runs[i]!.traceTimerEvents ?? TRACE_TIMER_EVENTS);
     });
-    return { experimentId, runIds };
+    return { experimentId, runIds, runNames };
   }
 
   private start(id: number, experimentId: number | null, config: RunConfig, trace: boolean, traceTimerEvents: number): void {
@@ -178,9 +174,17 @@ export class LabServices {
     return this.store.get(id).status;
   }
 
-  /** Runs without saving (CLI `run --no-save`). */
-  runUnsaved(config: RunConfig, opts: Parameters<Runner['run']>[2] = {}): Promise<MergedRun> {
-    return this.runner.run(`unsaved-${Date.now()}-${Math.random()}`, config, opts);
+  /** Runs one spec without saving it (CLI `run --no-save`); progress is pushed with runId 0. */
+  async simulate(args: ParsedArgs<'runs:simulate'>): Promise<CallResults['runs:simulate']> {
+    const spec = args.run;
+    const config = this.configFor(spec);
+    const merged = await this.runner.run(`unsaved-${Date.now()}-${Math.random()}`, config, {
+      trace: spec.trace,
+      traceTimerEvents: spec.traceTimerEvents ?? TRACE_TIMER_EVENTS,
+      onProgress: (p) =>
+        this.emit('run:progress', { runId: 0, experimentId: null, status: 'running', done: p.done, total: p.total, samplesPerSec: p.samplesPerSec, etaSec: p.etaSec }),
+    });
+    return { summary: merged.summary, trace: merged.trace };
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { COMPARE_CHART_KINDS, compareChart, renderSvg, RUN_CHARTS, runChart, type ChartSpec, type CompareChartKind } from '../../src-shared/charts/index.js';
-import type { CliContext } from './timer-lab.js';
+import type { CliContext } from './context.js';
 import { UsageError } from './args.js';
 
 export const CHART_KINDS = COMPARE_CHART_KINDS;

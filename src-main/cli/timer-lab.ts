@@ -1,56 +1,42 @@
 /**
- * `timer-lab`: the command-line front door. Verbs run, experiment, list, show, compare, rm, tag,
- * export, import, profiles, serve — all on the same database as the app (`--db PATH`,
- * TIMER_LAB_DB, or the XDG data folder). `--json` everywhere. Exit codes: 0 ok, 2 bad input,
- * 1 failure. Goes through the API layer only, never the engine directly.
+ * `timer-lab`: the command-line front door. Every verb goes through the API contract, like the
+ * app and web mode: calls for everything it asks, pushes for progress and for the end of runs.
+ * Same database as the app (`--db PATH`, TIMER_LAB_DB, or the XDG data folder). `--json`
+ * everywhere. Exit codes: 0 ok, 2 bad input, 1 failure, 130 cancelled. Never imports the engine.
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import type { CallArgs, CallChannel, CallResults, CompareResult } from '../../src-shared/contract.js';
-import { ApiError, LabServices, createApiHost, defaultDatabasePath, toApiError, type ApiHost } from '../api/index.js';
-import { verdict } from '../../src-shared/verdict.js';
+import { existsSync, statSync } from 'node:fs';
+import { ApiError, LabServices, createApiHost, defaultDatabasePath, toApiError } from '../api/index.js';
 import { UsageError } from './args.js';
-import { HELP, VERBS } from './verbs.js';
-
-export interface CliContext {
-  lab: LabServices;
-  api: ApiHost;
-  json: boolean;
-  out: (text: string) => void;
-  call<K extends CallChannel>(channel: K, args: CallArgs<K>): Promise<CallResults[K]>;
-}
+import { createCliContext } from './context.js';
+import { globalHelp, verbHelp } from './help.js';
+import { runVerb } from './verb.js';
+import { findVerb, VERBS } from './verbs/index.js';
 
 export async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h') {
-    process.stdout.write(HELP);
+    const about = verb === 'help' && rest[0] !== undefined ? findVerb(rest[0]) : undefined;
+    process.stdout.write(about ? verbHelp(about) : globalHelp(VERBS));
     return verb === undefined ? 2 : 0;
   }
   if (verb === '--version') {
     process.stdout.write('timer-lab 0.1.0\n');
     return 0;
   }
-  const impl = VERBS[verb];
+  const impl = findVerb(verb);
   if (!impl) {
     process.stderr.write(`timer-lab: unknown command "${verb}" (try: timer-lab help)\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(HELP);
+    process.stdout.write(verbHelp(impl));
     return 0;
   }
   let lab: LabServices | null = null;
   try {
     const { db, json, threads, args } = globalFlags(rest);
     lab = new LabServices({ dbPath: db, ...(threads !== undefined ? { threads } : {}) });
-    const api = createApiHost(lab);
-    const ctx: CliContext = {
-      lab,
-      api,
-      json,
-      out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-      call: (channel, a) => api.call(channel, a) as never,
-    };
-    return await impl(ctx, args);
+    return await runVerb(impl, createCliContext(createApiHost(lab), json), args);
   } catch (err) {
     return reportError(err);
   } finally {
@@ -96,16 +82,4 @@ function reportError(err: unknown): number {
   }
   process.stderr.write(`timer-lab: ${err instanceof Error ? err.message : String(err)}\n`);
   return 1;
-}
-
-export function verdictOf(c: CompareResult) {
-  return (row: CompareResult['runs'][number]) => verdict(row, c.baseline, c.noiseThresholdPct);
-}
-
-export function writeOut(path: string, content: string | Buffer): void {
-  try {
-    writeFileSync(path, content);
-  } catch (err) {
-    throw new ApiError('failed', `cannot write ${path}: ${(err as Error).message}`);
-  }
 }

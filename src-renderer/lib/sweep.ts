@@ -106,11 +106,6 @@ export function sweepExperimentName(param: string, workload: Workload): string {
   return `${SWEEP_PREFIX}${param} on ${workload}`;
 }
 
-/** A sweep run's name: "sweep delta on tscdeadline-busy · delta=100000 · hrtimer". */
-export function sweepRunName(experiment: string, param: string, value: number, strategy: string): string {
-  return `${experiment} · ${param}=${value} · ${strategy}`;
-}
-
 export interface SweepPlan {
   workload: Workload;
   param: string;

@@ -345,7 +345,7 @@ export class ExperimentForm {
           trace: samples <= TRACE_MAX_SAMPLES,
         })),
       });
-      return { ...res, names: chosen.map((s) => `${this.name.trim()} · ${s}`) };
+      return { ...res, names: res.runNames };
     } catch (err) {
       const info = errorInfo(err);
       const key = info.field ? this.#fieldKey(info.field) : null;

@@ -16,7 +16,6 @@ import {
   sweepParamByName,
   sweepParams,
   sweepRows,
-  sweepRunName,
   sweepRuns,
   sweepValueOf,
   type SweepParam,
@@ -121,9 +120,7 @@ export class SweepForm {
       const name = sweepExperimentName(this.param, this.workload);
       const runs = sweepRuns({ workload: this.workload, param: this.param, values: this.parsed.values, strategies: this.chosen, profile: this.profile, samples, seed });
       const res = await this.#api.call('experiments:submit', { name, runs });
-      // The lab names each run "<experiment> · <param>=<value> · <strategy>" (the setting varies).
-      const names = runs.map((r) => sweepRunName(name, this.param, r.set?.[this.param] as number, r.strategy));
-      return { ...res, names, samples };
+      return { ...res, names: res.runNames, samples };
     } catch (err) {
       const info = errorInfo(err);
       this.submitError = `The lab refused the sweep: ${info.message}${info.field ? ` (${info.field})` : ''}`;

@@ -1,0 +1,69 @@
+/**
+ * The options that describe a run (`run` and `experiment` share them) and the contract run spec
+ * they make: workload, profile, samples, seed, `--set` overrides (parameters a workload does not
+ * read are reported and dropped). Must not import the engine.
+ */
+import { paramAppliesTo } from '../../src-shared/config.js';
+import type { RunSpec } from '../../src-shared/contract.js';
+import { STRATEGIES } from '../../src-shared/strategies.js';
+import { MAX_SAMPLES, WORKLOADS } from '../../src-shared/workloads.js';
+import { collectSets, intFlag, UsageError } from './args.js';
+import type { CliContext } from './context.js';
+import type { VerbOptions } from './verb.js';
+
+export const RUN_OPTIONS = {
+  workload: { type: 'string', value: 'W', help: `what the guest runs: ${WORKLOADS.join(', ')}` },
+  profile: { type: 'string', value: 'P', default: 'HSW-2016', help: 'cost profile (`timer-lab profiles` lists them)' },
+  samples: { type: 'string', value: 'N', help: `samples to collect, 1–${MAX_SAMPLES} (default 10000)` },
+  seed: { type: 'string', value: 'N', help: 'random seed (default 1); the same seed gives the same result' },
+  set: {
+    type: 'string',
+    multiple: true,
+    value: 'name=value',
+    help: 'a run parameter, X, tsc_khz, a cost or <cost>.jitter (`timer-lab profiles HSW-2016` lists them)',
+  },
+  name: { type: 'string', value: 'N', help: 'name of the experiment (its runs are named after it)' },
+  tag: { type: 'string', multiple: true, value: 'T', help: 'a tag for the experiment and its runs' },
+} as const satisfies VerbOptions;
+
+interface RunValues {
+  workload?: string | undefined;
+  profile?: string | undefined;
+  samples?: string | undefined;
+  seed?: string | undefined;
+  set?: string[] | undefined;
+}
+
+export function requireOne<T extends string>(flag: string, raw: string | undefined, allowed: readonly T[]): T {
+  if (raw === undefined) throw new UsageError(`--${flag} is required (one of ${allowed.join(', ')})`);
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new UsageError(`--${flag}: "${raw}" is not one of ${allowed.join(', ')}`);
+  }
+  return raw as T;
+}
+
+/** The contract run spec of these options for one strategy. */
+export function runSpec(
+  ctx: CliContext,
+  v: RunValues,
+  strategy: string | undefined,
+  opts: { trace: boolean; traceTimerEvents?: number; strategyFlag?: string; warn?: boolean },
+): RunSpec {
+  const workload = requireOne('workload', v.workload, WORKLOADS);
+  const set = collectSets(v.set);
+  for (const name of Object.keys(set)) {
+    if (paramAppliesTo(name, workload)) continue;
+    if (opts.warn !== false) ctx.warn(`--set ${name} does not apply to ${workload} (ignored)`);
+    delete set[name];
+  }
+  return {
+    workload,
+    strategy: requireOne(opts.strategyFlag ?? 'strategy', strategy, STRATEGIES),
+    profile: v.profile ?? 'HSW-2016',
+    samples: intFlag('samples', v.samples, 1, MAX_SAMPLES) ?? 10_000,
+    seed: intFlag('seed', v.seed, 0, Number.MAX_SAFE_INTEGER) ?? 1,
+    set,
+    trace: opts.trace,
+    ...(opts.traceTimerEvents !== undefined ? { traceTimerEvents: opts.traceTimerEvents } : {}),
+  };
+}

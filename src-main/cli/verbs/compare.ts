@@ -1,0 +1,51 @@
+/** `timer-lab compare`: percentiles with Δ %, Mann–Whitney p and bootstrap CI against a baseline. */
+import { idArgs, intFlag, UsageError } from '../args.js';
+import { verdictOf } from '../context.js';
+import { compareText } from '../output.js';
+import { defineVerb } from '../verb.js';
+
+export const compare = defineVerb({
+  name: 'compare',
+  summary: 'compare runs against a baseline (default: the oldest hrtimer run)',
+  positionals: 'ID ID…',
+  options: {
+    baseline: { type: 'string', value: 'ID', help: 'the run the others are compared with' },
+    threshold: { type: 'string', value: 'PCT', help: 'noise threshold: smaller mean shifts are called below it (default 1)' },
+  },
+  async run(ctx, v, positionals) {
+    const ids = idArgs(positionals);
+    if (ids.length < 2) throw new UsageError('compare needs at least two run ids');
+    const baseline = intFlag('baseline', v.baseline, 1, Number.MAX_SAFE_INTEGER);
+    const threshold = v.threshold === undefined ? 1 : Number(v.threshold);
+    if (!(threshold >= 0 && threshold <= 100)) throw new UsageError(`--threshold: expected a percentage 0–100, got "${v.threshold}"`);
+    const c = await ctx.call('compare', { ids, ...(baseline !== undefined ? { baseline } : {}), noiseThresholdPct: threshold });
+    if (ctx.json) {
+      ctx.out(
+        JSON.stringify({
+          baseline: c.baseline,
+          unit: c.unit,
+          metric: c.metric,
+          warnings: c.warnings,
+          contextDifferences: c.contextDifferences,
+          runs: c.runs.map((r) => ({
+            id: r.id,
+            strategy: r.strategy,
+            mean: r.mean,
+            p50: r.p50,
+            p90: r.p90,
+            p99: r.p99,
+            p999: r.p999,
+            max: r.max,
+            deltaPct: r.deltaPct,
+            pValue: r.pValue,
+            ci95: r.ci95,
+            significant: r.significant,
+            measure: r.measure,
+            noVerdict: r.noVerdict,
+          })),
+        }),
+      );
+    } else ctx.out(compareText(c, verdictOf(c)));
+    return 0;
+  },
+});

@@ -1,0 +1,73 @@
+/** The history verbs: `list`, `show`, `rm`, `tag`. */
+import { RUN_KINDS, RUN_STATUSES } from '../../../src-shared/contract.js';
+import { STRATEGIES } from '../../../src-shared/strategies.js';
+import { WORKLOADS } from '../../../src-shared/workloads.js';
+import { idArgs, intFlag, UsageError } from '../args.js';
+import { detailText, listText } from '../output.js';
+import { defineVerb } from '../verb.js';
+
+export const list = defineVerb({
+  name: 'list',
+  summary: 'the history, newest first',
+  options: {
+    workload: { type: 'string', value: 'W', help: `only this workload (${WORKLOADS.join(', ')})` },
+    strategy: { type: 'string', value: 'S', help: `only this strategy (${STRATEGIES.join(', ')})` },
+    kind: { type: 'string', value: 'K', help: `only ${RUN_KINDS.join(' or ')} runs` },
+    status: { type: 'string', value: 'S', help: `only runs in this state (${RUN_STATUSES.join(', ')})` },
+    tag: { type: 'string', value: 'T', help: 'only runs with this tag' },
+    text: { type: 'string', value: 'Q', help: 'only runs whose name contains this text' },
+    limit: { type: 'string', value: 'N', help: 'at most N runs (default 500)' },
+  },
+  async run(ctx, v) {
+    const filter: Record<string, unknown> = {};
+    for (const k of ['workload', 'strategy', 'kind', 'status', 'tag', 'text'] as const) if (v[k] !== undefined) filter[k] = v[k];
+    const limit = intFlag('limit', v.limit, 1, 10_000);
+    if (limit !== undefined) filter.limit = limit;
+    const rows = await ctx.call('runs:list', filter as never);
+    ctx.out(ctx.json ? JSON.stringify(rows) : listText(rows));
+    return 0;
+  },
+});
+
+export const show = defineVerb({
+  name: 'show',
+  summary: 'one run: parameters, statistics, exits, critical path',
+  positionals: 'ID',
+  options: {},
+  async run(ctx, _v, positionals) {
+    const [id] = idArgs(positionals);
+    const d = await ctx.call('runs:get', { id: id! });
+    ctx.out(ctx.json ? JSON.stringify(d) : detailText(d));
+    return 0;
+  },
+});
+
+export const rm = defineVerb({
+  name: 'rm',
+  summary: 'delete runs',
+  positionals: 'ID…',
+  options: {},
+  async run(ctx, _v, positionals) {
+    const r = await ctx.call('runs:delete', { ids: idArgs(positionals) });
+    ctx.out(ctx.json ? JSON.stringify(r) : `deleted ${r.deleted} run(s)`);
+    return 0;
+  },
+});
+
+export const tag = defineVerb({
+  name: 'tag',
+  summary: 'add tags to a run (or remove them)',
+  positionals: 'ID TAG…',
+  options: { remove: { type: 'boolean', default: false, help: 'remove the tags instead' } },
+  async run(ctx, v, positionals) {
+    const [idText, ...tags] = positionals;
+    const [id] = idArgs(idText === undefined ? [] : [idText]);
+    if (tags.length === 0) throw new UsageError('tag: expected ID TAG [TAG…]');
+    const current = (await ctx.call('runs:get', { id: id! })).tags;
+    const next = v.remove ? current.filter((t) => !tags.includes(t)) : [...current, ...tags];
+    await ctx.call('runs:tag', { id: id!, tags: next });
+    const after = (await ctx.call('runs:get', { id: id! })).tags;
+    ctx.out(ctx.json ? JSON.stringify({ id, tags: after }) : `run ${id} tags: ${after.join(', ') || '(none)'}`);
+    return 0;
+  },
+});

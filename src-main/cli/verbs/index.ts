@@ -1,0 +1,16 @@
+/** Every CLI verb, in the order help lists them. Adding a verb is one file plus one entry here. */
+import type { VerbSpec } from '../verb.js';
+import { compare } from './compare.js';
+import { experiment } from './experiment.js';
+import { exportVerb } from './export.js';
+import { list, rm, show, tag } from './history.js';
+import { importVerb } from './import.js';
+import { profiles } from './profiles.js';
+import { run } from './run.js';
+import { serve } from './serve.js';
+
+export const VERBS: readonly VerbSpec[] = [run, experiment, list, show, compare, rm, tag, exportVerb, importVerb, profiles, serve] as unknown as VerbSpec[];
+
+export function findVerb(name: string): VerbSpec | undefined {
+  return VERBS.find((v) => v.name === name);
+}

@@ -1,0 +1,82 @@
+/**
+ * Following submitted runs the way the app does: through the `run:progress` and `run:finished`
+ * pushes, with a progress line on stderr for long runs, and Ctrl-C cancelling them through
+ * `runs:cancel` (stored as cancelled). Must not import the engine.
+ */
+import type { PushPayloads, RunDetail, RunStatus } from '../../src-shared/contract.js';
+import type { CliContext } from './context.js';
+import { progressLine } from './output.js';
+
+/** Subscribe before submitting, so no push is missed; then `wait(ids)`. */
+export class RunWatcher {
+  private readonly finished = new Map<number, RunStatus>();
+  private readonly progress = new Map<number, { done: number; total: number; rate: number }>();
+  private readonly waiters: Array<() => void> = [];
+  private bar: ReturnType<typeof progressLine> | null = null;
+  private ids: readonly number[] = [];
+  private readonly off: () => void;
+
+  constructor(private readonly ctx: CliContext) {
+    this.off = ctx.api.subscribe((channel, payload) => {
+      if (channel === 'run:finished') this.onFinished(payload as PushPayloads['run:finished']);
+      else if (channel === 'run:progress') this.onProgress(payload as PushPayloads['run:progress']);
+    });
+  }
+
+  private onFinished(p: PushPayloads['run:finished']): void {
+    this.finished.set(p.runId, p.status);
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  private onProgress(p: PushPayloads['run:progress']): void {
+    // the final "done" push carries no rate: keep the last measured one
+    const rate = p.samplesPerSec > 0 ? p.samplesPerSec : (this.progress.get(p.runId)?.rate ?? 0);
+    this.progress.set(p.runId, { done: p.done, total: p.total, rate });
+    if (!this.bar || !this.ids.includes(p.runId)) return;
+    let done = 0;
+    let total = 0;
+    let r = 0;
+    for (const id of this.ids) {
+      const v = this.progress.get(id);
+      if (!v) continue;
+      done += v.done;
+      total += v.total;
+      r += v.rate;
+    }
+    this.bar.update(done, total, r, r > 0 ? (total - done) / r : null);
+  }
+
+  /** Waits until every run in `ids` has finished, then returns their details. */
+  async wait(ids: readonly number[], label: string): Promise<RunDetail[]> {
+    this.ids = ids;
+    this.bar = progressLine(label);
+    const onSigint = () => {
+      this.bar?.end();
+      process.stderr.write('\ntimer-lab: cancelling (Ctrl-C)…\n');
+      for (const id of ids) void this.ctx.call('runs:cancel', { id }).catch(() => undefined);
+    };
+    process.once('SIGINT', onSigint);
+    try {
+      while (!ids.every((id) => this.finished.has(id))) {
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+    } finally {
+      process.off('SIGINT', onSigint);
+      this.bar.end();
+      this.off();
+    }
+    return Promise.all(ids.map((id) => this.ctx.call('runs:get', { id })));
+  }
+
+  /** Progress of an unsaved run (pushed with runId 0) on the progress line. */
+  followUnsaved(label: string): { end(): void } {
+    this.ids = [0];
+    this.bar = progressLine(label);
+    return {
+      end: () => {
+        this.bar?.end();
+        this.off();
+      },
+    };
+  }
+}
