@@ -1,6 +1,7 @@
 // Experiment → queue → History → Compare, numbers checked against the API; exports from Compare.
 import type { Page } from '@playwright/test';
 import type { CompareResult } from '../../src-shared/contract.js';
+import { formatPValue } from '../../src-shared/verdict.js';
 import { expect, expectChartDrawn, fmtStat, openApp, readDownload, shot, test } from './fixtures.js';
 
 const STATS = ['samples', 'mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
@@ -106,10 +107,9 @@ test('preset experiment with both strategies → queue → History → Compare e
   expect(saving).toBeGreaterThan(0.2);
   expect(saving).toBeLessThan(0.3);
   await expect(page.getByTestId(`cmp-${vmxId}-mean-pct`)).toHaveText(`${(vmx.deltaPct.mean ?? NaN).toFixed(2)} %`);
-  // p-value and verdict as the API decided them ("p < 0.0001", not "p = < 0.0001").
-  const p = vmx.pValue ?? NaN;
-  const pv = p < 1e-4 ? '< 0.0001' : p.toFixed(4);
-  await expect(page.getByTestId(`cmp-${vmxId}-pvalue`)).toHaveText(pv);
+  // p-value and verdict as the API decided them, in the one wording every view uses
+  // ("< 1e-15", not "p = < 1e-15").
+  await expect(page.getByTestId(`cmp-${vmxId}-pvalue`)).toHaveText(formatPValue(vmx.pValue));
   await expect(page.locator('td.verdict', { has: page.getByTestId(`cmp-${vmxId}-pvalue`) })).not.toContainText('= <');
   await expect(page.getByTestId(`cmp-${vmxId}-verdict`)).toContainText(vmx.significant ? 'difference detected' : /./);
   for (const chart of ['cmp-histogram', 'cmp-cdf', 'cmp-critical-path']) await expectChartDrawn(page.getByTestId(chart));
