@@ -28,3 +28,9 @@ export function statText(s: StatsLike, key: StatKey, fmt: (v: number) => string)
 export function numberText(v: number | null | undefined, fmt: (v: number) => string): string {
   return v === null || v === undefined || !Number.isFinite(v) ? UNKNOWN_STAT : fmt(v);
 }
+
+/** A measured value (a minimum, a maximum): "—" when unknown, "< step" below the data's resolution. */
+export function measuredValueText(v: number | null | undefined, fmt: (v: number) => string, resolution: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return UNKNOWN_STAT;
+  return resolution !== null && resolution !== undefined && resolution > 1 && Math.abs(v) < resolution ? `< ${fmt(resolution)}` : fmt(v);
+}

@@ -7,7 +7,7 @@
 import type { RunDetail } from '../../src-shared/contract.js';
 import { MEASURES } from '../../src-shared/measures.js';
 import { runContextLines } from '../../src-shared/run-context.js';
-import { UNKNOWN_STAT } from '../../src-shared/stat-text.js';
+import { measuredValueText, UNKNOWN_STAT } from '../../src-shared/stat-text.js';
 
 const n = (v: number | null | undefined, digits = 1): string =>
   v === null || v === undefined || !Number.isFinite(v) ? UNKNOWN_STAT : Number.isInteger(v) ? String(v) : v.toFixed(digits);
@@ -21,6 +21,8 @@ export function measuredText(d: RunDetail): string {
   const m = d.measurement;
   if (!m) return '';
   const unit = d.summary?.latency.unit ?? 'ns';
+  const step = unit === 'ns' ? m.context.resolutionNs : null;
+  const q = (v: number | null | undefined) => measuredValueText(v, (x) => n(x), step);
   const info = MEASURES[m.measure];
   const lines: string[] = [`measures: ${info.title} — ${info.description}`];
   lines.push(`part of the file: ${m.source.label}${d.experimentId !== null ? ` (experiment ${d.experimentId})` : ''}`);
@@ -28,7 +30,7 @@ export function measuredText(d: RunDetail): string {
   if (m.overflow) lines.push(`overflow: ${m.overflow.count} samples above ${m.overflow.limit} ${unit}: percentiles among them read "> ${m.overflow.limit}"`);
   if (m.sources.length > 0) {
     lines.push(`per ${m.source.scope === 'merged' && m.sources[0]?.source.scope === 'vcpu' ? 'vCPU thread' : 'thread'} (${unit}):`);
-    lines.push(...table([['source', 'samples', 'min', 'mean', 'max', 'overflow', 'exits'], ...m.sources.map((s) => [s.source.label, String(s.count), n(s.min), n(s.mean), n(s.max), String(s.overflow), n(s.exits)])]));
+    lines.push(...table([['source', 'samples', 'min', 'mean', 'max', 'overflow', 'exits'], ...m.sources.map((s) => [s.source.label, String(s.count), q(s.min), n(s.mean), q(s.max), String(s.overflow), n(s.exits)])]));
   }
   if (m.pairing) {
     const dropped = Object.entries(m.pairing.dropped).sort((a, b) => b[1] - a[1]);
@@ -50,7 +52,7 @@ export function measuredText(d: RunDetail): string {
         head,
         ...m.exits.map((e) => {
           const mean = e.timed > 0 ? e.totalNs / e.timed : null;
-          return [e.reason, String(e.count), String(e.timed), n(e.totalNs, 0), n(mean), n(e.minNs), n(e.maxNs), ...(cyc ? [n(mean === null ? null : mean * cyc, 0)] : [])];
+          return [e.reason, String(e.count), String(e.timed), n(e.totalNs, 0), n(mean), q(e.minNs), q(e.maxNs), ...(cyc ? [n(mean === null ? null : mean * cyc, 0)] : [])];
         }),
       ]),
     );
