@@ -5,6 +5,7 @@
 import type { CompareResult, RunDetail, RunListItem } from '../../src-shared/contract.js';
 import type { RunSummary } from '../../src-shared/result.js';
 import { defaultRunParams } from '../../src-shared/config.js';
+import { MEASURES } from '../../src-shared/measures.js';
 import { statText, UNKNOWN_STAT } from '../../src-shared/stat-text.js';
 import { formatPValue } from '../../src-shared/verdict.js';
 import { measuredText } from './measured-text.js';
@@ -61,7 +62,8 @@ export function detailText(d: RunDetail): string {
     (d.config ? `\nparameters: ${changed.length ? changed.join(', ') : 'all defaults'}; profile ${d.config.profile.name} (X=${d.config.profile.X}, tsc_khz=${d.config.profile.tsc_khz})` : '');
   const src = d.source ? `\nsource: ${d.source.fileName} (${d.source.format}, sha256 ${d.source.sha256.slice(0, 16)}…)` : '';
   const err = d.error ? `\nerror: ${d.error}` : '';
-  const measured = d.measurement ? `\n${measuredText(d)}` : '';
+  const info = d.measure ? MEASURES[d.measure] : null;
+  const measured = d.measurement ? `\n${measuredText(d)}` : info ? `\nmeasures: ${info.title} — ${info.description}` : '';
   return `${head}${src}${err}${d.summary ? `\n${summaryText(d.summary)}` : ''}${measured}`;
 }
 
