@@ -245,7 +245,10 @@ export class VcpuSequencer {
     if (!h?.apicTimer) return;
     if (e.event === 'hrtimer_start') {
       // armed by the vCPU thread itself (start_sw_tscdeadline, or the switch to the software timer)
-      if (e.pid !== 0) this.hrtimerOwner.set(h.hrtimer, e.pid);
+      if (e.pid !== 0) {
+        this.state(e);
+        this.hrtimerOwner.set(h.hrtimer, e.pid);
+      }
       return;
     }
     const t: PendingTimer = { ts: e.ts, lineNo: e.lineNo, broken: null, via: 'hrtimer', hrtimer: h.hrtimer };

@@ -106,6 +106,15 @@ describe('VcpuSequencer', () => {
     const timers = segs.filter((s) => s.kind === 'timer');
     expect(timers.map((s) => s.kind === 'timer' && [s.thread.pid, s.via, s.entryTs - s.expiryTs])).toEqual([[1, 'hrtimer', 7000]]);
   });
+  it('an hrtimer_start alone makes its thread the timer\'s vCPU (the trace may start after its last exit)', () => {
+    const segs = sequence([
+      ev(1, 0, 1, 'hrtimer_start', 'hrtimer=0xffff2 function=apic_timer_fn/0x0 expires=99 softexpires=99'),
+      `${'<idle>-0'.padStart(22)} [000] 100.000100: hrtimer_expire_entry: hrtimer=0xffff2 now=1 function=apic_timer_fn/0x0`,
+      ev(2, 0, 101, 'kvm_entry', 'vcpu 1 rip 0x1'),
+      ev(1, 0, 109, 'kvm_entry', 'vcpu 0 rip 0x1'),
+    ]);
+    expect(segs.filter((s) => s.kind === 'timer').map((s) => s.kind === 'timer' && [s.thread.pid, s.entryTs - s.expiryTs])).toEqual([[1, 9000]]);
+  });
   it('a vCPU running at the expiry may exit once (the kick) before its entry; twice breaks the pair', () => {
     const pre = [
       ev(1, 0, 0, 'kvm_entry', 'vcpu 0 rip 0x1'),
