@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import type { RunConfig } from './config.js';
 import type { Profile } from './profile.js';
+import type { MeasurementInfo } from './measurement.js';
+import type { MeasureId } from './measures.js';
 import type { Histogram, RunSummary } from './result.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-formats.js';
 import { STRATEGIES } from './strategies.js';
@@ -66,6 +68,21 @@ export const IMPORT_FORMATS = [
   'perf-kvm-stat',
 ] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+/** Units a cyclictest file may be read in when it cannot say (µs, or ns for `cyclictest -N`). */
+export const IMPORT_UNITS = ['us', 'ns'] as const;
+export type ImportUnit = (typeof IMPORT_UNITS)[number];
+
+/** What an import made: every run of the file (merged first) and the experiment grouping them. */
+export interface ImportResult {
+  /** The first run: the merged one of a file with several sources, or the only one. */
+  runId: number;
+  runIds: number[];
+  experimentId: number | null;
+  format: ImportFormat;
+  warnings: string[];
+  /** True when the same file (same SHA-256) was imported before: these are the existing runs. */
+  deduplicated: boolean;
+}
 
 /** Calls: argument schema per channel. Results are typed in `CallResults`. */
 export const CALLS = {
@@ -104,8 +121,10 @@ export const CALLS = {
     format: z.enum(IMPORT_FORMATS).optional(),
     name: name.optional(),
     tscKhz: z.number().int().min(100_000).max(10_000_000).optional(),
-    /** Unit of cyclictest values when the file cannot say (status, -v and histogram text). */
-    unit: z.enum(['us', 'ns']).optional(),
+    /** Unit of cyclictest values the file cannot state (status, -v, histogram text): µs, or ns for `cyclictest -N`. */
+    unit: z.enum(IMPORT_UNITS).optional(),
+    /** trace-cmd reports: keep the lines of the first N timer events as the run's timeline (0: none; default 2000). */
+    traceTimerEvents: z.number().int().min(0).max(MAX_TRACE_TIMER_EVENTS).optional(),
   }),
   'profiles:list': z.object({}),
   'profiles:get': z.object({ name: z.string().min(1).max(64) }),
@@ -138,6 +157,8 @@ export interface RunListItem {
   sourceFile: string | null;
   /** Unit of mean and p99: guest TSC cycles (simulated, kvm-unit-tests) or ns (cyclictest, traces). */
   unit: 'cycles' | 'ns' | null;
+  /** What the run measures (measures.ts); null when not known. */
+  measure: MeasureId | null;
 }
 
 export interface RunDetail extends RunListItem {
@@ -146,6 +167,8 @@ export interface RunDetail extends RunListItem {
   summary: RunSummary | null;
   source: { fileName: string; format: string; sha256: string } | null;
   hasTrace: boolean;
+  /** An imported run's part of its file, the file's context and its tables; null for simulated runs. */
+  measurement: MeasurementInfo | null;
 }
 
 export interface CompareRow {
@@ -153,23 +176,30 @@ export interface CompareRow {
   name: string;
   /** The run's strategy (its colour in every chart), or `measured` for imports. */
   strategy: string;
+  /** What the run measures (measures.ts). */
+  measure: MeasureId | null;
   samples: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-  /** Percent change against the baseline (0 for the baseline itself). */
-  deltaPct: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
-  deltaCycles: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
-  /** Two-sided Mann–Whitney U p-value against the baseline (1 for the baseline). */
-  pValue: number;
-  /** Bootstrap 95% CI of mean(run) − mean(baseline), cycles. */
-  ci95: [number, number];
+  /** Statistics in the comparison's unit; null when unknown (no distribution, or no known TSC rate). */
+  mean: number | null;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  p999: number | null;
+  max: number | null;
+  /** Null percentiles lie above this value (samples beyond a histogram): they read "> above". */
+  above?: number;
+  /** Percent change against the baseline (0 for the baseline itself; null when not comparable). */
+  deltaPct: { mean: number | null; p50: number | null; p90: number | null; p99: number | null; p999: number | null; max: number | null };
+  deltaCycles: { mean: number | null; p50: number | null; p90: number | null; p99: number | null; p999: number | null; max: number | null };
+  /** Two-sided Mann–Whitney U p-value against the baseline (1 for the baseline); null without one. */
+  pValue: number | null;
+  /** Bootstrap 95% CI of mean(run) − mean(baseline), in the comparison's unit; null without one. */
+  ci95: [number, number] | null;
   significant: boolean;
   /** |Δmean| above the noise threshold as well as significant. */
   practicallySignificant: boolean;
+  /** Why the row has no verdict and no p-value (it measures something else, has no distribution, …). */
+  noVerdict: string | null;
 }
 
 export interface CompareResult {
@@ -180,6 +210,8 @@ export interface CompareResult {
   metric: WorkloadMetric;
   /** Things the reader should know, e.g. runs that measure different quantities. */
   warnings: string[];
+  /** How the runs' contexts differ (kernel against the model's, assumed or estimated TSC rate, resolution, …). */
+  contextDifferences: string[];
   noiseThresholdPct: number;
   runs: CompareRow[];
   /** Chart series, per run in the order of `runs`. */
@@ -231,7 +263,7 @@ export interface CallResults {
   'runs:cancel': { ok: boolean };
   compare: CompareResult;
   export: ExportFile;
-  import: { runId: number; format: ImportFormat; warnings: string[] };
+  import: ImportResult;
   'profiles:list': ProfileInfo[];
   'profiles:get': Profile;
   'profiles:save': { ok: true };

@@ -18,6 +18,31 @@ export interface LatencyStats {
   p999: number;
 }
 
+/** Percentile and spread keys of the statistics, in display order. */
+export const STAT_KEYS = ['mean', 'min', 'p50', 'p90', 'p99', 'p999', 'max', 'stddev'] as const;
+export type StatKey = (typeof STAT_KEYS)[number];
+export const PERCENTILE_KEYS = ['p50', 'p90', 'p99', 'p999'] as const;
+
+/**
+ * Statistics as a run knows them. Simulated runs know every one (LatencyStats); an imported file
+ * may give no distribution, so its percentiles and spread are null (shown as "—"), never guessed.
+ */
+export interface SummaryStats {
+  unit: 'cycles' | 'ns';
+  mean: number;
+  min: number;
+  max: number;
+  stddev: number | null;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  p999: number | null;
+  /** Null percentiles lie among samples above this value (a histogram's overflow): "> above". */
+  above?: number;
+  /** Step the values are quantised to (e.g. 1000 ns for a 1 µs trace): a value below it reads "< step". */
+  resolution?: number;
+}
+
 export interface ExitStat {
   count: number;
   /** Host cycles from the VM exit to the next VM entry, summed over all exits of this reason. */
@@ -43,8 +68,8 @@ export interface RunSummary {
   samples: number;
   seed: number;
   engineVersion: string;
-  latency: LatencyStats;
-  latencyNs: LatencyStats;
+  latency: SummaryStats;
+  latencyNs: SummaryStats;
   exits: Record<string, ExitStat>;
   /** Host CPU cycles taken from the guest per timer event (exit→entry time minus idle waits). */
   overheadCyclesPerTimerEvent: number;

@@ -10,21 +10,21 @@ import type { CompareRow } from './contract.js';
 export const P_FLOOR = 1e-15;
 
 /** A p-value as a number text: "< 1e-15", "3e-12", "4e-4", "0.043", "1". */
-export function formatPValue(p: number): string {
-  if (!Number.isFinite(p)) return '—';
+export function formatPValue(p: number | null): string {
+  if (p === null || !Number.isFinite(p)) return '—';
   if (p < P_FLOOR) return `< ${P_FLOOR.toExponential(0)}`;
   if (p < 0.001) return p.toExponential(0);
   return String(Number(p.toPrecision(2)));
 }
 
 /** "p < 1e-15", "p = 3e-12", "p = 0.43". */
-export function pValueText(p: number): string {
+export function pValueText(p: number | null): string {
   const v = formatPValue(p);
   return v.startsWith('<') ? `p ${v}` : `p = ${v}`;
 }
 
-function signedPct(x: number): string {
-  if (!Number.isFinite(x)) return 'n/a %';
+function signedPct(x: number | null): string {
+  if (x === null || !Number.isFinite(x)) return 'n/a %';
   const r = x.toFixed(2);
   return r.startsWith('-') ? `${r} %` : `+${r} %`;
 }
@@ -32,10 +32,13 @@ function signedPct(x: number): string {
 /**
  * One-line verdict for a row: "baseline", "no difference detected (p = 0.43)",
  * "difference detected: +0.62 % (p = 3e-12), below the 1 % noise threshold",
- * "difference detected: -4.10 % (p < 1e-15), at or above the 1 % noise threshold".
+ * "difference detected: -4.10 % (p < 1e-15), at or above the 1 % noise threshold", or why the
+ * row has none ("no verdict or p-value: they measure different things (…)").
  */
 export function verdict(row: CompareRow, baselineId: number, noiseThresholdPct: number): string {
   if (row.id === baselineId) return 'baseline';
+  // side by side only: it measures something else, has no distribution, or is in another unit
+  if (row.noVerdict) return row.noVerdict;
   const p = `(${pValueText(row.pValue)})`;
   if (!row.significant) return `no difference detected ${p}`;
   const side = row.practicallySignificant ? 'at or above' : 'below';

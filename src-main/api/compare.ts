@@ -1,39 +1,60 @@
 /**
  * `compare`: loads each run's distribution (exact samples, or the histogram of an imported
  * measurement), puts them in one unit (cycles when all runs are in cycles, else ns), and runs the
- * statistics. Simulated runs also bring their critical-path breakdown. Must not import electron.
+ * statistics. Runs that measure different things, have no distribution or cannot be converted
+ * are shown side by side without a verdict (compareSides says why), and the differences between
+ * the runs' contexts are listed. Simulated runs also bring their critical-path breakdown.
+ * Must not import electron.
  */
 import { defaultRunParams, guestTscKhz } from '../../src-shared/config.js';
 import type { CompareResult, ParsedArgs, RunDetail } from '../../src-shared/contract.js';
+import { measureTitle } from '../../src-shared/measures.js';
+import type { SummaryStats } from '../../src-shared/result.js';
 import { workloadMetric, type WorkloadMetric } from '../../src-shared/workloads.js';
-import { Distribution, compareRuns, scale } from '../stats/index.js';
+import { contextDifferences } from '../../src-shared/run-context.js';
+import { Distribution, compareSides, scale, type CompareSide } from '../stats/index.js';
 import type { RunStore } from '../store/index.js';
 import { ApiError } from './errors.js';
 
-/** A finished run as a distribution in its native unit. */
-export function runDistribution(store: RunStore, run: RunDetail): Distribution {
+/**
+ * A finished run as a distribution in its native unit, or null when it has none (summary-only
+ * imports). Samples above a histogram's limit are placed at the run's maximum, above every
+ * bucket: right for ranks, while their own values stay unknown.
+ */
+export function runDistributionOrNull(store: RunStore, run: RunDetail): Distribution | null {
   const samples = store.getSamples(run.id);
   if (samples && samples.length > 0) return Distribution.fromSamples(samples);
   const h = store.getHistogram(run.id);
-  if (h && h.buckets.length > 0) {
-    return Distribution.fromValueCounts(
-      h.buckets.map(([lo, hi]) => (lo + hi) / 2),
-      h.buckets.map(([, , c]) => c),
-    );
+  if (!h || h.buckets.length === 0) return null;
+  const values = h.buckets.map(([lo, hi]) => (lo + hi) / 2);
+  const counts = h.buckets.map(([, , c]) => c);
+  const overflow = run.measurement?.overflow;
+  if (overflow && overflow.count > 0) {
+    values.push(Math.max(run.summary?.latency.max ?? 0, overflow.limit + 1));
+    counts.push(overflow.count);
   }
-  throw new ApiError('conflict', `run ${run.id} (${run.name}) has no latency distribution to compare`);
+  return Distribution.fromValueCounts(values, counts);
+}
+
+/** A finished run as a distribution in its native unit (an error when it has none). */
+export function runDistribution(store: RunStore, run: RunDetail): Distribution {
+  const d = runDistributionOrNull(store, run);
+  if (!d) throw new ApiError('conflict', `run ${run.id} (${run.name}) has no latency distribution (its file gives a summary only)`);
+  return d;
 }
 
 function nativeUnit(run: RunDetail): 'cycles' | 'ns' {
   return run.summary?.latency.unit ?? 'cycles';
 }
 
-/** Factor from a run's native unit to ns, or null when unknown. */
-function nsPerUnit(run: RunDetail): number | null {
+/** Factor from a run's native unit to ns, or null when unknown (a cycles import with no TSC rate). */
+export function nsPerUnit(run: RunDetail): number | null {
   if (nativeUnit(run) === 'ns') return 1;
   if (run.config) {
     return 1_000_000 / guestTscKhz(run.config);
   }
+  const tsc = run.measurement?.context.tsc;
+  if (tsc && tsc.basis === 'known') return 1_000_000 / tsc.khz;
   const s = run.summary;
   if (s && s.latency.mean > 0 && s.latencyNs.unit === 'ns' && s.latencyNs.mean !== s.latency.mean) {
     return s.latencyNs.mean / s.latency.mean;
@@ -56,10 +77,10 @@ function commonMetric(runs: readonly RunDetail[]): WorkloadMetric {
 /** What a reader of the comparison should be warned about. */
 export function compareWarnings(runs: readonly RunDetail[]): string[] {
   const out: string[] = [];
-  const measures = (r: RunDetail) =>
-    workloadMetric(r.workload) === 'cycles per iteration' ? 'cycles per iteration (vmexit.c)' : r.workload === 'measured' ? `a ${r.sourceFile ?? 'trace'} measurement` : 'timer latency';
-  const kinds = new Set(runs.map(measures));
-  if (kinds.size > 1) out.push(`these runs measure different things (${[...kinds].join(' vs ')}): differences are not strategy effects`);
+  const kinds = new Set(runs.map((r) => measureTitle(r.measure)));
+  if (kinds.size > 1) out.push(`these runs measure different things (${[...kinds].join(' vs ')}): shown side by side, with no verdict or p-value between them`);
+  const summaryOnly = runs.filter((r) => r.kind === 'measured' && !r.measurement?.overflow && r.summary?.latency.p50 === null);
+  if (summaryOnly.length > 0) out.push(`run${summaryOnly.length > 1 ? 's' : ''} ${summaryOnly.map((r) => r.id).join(', ')} ha${summaryOnly.length > 1 ? 've' : 's'} no distribution (the file gives a summary only): no p-value for ${summaryOnly.length > 1 ? 'them' : 'it'}`);
   const workloads = new Set(runs.filter((r) => r.kind === 'simulated').map((r) => r.workload));
   if (workloads.size > 1) out.push(`simulated runs of different workloads (${[...workloads].join(', ')})`);
   const units = new Set(runs.map((r) => r.summary?.latency.unit ?? 'cycles'));
@@ -88,26 +109,18 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>): CompareRe
     }
   }
   const unit = runs.every((r) => nativeUnit(r) === 'cycles') ? 'cycles' : 'ns';
-  const inputs = runs.map((r) => {
-    let dist = runDistribution(store, r);
-    if (unit === 'ns' && nativeUnit(r) === 'cycles') {
-      const f = nsPerUnit(r);
-      if (f === null) {
-        throw new ApiError('conflict', `run ${r.id} (${r.name}) is in cycles with no known TSC frequency; import it with a TSC frequency to compare it with ns runs`);
-      }
-      dist = scale(dist, f);
-    }
-    return { id: r.id, name: r.name, strategy: r.strategy, dist };
-  });
-  const result = compareRuns(inputs, {
+  const sides = runs.map((r) => compareSide(store, r, unit));
+  const result = compareSides(sides, {
     baselineId: args.baseline ?? defaultBaseline(runs),
     noiseThresholdPct: args.noiseThresholdPct,
   });
+  const unconvertible = sides.filter((s) => s.unconvertible);
   return {
     ...result,
     unit,
     metric: commonMetric(runs),
-    warnings: compareWarnings(runs),
+    warnings: [...compareWarnings(runs), ...unconvertible.map((s) => `run ${s.id}: ${s.unconvertible}; it is left out of the charts`)],
+    contextDifferences: contextDifferences(runs),
     criticalPath: runs.map((r) => {
       const steps = r.summary?.criticalPath ?? {};
       if (unit === 'ns' && nativeUnit(r) === 'cycles') {
@@ -117,4 +130,33 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>): CompareRe
       return { id: r.id, steps };
     }),
   };
+}
+
+/** A run as one side of a comparison, in the comparison's unit. */
+function compareSide(store: RunStore, r: RunDetail, unit: 'cycles' | 'ns'): CompareSide {
+  const convert = unit === 'ns' && nativeUnit(r) === 'cycles';
+  const f = convert ? nsPerUnit(r) : 1;
+  const side: CompareSide = {
+    id: r.id,
+    name: r.name,
+    strategy: r.strategy,
+    measure: r.measure,
+    dist: null,
+    known: null,
+    samples: r.summary?.samples ?? r.samples,
+    overflow: r.measurement?.overflow?.count ?? 0,
+    unconvertible: f === null ? 'in guest TSC cycles with no known TSC rate, so not in ns (import it with its TSC rate)' : null,
+  };
+  if (f === null) return side;
+  const d = runDistributionOrNull(store, r);
+  side.dist = d && f !== 1 ? scale(d, f) : d;
+  if (r.summary) side.known = scaledStats(r.summary.latency, f);
+  return side;
+}
+
+function scaledStats(s: SummaryStats, f: number): Omit<SummaryStats, 'unit'> {
+  const m = (v: number | null): number | null => (v === null ? null : v * f);
+  const out: Omit<SummaryStats, 'unit'> = { mean: s.mean * f, min: s.min * f, max: s.max * f, stddev: m(s.stddev), p50: m(s.p50), p90: m(s.p90), p99: m(s.p99), p999: m(s.p999) };
+  if (s.above !== undefined) out.above = s.above * f;
+  return out;
 }

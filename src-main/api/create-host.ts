@@ -4,14 +4,13 @@
  * Must not import electron.
  */
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { createInterface } from 'node:readline';
 import { CALLS, MAX_IMPORT_BYTES, type CallChannel, type CallResults } from '../../src-shared/contract.js';
-import { parseLineStream } from '../formats/index.js';
+import { parseLineStream, splitLines } from '../formats/index.js';
 import { toApiError } from './error-map.js';
 import { ApiError } from './errors.js';
 import { HANDLERS } from './handlers.js';
 import type { ApiHost } from './host.js';
+import { importParseOptions } from './import.js';
 import type { LabServices } from './services.js';
 
 export function isCallChannel(channel: unknown): channel is CallChannel {
@@ -70,22 +69,20 @@ async function importStream(
       yield chunk;
     }
   }
-  const input = Readable.from(counted());
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  const chunks = counted();
   try {
-    const parsed = await parseLineStream(lines, meta.format, undefined, meta.unit ? { unitHint: meta.unit } : {});
+    // lines are split as the chunks arrive, with their length capped: one endless line fails fast
+    const parsed = await parseLineStream(splitLines(chunks), meta.format, undefined, importParseOptions(meta));
     lab.emit('import:progress', { fileName: meta.fileName, bytesDone, bytesTotal: size || bytesDone });
-    const runId = lab.importParsed(parsed, {
+    return lab.importParsed(parsed, {
       fileName: meta.fileName,
       sha256: hash.digest('hex'),
       ...(meta.name ? { name: meta.name } : {}),
       ...(meta.tscKhz ? { tscKhz: meta.tscKhz } : {}),
     });
-    return { runId, format: parsed.format, warnings: parsed.warnings };
   } catch (err) {
     throw toApiError(err);
   } finally {
-    lines.close();
-    input.destroy(); // also ends the generator, which closes a file stream it was reading
+    await chunks.return(undefined); // ends the generator, which closes a file stream it was reading
   }
 }

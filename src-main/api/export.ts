@@ -17,8 +17,10 @@ import {
 import type { RunStore } from '../store/index.js';
 import { runDistribution } from './compare.js';
 import { ApiError } from './errors.js';
-import { guestTscKhz } from '../../src-shared/config.js';
-import { DEFAULT_IMPORT_TSC_KHZ } from './import.js';
+import { measureTitle } from '../../src-shared/measures.js';
+import type { SummaryStats } from '../../src-shared/result.js';
+import { statText, UNKNOWN_STAT } from '../../src-shared/stat-text.js';
+import { nsPerUnit } from './compare.js';
 import { htmlReport } from './report.js';
 
 export function exportRuns(store: RunStore, args: ParsedArgs<'export'>): ExportFile {
@@ -62,9 +64,12 @@ function single(runs: RunDetail[], format: string): RunDetail {
   return runs[0]!;
 }
 
-/** Host TSC frequency of a simulated run (trace timestamps are host cycles). */
+/**
+ * Ticks per ms of a run's trace timestamps: a simulated run's host TSC (kHz); an imported trace
+ * keeps ns (1 000 000 per ms).
+ */
 export function tscKhzOf(run: RunDetail): number {
-  return run.config?.profile.tsc_khz ?? DEFAULT_IMPORT_TSC_KHZ;
+  return run.config?.profile.tsc_khz ?? 1_000_000;
 }
 
 function traceOf(store: RunStore, run: RunDetail) {
@@ -73,30 +78,39 @@ function traceOf(store: RunStore, run: RunDetail) {
     throw new ApiError(
       'conflict',
       run.kind === 'measured'
-        ? `run ${run.id} is an imported measurement: it has no simulated trace`
+        ? `run ${run.id} is an imported measurement without a kept trace (only trace-cmd imports keep their first timer events)`
         : `run ${run.id} has no trace: run it again (the CLI always keeps one; the app keeps it for runs of ≤ 50 000 samples)`,
     );
   }
   return rows;
 }
 
+/** A statistic for the CSV: the number itself, or "—" / "> limit" / "< step" as every view writes it. */
+function csvStat(l: SummaryStats, key: 'mean' | 'p50' | 'p90' | 'p99' | 'p999' | 'max'): number | string {
+  const v = l[key];
+  const text = statText(l, key, String);
+  return v !== null && text === String(v) ? v : text;
+}
+
 function summaryCsv(runs: RunDetail[]): string {
   return toSummaryCsv(
     runs.map((r) => {
       const l = r.summary?.latency;
+      const stat = (k: 'mean' | 'p50' | 'p90' | 'p99' | 'p999' | 'max') => (l ? csvStat(l, k) : UNKNOWN_STAT);
       return {
         id: r.id,
         name: r.name,
         kind: r.kind,
         workload: r.workload,
         strategy: r.strategy,
+        measures: measureTitle(r.measure),
         samples: r.summary?.samples ?? r.samples,
-        mean: l?.mean ?? NaN,
-        p50: l?.p50 ?? NaN,
-        p90: l?.p90 ?? NaN,
-        p99: l?.p99 ?? NaN,
-        p999: l?.p999 ?? NaN,
-        max: l?.max ?? NaN,
+        mean: stat('mean'),
+        p50: stat('p50'),
+        p90: stat('p90'),
+        p99: stat('p99'),
+        p999: stat('p999'),
+        max: stat('max'),
         unit: l?.unit ?? 'cycles',
       };
     }),
@@ -123,8 +137,9 @@ function guestCycleSamples(store: RunStore, run: RunDetail): Int32Array {
 function cyclictestThreads(store: RunStore, runs: RunDetail[]): [HistogramData[], { buckets: number }] {
   const threads: HistogramData[] = runs.map((r) => {
     const d = runDistribution(store, r);
-    // samples are guest cycles: the guest's TSC frequency converts them
-    const toNs = r.summary?.latency.unit === 'ns' ? 1 : 1_000_000 / (r.config ? guestTscKhz(r.config) : DEFAULT_IMPORT_TSC_KHZ);
+    // samples are guest cycles: the guest's TSC frequency converts them (never an assumed one)
+    const toNs = nsPerUnit(r);
+    if (toNs === null) throw new ApiError('conflict', `run ${r.id} is in guest TSC cycles with no known TSC rate: it cannot be written in µs (import it with its TSC rate)`);
     const byNs = new Map<number, number>();
     for (let i = 0; i < d.values.length; i++) {
       const ns = Math.round(d.values[i]! * toNs);

@@ -10,7 +10,7 @@ import { parseText } from '../formats/index.js';
 import { compare } from './compare.js';
 import { ApiError } from './errors.js';
 import { exportRuns } from './export.js';
-import { measuredRunInput, sha256 } from './import.js';
+import { importParseOptions, sha256 } from './import.js';
 import { listProfiles, resolveProfile } from './profiles.js';
 import type { LabServices } from './services.js';
 
@@ -53,15 +53,16 @@ export const HANDLERS: HandlerTable = {
   compare: (lab, args) => compare(lab.store, args),
   export: (lab, args) => exportRuns(lab.store, args),
   import: (lab, args) => {
-    const parsed = parseText(args.content, args.format, args.unit ? { unitHint: args.unit } : {});
-    const input = measuredRunInput(parsed, {
+    const hash = sha256(args.content);
+    const existing = lab.existingImport(hash);
+    if (existing) return existing;
+    const parsed = parseText(args.content, args.format, importParseOptions(args));
+    return lab.importParsed(parsed, {
       fileName: args.fileName,
-      sha256: sha256(args.content),
+      sha256: hash,
       ...(args.name ? { name: args.name } : {}),
       ...(args.tscKhz ? { tscKhz: args.tscKhz } : {}),
     });
-    const runId = lab.store.insertMeasuredRun(input);
-    return { runId, format: parsed.format, warnings: parsed.warnings };
   },
   'profiles:list': (lab) => listProfiles(lab.store),
   'profiles:get': (lab, { name }) => resolveProfile(lab.store, name, 'name', 'not-found'),

@@ -1,19 +1,20 @@
 /**
- * Turning a parsed measurement (cyclictest, kvm-unit-tests, trace-cmd, perf kvm stat) into a
- * stored run of kind `measured`: its source file name, format and SHA-256, latency statistics
- * and distribution in the file's own unit, and exit counts where the format has them.
- * Nothing is stored when parsing fails. Must not import electron.
+ * Turning a parsed measurement (cyclictest, kvm-unit-tests, trace-cmd, perf kvm stat) into the
+ * stored runs of kind `measured`: one per series of the file (merged, then each thread, vCPU, VM
+ * or test) grouped as one experiment, each with its source file name, format and SHA-256, what it
+ * measures, the statistics the file gives (nothing invented: unknown percentiles are null), its
+ * distribution in the file's own unit, and the file's context and tables. Exit times stay in ns;
+ * cycles appear only with a TSC rate that is known (given at import) or estimated from the
+ * trace. Nothing is stored when parsing fails. Must not import electron.
  */
 import { createHash } from 'node:crypto';
-import type { ImportFormat } from '../../src-shared/contract.js';
-import type { ExitStat, Histogram, LatencyStats } from '../../src-shared/result.js';
-import { DEFAULT_PROFILE } from '../../src-shared/profiles/index.js';
-import type { ParsedMeasurement } from '../formats/index.js';
-import { Distribution, logLinearHistogram } from '../stats/index.js';
-import type { MeasuredRunInput } from '../store/index.js';
-
-/** TSC frequency assumed for imports that give none: the default profile's. */
-export const DEFAULT_IMPORT_TSC_KHZ = DEFAULT_PROFILE.tsc_khz;
+import type { ImportFormat, ImportUnit } from '../../src-shared/contract.js';
+import type { MeasuredExit, MeasurementInfo, TscRate } from '../../src-shared/measurement.js';
+import type { ExitStat, Histogram, SummaryStats } from '../../src-shared/result.js';
+import type { ParsedMeasurement, ParsedSeries, ParseOptions } from '../formats/index.js';
+import { knownStats, logLinearHistogram, seriesDistribution } from '../stats/index.js';
+import type { ExperimentInput, MeasuredRunInput } from '../store/index.js';
+import { ApiError } from './errors.js';
 
 const WORKLOAD_OF: Partial<Record<ImportFormat, string>> = {
   cyclictest: 'cyclictest',
@@ -24,21 +25,16 @@ const WORKLOAD_OF: Partial<Record<ImportFormat, string>> = {
   vmexit: 'vmexit-tscdeadline',
 };
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+/** Timer events whose trace lines an imported trace keeps for its timeline, unless asked otherwise. */
+export const IMPORT_TRACE_TIMER_EVENTS = 2000;
+
+/** Parser options from an import's arguments (the same for every front door). */
+export function importParseOptions(args: { unit?: ImportUnit | undefined; traceTimerEvents?: number | undefined }): ParseOptions {
+  return { ...(args.unit ? { unitHint: args.unit } : {}), traceTimerEvents: args.traceTimerEvents ?? IMPORT_TRACE_TIMER_EVENTS };
 }
 
-function statsOf(d: Distribution): Omit<LatencyStats, 'unit'> {
-  return {
-    mean: d.mean(),
-    min: d.min(),
-    max: d.max(),
-    stddev: d.n > 1 ? d.stddev() : 0,
-    p50: d.quantile(0.5),
-    p90: d.quantile(0.9),
-    p99: d.quantile(0.99),
-    p999: d.quantile(0.999),
-  };
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Exact value→count buckets ([v, v, count]) for imported histograms. */
@@ -47,7 +43,7 @@ function exactHistogram(values: readonly number[], counts: readonly number[]): H
   let total = 0;
   let underflow = 0;
   values.forEach((v, i) => {
-    const c = counts[i]!;
+    const c = counts[i] ?? 0;
     total += c;
     if (v < 0) underflow += c;
     else buckets.push([v, v, c]);
@@ -59,49 +55,120 @@ export interface ImportMeta {
   fileName: string;
   sha256: string;
   name?: string;
+  /** TSC rate the user gives (kHz): converts cycles to ns, and exit times to cycles. */
   tscKhz?: number;
 }
 
-export function measuredRunInput(parsed: ParsedMeasurement, meta: ImportMeta): MeasuredRunInput {
-  let dist: Distribution | null = null;
-  let histogram: Histogram | null = null;
-  if (parsed.samples && parsed.samples.length > 0) {
-    dist = Distribution.fromSamples(parsed.samples);
-    histogram = logLinearHistogram(dist);
-  } else if (parsed.histogram && parsed.histogram.values.length > 0) {
-    dist = Distribution.fromValueCounts(parsed.histogram.values, parsed.histogram.counts);
-    histogram = exactHistogram(parsed.histogram.values, parsed.histogram.counts);
-  } else if (parsed.timerLatenciesNs && parsed.timerLatenciesNs.length > 0) {
-    dist = Distribution.fromSamples(parsed.timerLatenciesNs);
-    histogram = logLinearHistogram(dist);
+export interface MeasuredImport {
+  experiment: ExperimentInput;
+  runs: MeasuredRunInput[];
+}
+
+/** The TSC rate of an import: given at import (known), else estimated from the file, else none. */
+function tscRate(parsed: ParsedMeasurement, meta: ImportMeta): TscRate | null {
+  if (meta.tscKhz) return { khz: meta.tscKhz, basis: 'known', method: 'given at import' };
+  return parsed.context.tsc;
+}
+
+function measuredExits(series: ParsedSeries): MeasuredExit[] {
+  return Object.entries(series.exits ?? {})
+    .map(([reason, e]) => ({ reason, count: e.count, timed: e.timed, totalNs: e.totalNs, minNs: e.minNs, maxNs: e.maxNs }))
+    .sort((a, b) => b.totalNs - a.totalNs || b.count - a.count);
+}
+
+/** Exit times as host cycles, only with a known or estimated TSC rate (never an assumed one). */
+function exitCycles(series: ParsedSeries, tsc: TscRate | null): Record<string, ExitStat> {
+  const out: Record<string, ExitStat> = {};
+  if (!tsc || tsc.basis === 'assumed') return out;
+  for (const [reason, e] of Object.entries(series.exits ?? {})) out[reason] = { count: e.count, hostCycles: Math.round((e.totalNs * tsc.khz) / 1_000_000) };
+  return out;
+}
+
+function scaled(stats: Omit<SummaryStats, 'unit'>, f: number): Omit<SummaryStats, 'unit'> {
+  const m = (v: number | null): number | null => (v === null ? null : v * f);
+  const out: Omit<SummaryStats, 'unit'> = { mean: stats.mean * f, min: stats.min * f, max: stats.max * f, stddev: m(stats.stddev), p50: m(stats.p50), p90: m(stats.p90), p99: m(stats.p99), p999: m(stats.p999) };
+  if (stats.above !== undefined) out.above = stats.above * f;
+  if (stats.resolution !== undefined) out.resolution = stats.resolution * f;
+  return out;
+}
+
+/** Refuses a run whose statistics are not finite numbers (nothing saved), naming the field. */
+function checkFinite(stats: Omit<SummaryStats, 'unit'>, count: number, label: string): void {
+  for (const [k, v] of Object.entries({ ...stats, count })) {
+    if (v !== null && v !== undefined && !Number.isFinite(v)) {
+      throw new ApiError('bad-input', `content: ${label}: ${k} is not a finite number`, 'content');
+    }
   }
-  const unit = dist && !parsed.samples && !parsed.histogram && parsed.timerLatenciesNs ? 'ns' : parsed.unit;
-  const s = parsed.summary;
-  const stats = dist
-    ? statsOf(dist)
-    : { mean: s.mean, min: s.min, max: s.max, stddev: 0, p50: s.mean, p90: s.max, p99: s.max, p999: s.max };
-  const khz = meta.tscKhz ?? DEFAULT_IMPORT_TSC_KHZ;
-  const exits: Record<string, ExitStat> = {};
-  for (const [reason, e] of Object.entries(parsed.exits ?? {})) {
-    exits[reason] = { count: e.count, hostCycles: Math.round((e.totalNs * khz) / 1_000_000) };
-  }
+}
+
+function histogramOf(series: ParsedSeries): Histogram | null {
+  if (series.histogram && series.histogram.values.length > 0) return exactHistogram(series.histogram.values, series.histogram.counts);
+  const d = series.samples && series.samples.length > 0 ? seriesDistribution(series) : null;
+  return d ? logLinearHistogram(d) : null;
+}
+
+function runOf(parsed: ParsedMeasurement, series: ParsedSeries, index: number, meta: ImportMeta, tsc: TscRate | null): MeasuredRunInput {
+  const base = meta.name ?? meta.fileName;
+  const many = parsed.series.length > 1;
+  const resolution = parsed.unit === 'ns' ? (parsed.context.resolutionNs ?? undefined) : undefined;
+  const stats = knownStats(series, resolution);
+  checkFinite(stats, series.summary.count, series.source.label || base);
+  const measurement: MeasurementInfo = {
+    measure: parsed.measure,
+    source: series.source,
+    context: { ...parsed.context, tsc },
+    overflow: series.overflow,
+    sources: index === 0 ? parsed.sources : [],
+    exits: measuredExits(series),
+    pairing: series.pairing ?? null,
+    lostEvents: parsed.lostEvents,
+    hvTimer: series.hvTimer ?? null,
+    lapicExpire: series.lapicExpire ?? null,
+    sysinfo: parsed.sysinfo,
+    vmexitTests: parsed.vmexitTests,
+    perfRows: parsed.perfRows,
+    unknownLines: parsed.unknownLines,
+    warnings: parsed.warnings,
+  };
+  const samples = series.samples && series.samples.length > 0 ? series.samples : null;
   const input: MeasuredRunInput = {
-    name: meta.name ?? meta.fileName,
+    name: (many ? `${base} · ${series.source.label}` : base).slice(0, 200),
     sourceFile: meta.fileName,
     format: parsed.format,
     sha256: meta.sha256,
-    unit,
+    unit: parsed.unit,
     stats,
-    histogram,
-    samples: parsed.samples && parsed.samples.length > 0 ? parsed.samples : null,
-    exits,
-    workload: WORKLOAD_OF[parsed.format] ?? 'measured',
+    histogram: histogramOf(series),
+    samples,
+    count: series.summary.count,
+    exits: exitCycles(series, tsc),
+    workload: series.workload ?? WORKLOAD_OF[parsed.format] ?? 'measured',
     strategy: 'measured',
+    measure: parsed.measure,
+    measurement,
   };
-  if (unit === 'cycles' && meta.tscKhz) {
-    const f = 1_000_000 / meta.tscKhz;
-    input.statsNs = Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, v * f])) as Omit<LatencyStats, 'unit'>;
-  }
+  if (parsed.unit === 'cycles' && tsc?.basis === 'known') input.statsNs = scaled(stats, 1_000_000 / tsc.khz);
+  if (index === 0 && parsed.trace && parsed.trace.length > 0) input.trace = parsed.trace;
   if (parsed.warnings.length > 0) input.notes = `Import warnings:\n${parsed.warnings.join('\n')}`;
   return input;
+}
+
+/** Every run of one imported file, and the experiment that groups them. */
+export function measuredImport(parsed: ParsedMeasurement, meta: ImportMeta): MeasuredImport {
+  const tsc = tscRate(parsed, meta);
+  const runs = parsed.series.map((s, i) => runOf(parsed, s, i, meta, tsc));
+  const base = meta.name ?? meta.fileName;
+  const estimate = parsed.context.tsc;
+  const notes = [
+    `Imported from ${meta.fileName} (${parsed.format}), sha256 ${meta.sha256}: ${runs.length} run${runs.length === 1 ? '' : 's'}.`,
+    ...(meta.tscKhz && estimate ? [`TSC rate given at import: ${meta.tscKhz} kHz; the trace suggests ${estimate.khz} kHz (${estimate.method}).`] : []),
+  ];
+  return { experiment: { name: base.slice(0, 200), notes: notes.join('\n') }, runs };
+}
+
+/** The first run of an import alone (tests, callers that store one run). */
+export function measuredRunInput(parsed: ParsedMeasurement, meta: ImportMeta): MeasuredRunInput {
+  const first = measuredImport(parsed, meta).runs[0];
+  if (!first) throw new ApiError('bad-input', 'content: no run in the file', 'content');
+  return first;
 }

@@ -6,7 +6,10 @@
  */
 import type { CompareResult, RunDetail } from '../../src-shared/contract.js';
 import { compareChart, escapeXml, formatNumber, renderSvg, RUN_CHARTS, runChart, type CompareChartKind } from '../../src-shared/charts/index.js';
+import { measureTitle } from '../../src-shared/measures.js';
+import { statText, UNKNOWN_STAT } from '../../src-shared/stat-text.js';
 import { formatPValue, verdict } from '../../src-shared/verdict.js';
+import { runContextLines } from '../../src-shared/run-context.js';
 import type { RunStore } from '../store/index.js';
 import { compare } from './compare.js';
 
@@ -24,12 +27,16 @@ export function htmlReport(store: RunStore, runs: RunDetail[], generatedAt = new
   parts.push(runsTable(runs));
   if (cmp) {
     parts.push(compareTable(cmp));
+    const notes = [...cmp.warnings, ...cmp.contextDifferences];
+    if (notes.length > 0) parts.push(`<h2>What differs between the runs</h2><ul>${notes.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`);
     for (const kind of REPORT_COMPARE_CHARTS) {
       const spec = compareChart(cmp, kind);
       if (spec) parts.push(figure(renderSvg(spec)));
     }
   } else {
     const r = runs[0]!;
+    const context = runContextLines(r);
+    if (context.length > 0) parts.push(`<h2>Context</h2><ul>${context.map((c) => `<li>${escapeXml(c)}</li>`).join('')}</ul>`);
     if (r.summary) parts.push(statsTable(r));
     const h = store.getHistogram(r.id);
     for (const entry of RUN_CHARTS) {
@@ -55,7 +62,7 @@ ${parts.join('\n')}
 function statsTable(r: RunDetail): string {
   const l = r.summary!.latency;
   const n = r.summary!.latencyNs;
-  const cells = (s: typeof l) => STATS.map((k) => `<td>${formatNumber(s[k])}</td>`).join('') + `<td>${formatNumber(s.stddev)}</td>`;
+  const cells = (s: typeof l) => STATS.map((k) => `<td>${escapeXml(statText(s, k, formatNumber))}</td>`).join('') + `<td>${escapeXml(statText(s, 'stddev', formatNumber))}</td>`;
   const rows = [`<tr><td class="l">${escapeXml(l.unit)}</td>${cells(l)}</tr>`];
   if (n.unit !== l.unit) rows.push(`<tr><td class="l">ns</td>${cells(n)}</tr>`);
   return `<h2>Statistics (${r.summary!.samples} samples)</h2><table><thead><tr><th>unit</th>${STATS.map((s) => `<th>${s}</th>`).join('')}<th>stddev</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -69,7 +76,7 @@ function runsTable(runs: RunDetail[]): string {
   const rows = runs.map((r) => {
     const c = r.config;
     const params = c ? Object.entries(c.params).map(([k, v]) => `${k}=${String(v)}`).join(', ') : r.sourceFile ?? '';
-    return `<tr><td>#${r.id}</td><td class="l">${escapeXml(r.name)}</td><td class="l">${escapeXml(r.kind)}</td><td class="l">${escapeXml(r.workload)}</td><td class="l">${escapeXml(r.strategy)}</td><td class="l">${escapeXml(r.profile)}</td><td>${r.summary?.samples ?? r.samples}</td><td>${r.seed ?? ''}</td><td class="l">${escapeXml(params)}</td></tr>`;
+    return `<tr><td>#${r.id}</td><td class="l">${escapeXml(r.name)}</td><td class="l">${escapeXml(r.kind)}: ${escapeXml(measureTitle(r.measure))}</td><td class="l">${escapeXml(r.workload)}</td><td class="l">${escapeXml(r.strategy)}</td><td class="l">${escapeXml(r.profile)}</td><td>${r.summary?.samples ?? r.samples}</td><td>${r.seed ?? ''}</td><td class="l">${escapeXml(params)}</td></tr>`;
   });
   return `<h2>Runs</h2><table><thead><tr><th>id</th><th>name</th><th>kind</th><th>workload</th><th>strategy</th><th>profile</th><th>samples</th><th>seed</th><th>parameters</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -77,14 +84,15 @@ function runsTable(runs: RunDetail[]): string {
 function compareTable(cmp: CompareResult): string {
   const head = STATS.map((s) => `<th>${s}</th><th>Δ%</th>`).join('');
   const rows = cmp.runs.map((r) => {
-    const cells = STATS.map((s) => `<td>${formatNumber(r[s])}</td><td>${r.id === cmp.baseline ? '' : signed(r.deltaPct[s])}</td>`).join('');
+    const cells = STATS.map((s) => `<td>${escapeXml(statText(r, s, formatNumber))}</td><td>${r.id === cmp.baseline ? '' : signed(r.deltaPct[s])}</td>`).join('');
     const v = verdict(r, cmp.baseline, cmp.noiseThresholdPct);
-    return `<tr><td>#${r.id}</td>${cells}<td>${r.id === cmp.baseline ? '' : escapeXml(formatPValue(r.pValue))}</td><td>${r.id === cmp.baseline ? '' : `[${formatNumber(r.ci95[0])}, ${formatNumber(r.ci95[1])}]`}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
+    const ci = r.ci95 ? `[${formatNumber(r.ci95[0])}, ${formatNumber(r.ci95[1])}]` : UNKNOWN_STAT;
+    return `<tr><td>#${r.id}</td>${cells}<td>${r.id === cmp.baseline ? '' : escapeXml(formatPValue(r.pValue))}</td><td>${r.id === cmp.baseline ? '' : ci}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
   });
   return `<h2>Percentiles (${escapeXml(cmp.unit)}), baseline #${cmp.baseline}</h2><table><thead><tr><th>run</th>${head}<th>p (Mann–Whitney)</th><th>95% CI of Δmean</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function signed(v: number): string {
-  if (!Number.isFinite(v)) return '–';
+function signed(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return UNKNOWN_STAT;
   return `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
 }

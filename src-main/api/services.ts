@@ -5,13 +5,13 @@
  * transaction when it finishes (or marked failed / cancelled). Must not import electron.
  */
 import { ConfigError, type RunConfig } from '../../src-shared/config.js';
-import type { CallResults, ParsedArgs, PushChannel, PushPayloads, RunStatus } from '../../src-shared/contract.js';
+import type { CallResults, ImportResult, ParsedArgs, PushChannel, PushPayloads, RunStatus } from '../../src-shared/contract.js';
 import { buildRunConfig, type MergedRun } from '../engine/index.js';
 import { Runner, RunCancelledError } from '../runner/index.js';
 import { LEASE_RENEW_MS, openStore, type OpenedStore, type RunStore } from '../store/index.js';
 import type { ParsedMeasurement } from '../formats/index.js';
 import { toApiError } from './error-map.js';
-import { measuredRunInput, type ImportMeta } from './import.js';
+import { measuredImport, type ImportMeta } from './import.js';
 import type { PushListener } from './host.js';
 import { resolveProfile } from './profiles.js';
 
@@ -24,7 +24,7 @@ export interface LabServicesOptions {
 
 type RunSpec = ParsedArgs<'experiments:submit'>['runs'][number];
 
-/** Timer events traced for runs submitted with `trace` (shard 0 only). */
+/** Timer events traced for runs submitted with `trace` (shard 0 only), and kept from imported traces. */
 export const TRACE_TIMER_EVENTS = 2000;
 
 export class LabServices {
@@ -187,9 +187,30 @@ export class LabServices {
     return { summary: merged.summary, trace: merged.trace };
   }
 
-  /** Stores an already parsed measurement (streaming import of large files). */
-  importParsed(parsed: ParsedMeasurement, meta: ImportMeta): number {
-    return this.store.insertMeasuredRun(measuredRunInput(parsed, meta));
+  /**
+   * Stores an already parsed measurement: every run of the file and their experiment, or, when
+   * the same file (same SHA-256) was imported before, nothing new: the existing runs.
+   */
+  importParsed(parsed: ParsedMeasurement, meta: ImportMeta): ImportResult {
+    const { experiment, runs } = measuredImport(parsed, meta);
+    const stored = this.store.insertMeasuredImport(experiment, runs);
+    return this.importResult(stored, parsed.format, stored.existing ? [] : parsed.warnings);
+  }
+
+  /** The runs already imported from a file with this SHA-256, as an import's result, or null. */
+  existingImport(sha256: string): ImportResult | null {
+    const found = this.store.findImport(sha256);
+    if (!found) return null;
+    const format = this.store.get(found.runIds[0] ?? 0).source?.format as ImportResult['format'];
+    return this.importResult({ ...found, existing: true }, format, []);
+  }
+
+  private importResult(stored: { experimentId: number | null; runIds: number[]; existing: boolean }, format: ImportResult['format'], warnings: string[]): ImportResult {
+    const runId = stored.runIds[0] ?? 0;
+    const note = stored.existing
+      ? [`this file was imported before (same SHA-256): run${stored.runIds.length > 1 ? 's' : ''} ${stored.runIds.join(', ')}, not stored again (delete them to import it anew)`]
+      : [];
+    return { runId, runIds: stored.runIds, experimentId: stored.experimentId, format, warnings: [...note, ...warnings], deduplicated: stored.existing };
   }
 
   cancel(id: number): boolean {

@@ -5,26 +5,30 @@
 import type { CompareResult, RunDetail, RunListItem } from '../../src-shared/contract.js';
 import type { RunSummary } from '../../src-shared/result.js';
 import { defaultRunParams } from '../../src-shared/config.js';
+import { MEASURES } from '../../src-shared/measures.js';
+import { statText, UNKNOWN_STAT } from '../../src-shared/stat-text.js';
 import { formatPValue } from '../../src-shared/verdict.js';
+import { measuredText } from './measured-text.js';
 
 const fmt = (v: number | null | undefined, digits = 1) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
+  v === null || v === undefined || !Number.isFinite(v) ? UNKNOWN_STAT : Number.isInteger(v) ? String(v) : v.toFixed(digits);
+const num = (v: number) => fmt(v);
 
 export function summaryText(s: RunSummary, id?: number): string {
   const l = s.latency;
   const n = s.latencyNs;
   const measured = s.engineVersion === '';
   const what = s.workload.startsWith('vmexit') ? 'cycles per iteration' : 'latency';
-  const stats = `mean ${fmt(l.mean)}  min ${fmt(l.min)}  p50 ${fmt(l.p50)}  p90 ${fmt(l.p90)}  p99 ${fmt(l.p99)}  p99.9 ${fmt(l.p999)}  max ${fmt(l.max)}  stddev ${fmt(l.stddev)}`;
+  const t = (k: 'mean' | 'min' | 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'stddev', st = l) => statText(st, k, num);
+  const stats = `mean ${t('mean')}  min ${t('min')}  p50 ${t('p50')}  p90 ${t('p90')}  p99 ${t('p99')}  p99.9 ${t('p999')}  max ${t('max')}  stddev ${t('stddev')}`;
   const exits = Object.entries(s.exits)
     .map(([r, e]) => `${r} ${e.count} (${fmt(e.hostCycles / Math.max(1, e.count), 0)} cycles each)`)
     .join(', ');
   const lines = measured
     ? [
-        `${id === undefined ? '' : `run ${id}: `}measured ${s.workload} · ${s.samples} samples`,
+        `${id === undefined ? '' : `run ${id}: `}measured${(s.workload as string) === 'measured' ? '' : ` ${s.workload}`} · ${s.samples} samples`,
         `${what} (${l.unit}): ${stats}`,
-        ...(l.unit !== 'ns' && n.unit === 'ns' && n.mean !== l.mean ? [`${what} (ns): mean ${fmt(n.mean)}  p50 ${fmt(n.p50)}  p99 ${fmt(n.p99)}  max ${fmt(n.max)}`] : []),
-        ...(exits ? [`VM exits (times from trace timestamps): ${exits}`] : []),
+        ...(l.unit !== 'ns' && n.unit === 'ns' && n.mean !== l.mean ? [`${what} (ns): mean ${t('mean', n)}  p50 ${t('p50', n)}  p99 ${t('p99', n)}  max ${t('max', n)}`] : []),
       ]
     : [
         `${id === undefined ? '' : `run ${id}: `}${s.workload} · ${s.strategy} · ${s.profile} · ${s.samples} samples · seed ${s.seed}${s.stoppedBy ? ` · stopped by ${s.stoppedBy}` : ''}`,
@@ -58,7 +62,9 @@ export function detailText(d: RunDetail): string {
     (d.config ? `\nparameters: ${changed.length ? changed.join(', ') : 'all defaults'}; profile ${d.config.profile.name} (X=${d.config.profile.X}, tsc_khz=${d.config.profile.tsc_khz})` : '');
   const src = d.source ? `\nsource: ${d.source.fileName} (${d.source.format}, sha256 ${d.source.sha256.slice(0, 16)}…)` : '';
   const err = d.error ? `\nerror: ${d.error}` : '';
-  return `${head}${src}${err}${d.summary ? `\n${summaryText(d.summary)}` : ''}`;
+  const info = d.measure ? MEASURES[d.measure] : null;
+  const measured = d.measurement ? `\n${measuredText(d)}` : info ? `\nmeasures: ${info.title} — ${info.description}` : '';
+  return `${head}${src}${err}${d.summary ? `\n${summaryText(d.summary)}` : ''}${measured}`;
 }
 
 export function listText(rows: RunListItem[]): string {
@@ -83,15 +89,17 @@ export function listText(rows: RunListItem[]): string {
 export function compareText(c: CompareResult, verdictOf: (row: CompareResult['runs'][number]) => string): string {
   const keys = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
   const header = ['run', ...keys, 'p-value', '95% CI Δmean', 'verdict'];
+  const delta = (v: number | null) => (v === null ? '' : ` (${v >= 0 ? '+' : ''}${fmt(v, 2)}%)`);
   const body = c.runs.map((r) => [
     `${r.id === c.baseline ? '*' : ''}${r.id}`,
-    ...keys.map((k) => `${fmt(r[k])}${r.id === c.baseline ? '' : ` (${r.deltaPct[k] >= 0 ? '+' : ''}${fmt(r.deltaPct[k], 2)}%)`}`),
+    ...keys.map((k) => `${statText(r, k, num)}${r.id === c.baseline ? '' : delta(r.deltaPct[k])}`),
     r.id === c.baseline ? '' : formatPValue(r.pValue),
-    r.id === c.baseline ? '' : `[${fmt(r.ci95[0])}, ${fmt(r.ci95[1])}]`,
+    r.id === c.baseline ? '' : r.ci95 ? `[${fmt(r.ci95[0])}, ${fmt(r.ci95[1])}]` : UNKNOWN_STAT,
     verdictOf(r),
   ]);
   const warnings = (c.warnings ?? []).map((w) => `warning: ${w}\n`).join('');
-  return `${warnings}unit: ${c.unit}; baseline *${c.baseline}\n${table([header, ...body])}`;
+  const context = (c.contextDifferences ?? []).map((w) => `context: ${w}\n`).join('');
+  return `${warnings}${context}unit: ${c.unit}; baseline *${c.baseline}\n${table([header, ...body])}`;
 }
 
 function table(rows: string[][]): string {

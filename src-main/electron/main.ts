@@ -91,7 +91,7 @@ async function start(): Promise<void> {
       return { ok: false, error: toApiError(err).toPayload() };
     }
   });
-  ipcMain.handle(IPC_IMPORT_DIALOG, async (event) => {
+  ipcMain.handle(IPC_IMPORT_DIALOG, async (event, options: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) {
       return { ok: false, error: { code: 'bad-input', message: 'IPC from an untrusted frame refused' } };
     }
@@ -105,7 +105,9 @@ async function start(): Promise<void> {
         if (!st.isFile()) throw new Error(`${basename(path)} is not a regular file`);
         if (st.size > MAX_IMPORT_BYTES) throw new Error(`${basename(path)} is larger than ${MAX_IMPORT_BYTES / 1048576} MB`);
         const stream = handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false });
-        const result = await api.importStream({ fileName: basename(path) }, stream, st.size);
+        // the page chooses only the unit of files that cannot say it; importStream validates it
+        const unit = typeof options === 'object' && options !== null ? (options as { unit?: unknown }).unit : undefined;
+        const result = await api.importStream({ fileName: basename(path), ...(unit === undefined ? {} : { unit }) }, stream, st.size);
         return { ok: true, result };
       } finally {
         await handle.close();

@@ -33,8 +33,8 @@ const lab: LabApi = {
  * Import through the main process: it shows its own open-file dialog and streams the chosen file,
  * so large files never cross IPC and the page can never name a path. Resolves null if cancelled.
  */
-async function importDialog(): Promise<unknown> {
-  const reply = (await ipcRenderer.invoke(IPC_IMPORT_DIALOG)) as Reply;
+async function importDialog(options?: { unit?: 'us' | 'ns' }): Promise<unknown> {
+  const reply = (await ipcRenderer.invoke(IPC_IMPORT_DIALOG, options?.unit === undefined ? {} : { unit: options.unit })) as Reply;
   if (reply.ok) return reply.result;
   throw new Error(`LAB_ERROR:${JSON.stringify(reply.error)}`);
 }

@@ -1,18 +1,15 @@
 /**
  * Bounded-memory accumulators shared by the parsers: a growable Int32Array for exact samples,
- * running min/max/mean, and a sparse value→count histogram.
+ * running min/max/mean, a value→count histogram that stays exact up to a number of distinct
+ * values and then turns log-linear, and helpers that merge per-thread series.
  * Must not import node:*, electron or better-sqlite3.
  */
-import type { HistogramData, MeasurementSummary, ThreadStats } from './types.js';
+import type { HistogramData, MeasurementSummary } from './types.js';
 
-const I32_MIN = -(2 ** 31);
-const I32_MAX = 2 ** 31 - 1;
-
+/** Exact int32 samples; callers check the range first (numbers.ts MAX_SAMPLE). */
 export class SampleBuffer {
   private buf = new Int32Array(1024);
   private n = 0;
-  /** Values outside int32 are saturated; this counts them. */
-  clamped = 0;
 
   push(v: number): void {
     if (this.n === this.buf.length) {
@@ -20,9 +17,7 @@ export class SampleBuffer {
       next.set(this.buf);
       this.buf = next;
     }
-    let x = v;
-    if (x > I32_MAX) { x = I32_MAX; this.clamped++; } else if (x < I32_MIN) { x = I32_MIN; this.clamped++; }
-    this.buf[this.n++] = x;
+    this.buf[this.n++] = v;
   }
 
   get length(): number {
@@ -66,34 +61,93 @@ export class SparseHistogram {
     return this.map.size;
   }
 
+  entries(): IterableIterator<[number, number]> {
+    return this.map.entries();
+  }
+
   toData(): HistogramData {
     const values = [...this.map.keys()].filter((v) => this.map.get(v) !== 0).sort((a, b) => a - b);
     return { values, counts: values.map((v) => this.map.get(v) ?? 0) };
   }
 }
 
+/** Distinct values a BoundedHistogram keeps exactly before it turns log-linear. */
+export const EXACT_DISTINCT_VALUES = 100_000;
+/** Log-linear resolution after that: 2^7 sub-buckets per power of two (< 1 % relative error). */
+const SUB_BUCKETS = 128;
+
+/** Lower edge of the log-linear bucket of v: exact below SUB_BUCKETS, then 1/SUB_BUCKETS of its power of two. */
+function logLinearFloor(v: number): number {
+  const a = Math.abs(v);
+  if (a < SUB_BUCKETS) return Math.trunc(v);
+  const step = 2 ** (Math.floor(Math.log2(a)) - Math.log2(SUB_BUCKETS));
+  return Math.sign(v) * Math.floor(a / step) * step;
+}
+
+/**
+ * value → count in bounded memory: exact while fewer than `exactValues` (default
+ * EXACT_DISTINCT_VALUES) distinct values arrive, then every value (old and new) is kept at its
+ * log-linear bucket's lower edge.
+ */
+export class BoundedHistogram {
+  private hist = new SparseHistogram();
+  private coarse = false;
+
+  constructor(private readonly exactValues = EXACT_DISTINCT_VALUES) {}
+
+  add(value: number, count = 1): void {
+    if (!this.coarse && this.hist.size >= this.exactValues) {
+      const old = this.hist;
+      this.hist = new SparseHistogram();
+      for (const [v, c] of old.entries()) this.hist.add(logLinearFloor(v), c);
+      this.coarse = true;
+    }
+    this.hist.add(this.coarse ? logLinearFloor(value) : value, count);
+  }
+
+  /** True once values are bucketed (no longer exact). */
+  get approximate(): boolean {
+    return this.coarse;
+  }
+
+  toData(): HistogramData {
+    return this.hist.toData();
+  }
+}
+
 export function histogramStats(h: HistogramData): MeasurementSummary {
   const s = new RunningStats();
-  for (let i = 0; i < h.values.length; i++) s.add(h.values[i], h.counts[i]);
+  h.values.forEach((v, i) => s.add(v, h.counts[i] ?? 0));
   return s.summary();
 }
 
-/** Summary of several threads: all their samples, the extremes of those that have any. */
-export function threadsSummary(threads: readonly ThreadStats[]): MeasurementSummary {
-  const withData = threads.filter((t) => t.count > 0);
-  const count = threads.reduce((a, t) => a + t.count, 0);
+/** Summary of several series: all their samples, the extremes of those that have any. */
+export function mergedSummary(parts: readonly MeasurementSummary[]): MeasurementSummary {
+  const withData = parts.filter((t) => t.count > 0);
+  const count = withData.reduce((a, t) => a + t.count, 0);
   return {
     count,
     min: withData.length ? Math.min(...withData.map((t) => t.min)) : 0,
     max: withData.length ? Math.max(...withData.map((t) => t.max)) : 0,
-    mean: count === 0 ? 0 : threads.reduce((a, t) => a + t.avg * t.count, 0) / count,
+    mean: count === 0 ? 0 : withData.reduce((a, t) => a + t.mean * t.count, 0) / count,
   };
 }
 
 export function mergeHistograms(list: HistogramData[]): HistogramData {
   const m = new SparseHistogram();
-  for (const h of list) for (let i = 0; i < h.values.length; i++) m.add(h.values[i], h.counts[i]);
+  for (const h of list) h.values.forEach((v, i) => m.add(v, h.counts[i] ?? 0));
   return m.toData();
+}
+
+/** Concatenation of int32 sample arrays. */
+export function concatSamples(list: readonly Int32Array[]): Int32Array {
+  const out = new Int32Array(list.reduce((a, s) => a + s.length, 0));
+  let at = 0;
+  for (const s of list) {
+    out.set(s, at);
+    at += s.length;
+  }
+  return out;
 }
 
 /** Strips ANSI CSI escapes (cyclictest redraws its status block with ESC[nA). */

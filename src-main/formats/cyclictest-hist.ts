@@ -1,26 +1,44 @@
 /**
  * Parses cyclictest histogram text (`-h N` / `--histfile`): `# Histogram`, one `%06d ` bucket
  * line with tab-separated per-thread counts each, then the `# Total/Min/Avg/Max Latencies/
- * Histogram Overflows/Overflow at cycle number/Thread N/SMIs` trailer. Checks Total against the
- * bucket sums. Must not import node:*, electron or better-sqlite3.
+ * Histogram Overflows/Overflow at cycle number/Thread N/SMIs` trailer. One series per thread and
+ * the merged one; overflows count in each total, the maximum and minimum are the trailer's, and
+ * the samples above the last bucket are kept as an overflow (their percentiles read "> limit").
+ * Checks Total against the bucket sums. Must not import node:*, electron or better-sqlite3.
  */
-import { histogramStats, mergeHistograms, stripAnsi, threadsSummary } from './accumulators.js';
+import { histogramStats, mergedSummary, mergeHistograms, stripAnsi } from './accumulators.js';
 import { assertText, END_OF_FILE, FormatError } from './errors.js';
-import type { HistogramData, LineParser, ParsedMeasurement, ParseOptions, ThreadStats } from './types.js';
+import { addTotal, countField, intField, MAX_COUNT, MAX_LATENCY_FIELD } from './numbers.js';
+import { noData, parsedMeasurement, withParts } from './parsed.js';
+import type { HistogramData, LineParser, ParsedMeasurement, ParseOptions, ParsedSeries } from './types.js';
 
 const BUCKET = /^(\d+) (\S.*)$/;
 const TRAILER = /^# (Total|Min Latencies|Avg Latencies|Max Latencies|Histogram Overflows|SMIs):(.*)$/;
 const THREAD = /^# Thread (\d+):(.*)$/;
 const MAX_OVERFLOW_CYCLES_KEPT = 100;
+/** cyclictest threads are one per CPU at most. */
+export const MAX_HISTOGRAM_COLUMNS = 4096;
+/** Highest bucket (µs or ns) and most non-zero cells a histogram may have. */
+const MAX_BUCKET = 10_000_000;
+const MAX_NONZERO_CELLS = 4_000_000;
 
 type TrailerKey = 'Total' | 'Min Latencies' | 'Avg Latencies' | 'Max Latencies' | 'Histogram Overflows' | 'SMIs';
+
+/** One column's non-zero buckets (bucket index → count), in bucket order. */
+interface Column {
+  buckets: number[];
+  counts: number[];
+  sum: number;
+}
 
 export class CyclictestHistParser implements LineParser {
   readonly format = 'cyclictest-hist' as const;
   private phase: 'pre' | 'buckets' | 'trailer' = 'pre';
   private cols = 0;
-  private readonly buckets: number[] = [];
-  private readonly columns: number[][] = [];
+  private lastBucket = -1;
+  private bucketLines = 0;
+  private cells = 0;
+  private readonly columns: Column[] = [];
   private readonly trailer = new Map<TrailerKey, { values: number[]; line: number; raw: string }>();
   private readonly overflowCycles = new Map<number, { cycles: number[]; others: number }>();
   private readonly meta: Record<string, string> = {};
@@ -45,67 +63,99 @@ export class CyclictestHistParser implements LineParser {
       throw new FormatError(lineNo, '"# Histogram"', raw);
     }
     if (this.phase === 'buckets' && !trimmed.startsWith('#')) {
-      if (trimmed === '') return;
-      const m = BUCKET.exec(line);
-      if (!m) throw new FormatError(lineNo, 'a histogram line "%06d " followed by tab-separated counts', raw);
-      const fields = m[2].split('\t');
-      if (this.cols === 0) {
-        this.cols = fields.length;
-        for (let j = 0; j < this.cols; j++) this.columns.push([]);
-      } else if (fields.length !== this.cols) {
-        throw new FormatError(lineNo, `${this.cols} tab-separated counts`, raw);
-      }
-      const bucket = Number(m[1]);
-      if (this.buckets.length > 0 && bucket <= this.buckets[this.buckets.length - 1]) {
-        throw new FormatError(lineNo, `a bucket above ${this.buckets[this.buckets.length - 1]}`, raw);
-      }
-      for (let j = 0; j < this.cols; j++) {
-        const f = fields[j].trim();
-        if (!/^\d+$/.test(f)) throw new FormatError(lineNo, 'a non-negative integer count', raw);
-        this.columns[j].push(Number(f));
-      }
-      this.buckets.push(bucket);
+      if (trimmed !== '') this.bucketLine(line, lineNo, raw);
       return;
     }
     this.phase = 'trailer';
+    this.trailerLine(trimmed, lineNo, raw);
+  }
+
+  private bucketLine(line: string, lineNo: number, raw: string): void {
+    const m = BUCKET.exec(line);
+    if (!m) throw new FormatError(lineNo, 'a histogram line "%06d " followed by tab-separated counts', raw);
+    const [, bucketText = '', countsText = ''] = m;
+    // Count the columns before splitting, so a line of millions of columns fails at once.
+    let tabs = 0;
+    for (let i = countsText.indexOf('\t'); i >= 0 && tabs < MAX_HISTOGRAM_COLUMNS; i = countsText.indexOf('\t', i + 1)) tabs++;
+    if (tabs >= MAX_HISTOGRAM_COLUMNS) throw new FormatError(lineNo, `at most ${MAX_HISTOGRAM_COLUMNS} tab-separated counts (one per thread)`, raw);
+    const fields = countsText.split('\t');
+    if (this.cols === 0) {
+      this.cols = fields.length;
+      for (let j = 0; j < this.cols; j++) this.columns.push({ buckets: [], counts: [], sum: 0 });
+    } else if (fields.length !== this.cols) {
+      throw new FormatError(lineNo, `${this.cols} tab-separated counts`, raw);
+    }
+    const bucket = intField(bucketText, lineNo, raw, 'bucket', 0, MAX_BUCKET);
+    if (bucket <= this.lastBucket) throw new FormatError(lineNo, `a bucket above ${this.lastBucket}`, raw);
+    fields.forEach((field, j) => {
+      const f = field.trim();
+      if (!/^\d+$/.test(f)) throw new FormatError(lineNo, 'a non-negative integer count', raw);
+      const c = countField(f, lineNo, raw, `thread ${j} count`);
+      const col = this.columns[j];
+      if (c === 0 || !col) return;
+      if (++this.cells > MAX_NONZERO_CELLS) throw new FormatError(lineNo, `at most ${MAX_NONZERO_CELLS} non-zero histogram cells`, raw);
+      col.buckets.push(bucket);
+      col.counts.push(c);
+      col.sum = addTotal(col.sum, c, lineNo, raw, `thread ${j} count`);
+    });
+    this.lastBucket = bucket;
+    this.bucketLines++;
+  }
+
+  private trailerLine(trimmed: string, lineNo: number, raw: string): void {
     if (trimmed === '' || trimmed.startsWith('T:') || trimmed.startsWith('policy:')) return;
     if (!trimmed.startsWith('#')) throw new FormatError(lineNo, 'a "# …" trailer line', raw);
     const t = TRAILER.exec(trimmed);
     if (t) {
-      const values = this.numbers(t[2], lineNo, raw);
-      this.trailer.set(t[1] as TrailerKey, { values, line: lineNo, raw });
+      const [, key = '', rest = ''] = t;
+      const latency = key.endsWith('Latencies');
+      const values = this.numbers(rest, lineNo, raw, key, latency ? MAX_LATENCY_FIELD : MAX_COUNT);
+      this.trailer.set(key as TrailerKey, { values, line: lineNo, raw });
       return;
     }
     const th = THREAD.exec(trimmed);
     if (th) {
-      const [listPart, othersPart] = th[2].split('#');
-      const cycles = this.numbers(listPart, lineNo, raw);
+      const [, threadText = '', rest = ''] = th;
+      const [listPart = '', othersPart] = rest.split('#');
+      const cycles = this.numbers(listPart, lineNo, raw, 'overflow cycle numbers', MAX_COUNT);
       let others = 0;
       if (othersPart !== undefined) {
         const o = /^\s*(\d+) others\s*$/.exec(othersPart);
         if (!o) throw new FormatError(lineNo, '"# %05lu others"', raw);
-        others = Number(o[1]);
+        others = countField(o[1] ?? '', lineNo, raw, 'others');
       }
-      this.overflowCycles.set(Number(th[1]), { cycles: cycles.slice(0, MAX_OVERFLOW_CYCLES_KEPT), others: others + Math.max(0, cycles.length - MAX_OVERFLOW_CYCLES_KEPT) });
+      const thread = intField(threadText, lineNo, raw, 'thread number', 0, MAX_HISTOGRAM_COLUMNS);
+      this.overflowCycles.set(thread, { cycles: cycles.slice(0, MAX_OVERFLOW_CYCLES_KEPT), others: others + Math.max(0, cycles.length - MAX_OVERFLOW_CYCLES_KEPT) });
       return;
     }
     const b = /^# Break (thread|value): (\d+)/.exec(trimmed);
-    if (b) this.meta[b[1] === 'thread' ? 'breakThread' : 'breakValue'] = b[2];
+    if (b) this.meta[b[1] === 'thread' ? 'breakThread' : 'breakValue'] = b[2] ?? '';
     // Other comments ("# Histogram Overflow at cycle number:", …) carry nothing to keep.
   }
 
-  private numbers(text: string, lineNo: number, raw: string): number[] {
-    const parts = text.trim() === '' ? [] : text.trim().split(/\s+/);
+  private numbers(text: string, lineNo: number, raw: string, what: string, max: number): number[] {
+    const parts = text.trim() === '' ? [] : text.trim().split(/\s+/, MAX_HISTOGRAM_COLUMNS + 2);
+    if (parts.length > MAX_HISTOGRAM_COLUMNS + 1) throw new FormatError(lineNo, `at most ${MAX_HISTOGRAM_COLUMNS + 1} values`, raw);
     return parts.map((p) => {
       if (!/^\d+$/.test(p)) throw new FormatError(lineNo, 'space-separated non-negative integers', raw);
-      return Number(p);
+      return intField(p, lineNo, raw, what, 0, max);
     });
+  }
+
+  private field(key: TrailerKey, n: number): number[] | null {
+    const t = this.trailer.get(key);
+    if (!t) return null;
+    const allowExtra = key === 'Max Latencies' || key === 'Histogram Overflows';
+    if (t.values.length !== n && !(allowExtra && t.values.length === n + 1)) {
+      throw new FormatError(t.line, `${n} values (one per thread)`, t.raw);
+    }
+    return t.values.slice(0, n);
   }
 
   finish(): ParsedMeasurement {
     const eofLine = this.lines + 1;
     if (this.phase === 'pre') throw new FormatError(eofLine, '"# Histogram"', END_OF_FILE);
-    if (this.buckets.length === 0) throw new FormatError(eofLine, 'histogram bucket lines', END_OF_FILE);
+    if (this.bucketLines === 0) throw new FormatError(eofLine, 'histogram bucket lines', END_OF_FILE);
     const total = this.trailer.get('Total');
     if (!total) throw new FormatError(eofLine, 'the "# Total:" trailer line', END_OF_FILE);
     const n = total.values.length;
@@ -117,77 +167,84 @@ export class CyclictestHistParser implements LineParser {
     } else if (this.cols !== n) {
       throw new FormatError(total.line, `${this.cols} per-thread totals (one per histogram column)`, total.raw);
     }
-    const field = (key: TrailerKey): number[] | null => {
-      const t = this.trailer.get(key);
-      if (!t) return null;
-      const allowExtra = key === 'Max Latencies' || key === 'Histogram Overflows';
-      if (t.values.length !== n && !(allowExtra && t.values.length === n + 1)) {
-        throw new FormatError(t.line, `${n} values (one per thread)`, t.raw);
-      }
-      return t.values.slice(0, n);
-    };
-    const mins = field('Min Latencies');
-    const avgs = field('Avg Latencies');
-    const maxs = field('Max Latencies');
-    const overflows = field('Histogram Overflows') ?? new Array<number>(n).fill(0);
-    const smis = field('SMIs');
+    const mins = this.field('Min Latencies', n);
+    const avgs = this.field('Avg Latencies', n);
+    const maxs = this.field('Max Latencies', n);
+    const overflows = this.field('Histogram Overflows', n) ?? new Array<number>(n).fill(0);
+    const smis = this.field('SMIs', n);
     if (!mins || !maxs) warnings.push('trailer lacks Min/Max Latencies: min/max taken from the buckets');
+    const limit = this.lastBucket * this.scale;
 
-    const threads: ThreadStats[] = [];
-    const histograms: HistogramData[] = [];
+    const parts: ParsedSeries[] = [];
     for (let j = 0; j < n; j++) {
-      const counts = cols[j];
-      let sum = 0;
-      const values: number[] = [];
-      const cs: number[] = [];
-      for (let i = 0; i < counts.length; i++) {
-        sum += counts[i];
-        if (counts[i] !== 0) {
-          values.push(this.buckets[i] * this.scale);
-          cs.push(counts[i]);
-        }
-      }
-      const declared = total.values[j];
-      if (declared !== sum) {
-        if (Math.abs(declared - sum) <= overflows[j]) {
-          warnings.push(`thread ${j}: # Total ${declared} differs from the bucket sum ${sum} (within its ${overflows[j]} overflows)`);
+      const col = cols[j] ?? { buckets: [], counts: [], sum: 0 };
+      const h: HistogramData = { values: col.buckets.map((b) => b * this.scale), counts: col.counts };
+      const declared = total.values[j] ?? 0;
+      const overflow = overflows[j] ?? 0;
+      if (declared !== col.sum) {
+        if (Math.abs(declared - col.sum) <= overflow) {
+          warnings.push(`thread ${j}: # Total ${declared} differs from the bucket sum ${col.sum} (within its ${overflow} overflows)`);
         } else {
-          throw new FormatError(total.line, `thread ${j} Total ${sum} (the sum of its bucket counts, overflows ${overflows[j]})`, total.raw);
+          throw new FormatError(total.line, `thread ${j} Total ${col.sum} (the sum of its bucket counts, overflows ${overflow})`, total.raw);
         }
       }
-      const h = { values, counts: cs };
-      histograms.push(h);
       const hs = histogramStats(h);
-      const count = sum + overflows[j];
-      const min = mins ? mins[j] * this.scale : hs.min;
-      const max = maxs ? maxs[j] * this.scale : hs.max;
-      const avg = overflows[j] === 0 || !avgs ? hs.mean : avgs[j] * this.scale;
-      if (mins && overflows[j] === 0 && hs.count > 0 && mins[j] * this.scale !== hs.min) {
-        warnings.push(`thread ${j}: trailer Min ${mins[j]} is not the lowest non-empty bucket ${hs.min / this.scale}`);
+      const count = addTotal(col.sum, overflow, total.line, total.raw, `thread ${j} total with overflows`);
+      const minField = mins?.[j];
+      const maxField = maxs?.[j];
+      const avgField = avgs?.[j];
+      const min = minField !== undefined ? minField * this.scale : hs.min;
+      // With overflows the largest samples are not in the buckets: the maximum is the trailer's.
+      const max = maxField !== undefined ? maxField * this.scale : overflow > 0 ? limit : hs.max;
+      const mean = overflow === 0 || avgField === undefined ? hs.mean : avgField * this.scale;
+      if (minField !== undefined && overflow === 0 && hs.count > 0 && min !== hs.min) {
+        warnings.push(`thread ${j}: trailer Min ${minField} is not the lowest non-empty bucket ${hs.min / this.scale}`);
       }
-      if (maxs && overflows[j] === 0 && hs.count > 0 && maxs[j] * this.scale !== hs.max) {
-        warnings.push(`thread ${j}: trailer Max ${maxs[j]} is not the highest non-empty bucket ${hs.max / this.scale}`);
+      if (maxField !== undefined && overflow === 0 && hs.count > 0 && max !== hs.max) {
+        warnings.push(`thread ${j}: trailer Max ${maxField} is not the highest non-empty bucket ${hs.max / this.scale}`);
       }
-      threads.push({ id: j, histogram: h, count, min, max, avg });
+      if (overflow > 0 && avgField === undefined) warnings.push(`thread ${j}: ${overflow} overflows and no Avg Latencies line: the mean leaves them out`);
+      parts.push({
+        source: { scope: 'thread', label: `thread ${j}`, thread: j },
+        samples: null,
+        histogram: h,
+        overflow: overflow > 0 ? { count: overflow, limit } : null,
+        summary: count === 0 ? { count: 0, min: 0, max: 0, mean: 0 } : { count, min, max, mean },
+      });
       const oc = this.overflowCycles.get(j);
       if (oc && (oc.cycles.length > 0 || oc.others > 0)) {
         this.meta[`overflowCycles.thread${j}`] = oc.cycles.join(' ') + (oc.others > 0 ? ` (+${oc.others} others)` : '');
       }
-      if (smis) this.meta[`smis.thread${j}`] = String(smis[j]);
+      const smi = smis?.[j];
+      if (smi !== undefined) this.meta[`smis.thread${j}`] = String(smi);
     }
     const totalOverflows = overflows.reduce((a, b) => a + b, 0);
-    if (totalOverflows > 0) warnings.push(`${totalOverflows} samples overflowed the ${this.buckets.length}-bucket histogram (counted, not in the buckets)`);
-    if (!this.opts.unitHint) warnings.push('histogram text does not record its unit: assumed µs (import with --unit ns for cyclictest -N output)');
-    return {
-      format: this.format,
-      unit: 'ns',
+    if (parts.every((p) => p.summary.count === 0)) throw noData(total.line, 'a histogram with at least one sample');
+    if (totalOverflows > 0) warnings.push(`${totalOverflows} samples above the ${this.lastBucket + 1}-bucket histogram: counted in the totals, the maximum is the trailer's, and percentiles among them read "> ${limit}"`);
+    if (!this.opts.unitHint) warnings.push('histogram text does not record its unit: assumed µs (for cyclictest -N output, import again with the unit set to ns)');
+    const merged: ParsedSeries = {
+      source: { scope: 'merged', label: '' },
       samples: null,
-      histogram: mergeHistograms(histograms),
-      threads,
-      summary: threadsSummary(threads),
-      overflows: totalOverflows,
-      warnings,
-      meta: { ...this.meta, sourceUnit: this.scale === 1 ? 'ns' : 'us', threads: String(n), buckets: String(this.buckets.length) },
+      histogram: mergeHistograms(parts.map((p) => p.histogram).filter((h): h is HistogramData => h !== null)),
+      overflow: totalOverflows > 0 ? { count: totalOverflows, limit } : null,
+      summary: mergedSummary(parts.map((p) => p.summary)),
     };
+    const { series, sources } = withParts(merged, parts, `all ${n} threads`);
+    return parsedMeasurement(
+      {
+        format: this.format,
+        measure: 'wakeup-latency',
+        unit: 'ns',
+        series,
+        context: {
+          resolutionNs: this.scale,
+          resolutionNote: this.scale === 1 ? 'whole ns (chosen at import)' : `whole µs (${this.opts.unitHint ? 'chosen at import' : 'assumed'})`,
+          threads: n,
+        },
+        warnings,
+        meta: { ...this.meta, sourceUnit: this.scale === 1 ? 'ns' : 'us', threads: String(n), buckets: String(this.bucketLines), overflows: String(totalOverflows) },
+      },
+      sources,
+    );
   }
 }

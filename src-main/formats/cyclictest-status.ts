@@ -1,15 +1,19 @@
 /**
  * Parses cyclictest's live/normal status output (`T: 0 ( 1234) P:99 I:1000 C: … Min: … Act: …
  * Avg: … Max: …`), including the redrawn-in-place form with ANSI `ESC[nA` escapes. Keeps the
- * last line per thread; gives a summary only (no distribution). Must not import node:*,
+ * last line per thread: one series per thread with count, min, mean and max as printed (no
+ * distribution: no percentile is made up), and the merged series. Must not import node:*,
  * electron or better-sqlite3.
  */
-import { stripAnsi } from './accumulators.js';
-import { assertText, END_OF_FILE, FormatError } from './errors.js';
-import type { LineParser, ParsedMeasurement, ParseOptions, ThreadStats } from './types.js';
+import { mergedSummary, stripAnsi } from './accumulators.js';
+import { assertText, FormatError } from './errors.js';
+import { countField, intField, MAX_LATENCY_FIELD, MAX_VALUE } from './numbers.js';
+import { noData, parsedMeasurement, withParts } from './parsed.js';
+import type { LineParser, ParsedMeasurement, ParseOptions, ParsedSeries } from './types.js';
 
 const STATUS =
   /^T:\s*(\d+)\s+\(\s*(\d+)\)\s+P:\s*(\d+)\s+I:\s*(\d+)\s+C:\s*(\d+)\s+Min:\s*(-?\d+)\s+Act:(\s*-?\d+)\s+Avg:\s*(-?\d+)\s+Max:\s*(-?\d+)(?:\s+SMI:\s*(\d+))?\s*$/;
+const MAX_THREADS = 4096;
 
 interface ThreadLine {
   tid: number;
@@ -39,7 +43,7 @@ export class CyclictestStatusParser implements LineParser {
     if (line === '') return;
     if (line.startsWith('#')) {
       const m = /^# \/dev\/cpu_dma_latency set to (\d+)us/.exec(line);
-      if (m) this.meta.cpuDmaLatencyUs = m[1];
+      if (m?.[1] !== undefined) this.meta.cpuDmaLatencyUs = m[1];
       return;
     }
     if (line.startsWith('policy:')) {
@@ -48,26 +52,32 @@ export class CyclictestStatusParser implements LineParser {
     }
     const m = STATUS.exec(line);
     if (!m) throw new FormatError(lineNo, 'a cyclictest status line "T:%2d (%5d) P:%2d I:%ld C:%7lu Min:%7ld Act:%5ld Avg:%5ld Max:%8ld"', raw);
-    this.threads.set(Number(m[1]), {
-      tid: Number(m[2]),
-      prio: Number(m[3]),
-      interval: Number(m[4]),
-      cycles: Number(m[5]),
-      min: Number(m[6]),
-      actWidth: m[7].length,
-      avg: Number(m[8]),
-      max: Number(m[9]),
-    });
+    const [, thread = '', tid = '', prio = '', interval = '', cycles = '', min = '', act = '', avg = '', max = ''] = m;
+    const id = intField(thread, lineNo, raw, 'thread number', 0, MAX_THREADS - 1);
+    if (!this.threads.has(id) && this.threads.size >= MAX_THREADS) throw new FormatError(lineNo, `at most ${MAX_THREADS} threads`, raw);
+    const t: ThreadLine = {
+      tid: intField(tid, lineNo, raw, 'thread id', 0, 2 ** 31),
+      prio: intField(prio, lineNo, raw, 'priority P', 0, 1000),
+      interval: intField(interval, lineNo, raw, 'interval I', 0, MAX_VALUE),
+      cycles: countField(cycles, lineNo, raw, 'cycles C'),
+      min: intField(min, lineNo, raw, 'Min', 0, MAX_LATENCY_FIELD),
+      actWidth: act.length,
+      avg: intField(avg, lineNo, raw, 'Avg', 0, MAX_LATENCY_FIELD),
+      max: intField(max, lineNo, raw, 'Max', 0, MAX_LATENCY_FIELD),
+    };
+    if (t.cycles > 0 && !(t.min <= t.avg && t.avg <= t.max)) throw new FormatError(lineNo, 'Min ≤ Avg ≤ Max', raw);
+    this.threads.set(id, t);
   }
 
   finish(): ParsedMeasurement {
-    if (this.threads.size === 0) throw new FormatError(this.lines + 1, 'at least one "T: …" status line', END_OF_FILE);
-    const warnings: string[] = ['cyclictest status output has no distribution: summary only (run with -h or --json for a histogram)'];
+    const withCycles = [...this.threads.values()].filter((t) => t.cycles > 0);
+    if (withCycles.length === 0) throw noData(this.lines + 1, 'a "T: …" status line with cycles C above 0');
+    const warnings: string[] = ['cyclictest status output has no distribution: count, min, mean and max only (cyclictest -h or --json output has percentiles)'];
     let unitSource: string;
     let us: boolean;
     if (this.opts.unitHint) {
       us = this.opts.unitHint === 'us';
-      unitSource = 'hint';
+      unitSource = 'chosen at import';
     } else {
       // With -N, Act and Avg are printed %8ld instead of %5ld.
       us = ![...this.threads.values()].every((t) => t.actWidth === 8);
@@ -75,28 +85,40 @@ export class CyclictestStatusParser implements LineParser {
     }
     const scale = us ? 1000 : 1;
     const ids = [...this.threads.keys()].sort((a, b) => a - b);
-    const threads: ThreadStats[] = ids.map((id) => {
-      const t = this.threads.get(id) as ThreadLine;
+    const parts: ParsedSeries[] = [];
+    for (const id of ids) {
+      const t = this.threads.get(id);
+      if (!t) continue;
       this.meta[`thread.${id}`] = `tid=${t.tid} prio=${t.prio} interval=${t.interval}us`;
-      return { id, histogram: null, count: t.cycles, min: t.min * scale, max: t.max * scale, avg: t.avg * scale };
-    });
-    const count = threads.reduce((a, t) => a + t.count, 0);
-    const mean = count === 0 ? 0 : threads.reduce((a, t) => a + t.avg * t.count, 0) / count;
+      parts.push({
+        source: { scope: 'thread', label: `thread ${id} (tid ${t.tid}, P:${t.prio}, I:${t.interval})`, thread: id, tid: t.tid },
+        samples: null,
+        histogram: null,
+        overflow: null,
+        summary: t.cycles === 0 ? { count: 0, min: 0, max: 0, mean: 0 } : { count: t.cycles, min: t.min * scale, max: t.max * scale, mean: t.avg * scale },
+      });
+    }
     if (this.redraws > 0) this.meta.redraws = String(this.redraws);
-    return {
-      format: this.format,
-      unit: 'ns',
-      samples: null,
-      histogram: null,
-      threads,
-      summary: {
-        count,
-        min: Math.min(...threads.map((t) => t.min)),
-        max: Math.max(...threads.map((t) => t.max)),
-        mean,
+    const merged: ParsedSeries = { source: { scope: 'merged', label: '' }, samples: null, histogram: null, overflow: null, summary: mergedSummary(parts.map((p) => p.summary)) };
+    const { series, sources } = withParts(merged, parts, `all ${parts.length} threads`);
+    const intervals = new Set([...this.threads.values()].map((t) => t.interval));
+    if (intervals.size > 1) warnings.push(`threads have different intervals (${[...intervals].join(', ')} µs)`);
+    return parsedMeasurement(
+      {
+        format: this.format,
+        measure: 'wakeup-latency',
+        unit: 'ns',
+        series,
+        context: {
+          resolutionNs: scale,
+          resolutionNote: us ? `whole µs (${unitSource})` : `whole ns (${unitSource})`,
+          intervalUs: this.threads.get(ids[0] ?? 0)?.interval ?? null,
+          threads: parts.length,
+        },
+        warnings,
+        meta: { ...this.meta, sourceUnit: us ? 'us' : 'ns', unitSource, threads: String(parts.length) },
       },
-      warnings,
-      meta: { ...this.meta, sourceUnit: us ? 'us' : 'ns', unitSource, threads: String(threads.length) },
-    };
+      sources,
+    );
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { ImportFormat } from '../../src-shared/contract.js';
 import { stripAnsi } from './accumulators.js';
-import { parseTraceLine } from './trace-line.js';
+import { parseTraceLine } from './trace-tokenizer.js';
 
 export const SNIFF_LINES = 50;
 
@@ -17,8 +17,9 @@ export function detectFormat(firstLines: string[]): ImportFormat | null {
     if (l !== '') lines.push(l);
     if (lines.length >= SNIFF_LINES) break;
   }
-  if (lines.length === 0) return null;
-  if (lines[0].startsWith('{') || lines[0].startsWith('[')) {
+  const first = lines[0];
+  if (first === undefined) return null;
+  if (first.startsWith('{') || first.startsWith('[')) {
     const head = lines.join('\n');
     if (/"(thread|rt_test_version:|resolution_in_ns|num_threads|cmdline:)"/.test(head) || lines.length < 3) return 'cyclictest-json';
   }
@@ -27,7 +28,8 @@ export function detectFormat(firstLines: string[]): ImportFormat | null {
   if (any(/^tsc deadline timer enabled$/) || any(/^breakmax=-?\d+$/)) return 'tscdeadline-latency';
   if (any(/^(VM-EXIT|Event name|MMIO Access|IO Port Access)\s+Samples\s+Samples?%/) || any(/^Analyze events for /)) return 'perf-kvm-stat';
   if (lines.some((l) => /^tscdeadline(_immed)? -?\d+$/.test(l)) && lines.every((l) => !/^latency:/.test(l))) return 'vmexit';
-  if (/^cpus=\d+$/.test(lines[0]) || any(/^# tracer: /)) return 'trace-cmd';
+  if (/^cpus=\d+$/.test(first) || any(/^# tracer: /)) return 'trace-cmd';
+  if (any(/^(Max|Online) CPUs = \d+$/) || any(/^Thread \d+ Interval: \d+$/)) return 'cyclictest-verbose';
   const traceLines = lines.filter((l) => parseTraceLine(l) !== null).length;
   if (traceLines > 0 && traceLines >= lines.length / 2) return 'trace-cmd';
   if (any(/^T:\s*\d+\s+\(\s*\d+\)\s+P:\s*\d+/)) return 'cyclictest';

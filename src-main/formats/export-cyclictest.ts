@@ -42,7 +42,7 @@ function bin(threads: HistogramData[], opts: CyclictestExportOptions): { size: n
     if (t.values.length !== t.counts.length) throw new RangeError('values and counts differ in length');
     const m = new Map<number, number>();
     t.values.forEach((v, i) => {
-      const c = t.counts[i];
+      const c = t.counts[i] ?? 0;
       if (!Number.isInteger(c) || c < 0) throw new RangeError(`count ${c} is not a non-negative integer`);
       if (c > 0) {
         const b = toBucket(v, from, to);
@@ -64,7 +64,7 @@ function bin(threads: HistogramData[], opts: CyclictestExportOptions): { size: n
     let max = -Infinity;
     for (const [b, c] of m) {
       if (b < size) {
-        dense[b] += c;
+        dense[b] = (dense[b] ?? 0) + c;
         total += c;
       } else overflow += c;
       sum += b * c;
@@ -83,7 +83,7 @@ export function toCyclictestHistogram(threads: HistogramData[], opts: Cyclictest
   if (threads.length === 0) throw new RangeError('at least one thread is needed');
   const { size, bins } = bin(threads, opts);
   const out: string[] = ['# Histogram'];
-  for (let i = 0; i < size; i++) out.push(`${pad(i, 6)} ${bins.map((b) => pad(b.dense[i], 6)).join('\t')}`);
+  for (let i = 0; i < size; i++) out.push(`${pad(i, 6)} ${bins.map((b) => pad(b.dense[i] ?? 0, 6)).join('\t')}`);
   const row = (label: string, f: (b: ThreadBins) => number, w: number): string => `# ${label}:${bins.map((b) => ` ${pad(f(b), w)}`).join('')}`;
   out.push(row('Total', (b) => b.total, 9));
   out.push(row('Min Latencies', (b) => b.min, 5));
@@ -116,7 +116,9 @@ export function toCyclictestJson(threads: HistogramData[], opts: CyclictestJsonO
   const thread: Record<string, unknown> = {};
   bins.forEach((b, j) => {
     const histogram: Record<string, number> = {};
-    for (let i = 0; i < b.dense.length; i++) if (b.dense[i] > 0) histogram[String(i)] = b.dense[i];
+    b.dense.forEach((c, i) => {
+      if (c > 0) histogram[String(i)] = c;
+    });
     thread[String(j)] = {
       histogram,
       cycles: b.cycles,

@@ -19,11 +19,11 @@ export function toTscdeadlineLog(samples: ArrayLike<number>, opts: TscdeadlineLo
     `breakmax=${breakmax}`,
     'tsc deadline timer enabled',
   ];
-  for (let i = 0; i < samples.length; i++) {
-    const v = Math.trunc(samples[i]);
+  Array.from(samples).forEach((sample, i) => {
+    const v = Math.trunc(sample);
     const hit = breakmax > 0 && i === samples.length - 1 && v > breakmax;
     out.push(`${hit ? `hit max: ${breakmax} < ` : ''}latency: ${v}`);
-  }
+  });
   out.push('SUMMARY: 1 tests');
   return `${out.join('\n')}\n`;
 }

@@ -9,10 +9,19 @@ export type {
   LineParser,
   MeasurementSummary,
   ParsedMeasurement,
+  ParsedSeries,
   ParseOptions,
-  ThreadStats,
 } from './types.js';
 export { FormatError } from './errors.js';
+export { MAX_LINE_CHARS, splitLines } from './lines.js';
+export { MAX_COUNT, MAX_SAMPLE } from './numbers.js';
+// The layers of the trace reader, for modules that consume a host trace's per-vCPU event stream.
+export { TraceTokenizer, parseTraceLine, type TraceEvent, type TraceItem, type TraceResolution } from './trace-tokenizer.js';
+export { VcpuSequencer, DROP_REASONS, type DropReason, type SegmentSink, type TimerVia, type VcpuSegment, type VcpuThread } from './vcpu-sequencer.js';
+export { readVcpuSegments, type VcpuStreamResult } from './vcpu-stream.js';
+export { TscRateEstimator, type TscEstimate } from './tsc-estimate.js';
+export { isPreemptionTimerExit, virtOfReasons } from './exit-reasons.js';
+export * as traceFields from './trace-line.js';
 export { detectFormat } from './detect.js';
 export { createParser, parseLineStream, parseText, type StreamProgress } from './parse.js';
 export { CyclictestStatusParser } from './cyclictest-status.js';

@@ -11,6 +11,7 @@ import { CyclictestStatusParser } from './cyclictest-status.js';
 import { CyclictestVerboseParser } from './cyclictest-verbose.js';
 import { detectFormat, SNIFF_LINES } from './detect.js';
 import { assertText, FormatError } from './errors.js';
+import { checkLineLength, MAX_LINE_CHARS } from './lines.js';
 import { PerfKvmStatParser } from './perf-kvm-stat.js';
 import { TraceCmdParser } from './trace-cmd.js';
 import { TscdeadlineLatencyParser } from './tscdeadline-latency.js';
@@ -40,19 +41,22 @@ export function createParser(format: ImportFormat, opts: ParseOptions = {}): Lin
 
 function undetected(lines: string[]): FormatError {
   const idx = lines.findIndex((l) => l.trim() !== '');
-  if (idx < 0) return new FormatError(1, 'a supported file (cyclictest, tscdeadline_latency, vmexit, trace-cmd report, perf kvm stat)', '(end of file)');
-  assertText(lines[idx], idx + 1); // binary garbage gets the more precise message
-  return new FormatError(idx + 1, 'a line of a supported format (cyclictest, tscdeadline_latency, vmexit, trace-cmd report, perf kvm stat)', lines[idx]);
+  const first = lines[idx];
+  if (first === undefined) return new FormatError(1, 'a supported file (cyclictest, tscdeadline_latency, vmexit, trace-cmd report, perf kvm stat)', '(end of file)');
+  assertText(first, idx + 1); // binary garbage gets the more precise message
+  return new FormatError(idx + 1, 'a line of a supported format (cyclictest, tscdeadline_latency, vmexit, trace-cmd report, perf kvm stat)', first);
 }
 
 /** Parses a whole text held in memory (small inputs, tests). */
 export function parseText(text: string, format?: ImportFormat, opts: ParseOptions = {}): ParsedMeasurement {
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const max = opts.maxLineChars ?? MAX_LINE_CHARS;
+  lines.forEach((line, i) => checkLineLength(line, i + 1, max));
   const fmt = format ?? detectFormat(sniffWindow(lines));
   if (!fmt) throw undetected(lines);
   const p = createParser(fmt, opts);
-  for (let i = 0; i < lines.length; i++) p.push(stripCr(lines[i]), i + 1);
+  lines.forEach((line, i) => p.push(stripCr(line), i + 1));
   return p.finish();
 }
 
@@ -75,7 +79,8 @@ export interface StreamProgress {
 }
 
 /**
- * Parses any async iterable of lines (without their newlines) in bounded memory. Without
+ * Parses any async iterable of lines (without their newlines; splitLines makes them from file or
+ * upload chunks with the length cap applied as they arrive) in bounded memory. Without
  * `format`, buffers up to 50 non-empty lines to sniff it, then streams the rest.
  * `onProgress` is called every `progressEvery` lines (default 50 000) and once at the end.
  */
@@ -98,9 +103,11 @@ export async function parseLineStream(
     buffered.forEach((l, i) => (parser as LineParser).push(l, i + 1));
     buffered.length = 0;
   };
+  const max = opts.maxLineChars ?? MAX_LINE_CHARS;
   for await (const raw of lines) {
     const line = stripCr(raw);
     lineNo++;
+    checkLineLength(line, lineNo, max);
     chars += line.length + 1;
     if (parser) {
       parser.push(line, lineNo);

@@ -1,13 +1,20 @@
 /**
  * Parses `perf kvm stat report` tables, keyed on the header line: the classic layout
  * (`VM-EXIT Samples Samples% Time% Min Time Max Time Avg time`, values with `us` and
- * `( +- x% )`) and the newer one (`Event name Samples Sample% Time (ns) Time% Max Time (ns)
- * Min Time (ns) Mean Time (ns)`). Output: `exits`. Must not import node:*, electron or
- * better-sqlite3.
+ * `( +- x% )`, x86 VMX/SVM or arm64 exception classes) and the newer one (`Event name Samples
+ * Sample% Time (ns) Time% Max Time (ns) Min Time (ns) Mean Time (ns)`). Keeps the table as
+ * printed (µs) and exit totals in ns: nothing is converted to cycles, and there is no
+ * distribution (no percentile is made up). Must not import node:*, electron or better-sqlite3.
  */
+import type { PerfRow, RunSource } from '../../src-shared/measurement.js';
 import { stripAnsi } from './accumulators.js';
 import { assertText, END_OF_FILE, FormatError } from './errors.js';
+import { machineOfVirt, virtOfReasons } from './exit-reasons.js';
+import { addTotal, countField, decimalField, MAX_LATENCY_FIELD } from './numbers.js';
+import { noData, parsedMeasurement } from './parsed.js';
 import type { ExitTotals, LineParser, ParsedMeasurement } from './types.js';
+
+const MAX_ROWS = 4096;
 
 type Col = 'samples' | 'samplePct' | 'time' | 'timePct' | 'min' | 'max' | 'avg';
 
@@ -20,8 +27,11 @@ interface Row {
   name: string;
   count: number;
   totalNs: number;
-  min: number;
-  max: number;
+  minNs: number | null;
+  maxNs: number | null;
+  meanNs: number | null;
+  samplePct: number | null;
+  timePct: number | null;
 }
 
 const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 };
@@ -33,7 +43,7 @@ function headerLayout(line: string): Layout | null {
   const cols: Layout['cols'] = [];
   for (const p of parts.slice(1)) {
     const unitMatch = /\((ns|us|ms|s)\)$/.exec(p);
-    const unit = unitMatch ? UNIT_NS[unitMatch[1]] : null;
+    const unit = unitMatch?.[1] !== undefined ? (UNIT_NS[unitMatch[1]] ?? null) : null;
     let col: Col | null = null;
     if (/^Samples$/.test(p)) col = 'samples';
     else if (/^Samples?%$/.test(p)) col = 'samplePct';
@@ -46,7 +56,7 @@ function headerLayout(line: string): Layout | null {
     cols.push({ col, unit });
   }
   if (!cols.some((c) => c.col === 'samples')) return null;
-  return { name: parts[0], cols };
+  return { name: parts[0] ?? '', cols };
 }
 
 export class PerfKvmStatParser implements LineParser {
@@ -84,13 +94,14 @@ export class PerfKvmStatParser implements LineParser {
     }
     const total = /^Total Samples:\s*(\d+), Total events handled time:\s*([\d.]+)(ns|us|ms|s)\.?$/.exec(t);
     if (total) {
-      this.totalSamples = Number(total[1]);
-      this.totalTimeNs = Number(total[2]) * UNIT_NS[total[3]];
+      const [, samples = '', time = '', unit = ''] = total;
+      this.totalSamples = countField(samples, lineNo, raw, 'Total Samples');
+      this.totalTimeNs = decimalField(time, lineNo, raw, 'Total events handled time', 0, 1e15) * (UNIT_NS[unit] ?? 1);
       return;
     }
     if (!this.layout) {
       const a = /^Analyze events for (.*):$/.exec(t);
-      if (a) this.meta.scope = a[1];
+      if (a?.[1] !== undefined) this.meta.scope = a[1];
       return; // preamble: perf warnings, live-mode wall clock, …
     }
     if (this.totalSamples !== null || /^\d\d:\d\d:\d\d(\.\d+)?$/.test(t)) return; // after the table
@@ -101,28 +112,40 @@ export class PerfKvmStatParser implements LineParser {
     const layout = this.layout as Layout;
     const expected = `a row "NAME ${layout.cols.map((c) => c.col).join(' ')}" under the header of line ${this.layoutLine}`;
     const body = line.replace(/\(\s*\+-\s*[\d.]+%\s*\)\s*$/, '').trim();
-    const tokens = body.split(/\s+/);
+    const tokens = body.split(/\s+/, 256);
     const n = layout.cols.length;
     if (tokens.length < n + 1) throw new FormatError(lineNo, expected, line);
+    if (this.rows.length >= MAX_ROWS) throw new FormatError(lineNo, `at most ${MAX_ROWS} table rows`, line);
     const name = tokens.slice(0, tokens.length - n).join(' ');
     const vals = tokens.slice(tokens.length - n);
     const out: Partial<Record<Col, number>> = {};
     layout.cols.forEach((c, i) => {
-      const m = /^(-?\d+(?:\.\d+)?)(ns|us|ms|s|%)?$/.exec(vals[i]);
+      const m = /^([^a-z%]+)(ns|us|ms|s|%)?$/.exec(vals[i] ?? '');
       if (!m) throw new FormatError(lineNo, expected, line);
-      const v = Number(m[1]);
-      const suffix = m[2];
-      out[c.col] = suffix && suffix !== '%' ? v * UNIT_NS[suffix] : c.unit !== null ? v * c.unit : v;
+      const [, num = '', suffix] = m;
+      if (c.col === 'samples') {
+        if (suffix !== undefined) throw new FormatError(lineNo, expected, line);
+        out.samples = countField(num, lineNo, line, `${name} Samples`);
+        return;
+      }
+      const max = suffix === '%' || c.col === 'samplePct' || c.col === 'timePct' ? 100.01 : MAX_LATENCY_FIELD;
+      const v = decimalField(num, lineNo, line, `${name} ${c.col}`, 0, max);
+      const suffixScale = suffix === undefined || suffix === '%' ? undefined : UNIT_NS[suffix];
+      out[c.col] = suffixScale !== undefined ? v * suffixScale : c.unit !== null ? v * c.unit : v;
     });
-    if (/[%]/.test(vals[layout.cols.findIndex((c) => c.col === 'samples')])) throw new FormatError(lineNo, expected, line);
-    const count = out.samples as number;
-    const avg = out.avg ?? 0;
+    const count = out.samples ?? 0;
+    const mean = out.avg ?? null;
+    const total = out.time ?? (mean === null ? 0 : mean * count);
+    if (out.min !== undefined && out.max !== undefined && out.min > out.max) throw new FormatError(lineNo, `${name}: Min Time ≤ Max Time`, line);
     return {
       name,
       count,
-      totalNs: out.time ?? avg * count,
-      min: out.min ?? avg,
-      max: out.max ?? avg,
+      totalNs: addTotal(0, total, lineNo, line, `${name} total time`),
+      minNs: out.min ?? null,
+      maxNs: out.max ?? null,
+      meanNs: mean ?? (count > 0 && out.time !== undefined ? out.time / count : null),
+      samplePct: out.samplePct ?? null,
+      timePct: out.timePct ?? null,
     };
   }
 
@@ -135,33 +158,76 @@ export class PerfKvmStatParser implements LineParser {
     let min = Infinity;
     let max = -Infinity;
     for (const r of this.rows) {
-      const e = (exits[r.name] ??= { count: 0, totalNs: 0 });
+      const e = (exits[r.name] ??= { count: 0, timed: 0, totalNs: 0, minNs: null, maxNs: null });
       e.count += r.count;
+      e.timed += r.count;
       e.totalNs += r.totalNs;
-      count += r.count;
-      total += r.totalNs;
+      e.minNs = r.minNs;
+      e.maxNs = r.maxNs;
+      count = addTotal(count, r.count, this.layoutLine, r.name, 'Samples over the table');
+      total = addTotal(total, r.totalNs, this.layoutLine, r.name, 'time over the table');
       if (r.count > 0) {
-        min = Math.min(min, r.min);
-        max = Math.max(max, r.max);
+        min = Math.min(min, r.minNs ?? r.meanNs ?? Infinity);
+        max = Math.max(max, r.maxNs ?? r.meanNs ?? -Infinity);
       }
-      this.meta[`minNs.${r.name}`] = String(r.min);
-      this.meta[`maxNs.${r.name}`] = String(r.max);
     }
+    if (count === 0) throw noData(this.lines + 1, 'a table row with Samples above 0');
     if (this.totalSamples === null) this.warnings.push('no "Total Samples:" line: the table may be truncated');
     else if (this.totalSamples !== count) this.warnings.push(`Total Samples ${this.totalSamples} differs from the row sum ${count}`);
     if (this.totalTimeNs !== null) this.meta.totalTimeNs = String(this.totalTimeNs);
     if (this.blocks > 1) this.warnings.push(`${this.blocks} tables (live mode): kept the last one`);
     if (this.unknownCodes > 0) this.warnings.push(`${this.unknownCodes} "unknown kvm exit code" lines`);
-    this.warnings.push('perf kvm stat gives per-reason aggregates only: no latency distribution');
-    return {
+    this.warnings.push('perf kvm stat gives per-reason aggregates only: no distribution, so no percentile and no p-value');
+    const classic = !this.layout.cols.some((c) => c.col === 'time');
+    const virt = virtOfReasons(Object.fromEntries(this.rows.map((r) => [r.name, r.count])));
+    const source = this.scopeSource();
+    const perfRows: PerfRow[] = this.rows.map((r) => ({
+      reason: r.name,
+      samples: r.count,
+      samplesPct: r.samplePct,
+      timePct: r.timePct,
+      minUs: r.minNs === null ? null : r.minNs / 1000,
+      maxUs: r.maxNs === null ? null : r.maxNs / 1000,
+      meanUs: r.meanNs === null ? null : r.meanNs / 1000,
+      totalUs: r.totalNs / 1000,
+    }));
+    return parsedMeasurement({
       format: this.format,
+      measure: 'exit-handling-time',
       unit: 'ns',
-      samples: null,
-      histogram: null,
-      summary: { count, min: count ? min : 0, max: count ? max : 0, mean: count ? total / count : 0 },
-      exits,
+      series: [
+        {
+          source,
+          samples: null,
+          histogram: null,
+          overflow: null,
+          summary: { count, min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0, mean: total / count },
+          exits,
+        },
+      ],
+      context: {
+        virt,
+        machine: machineOfVirt(virt),
+        resolutionNs: classic ? 10 : 1,
+        resolutionNote: classic ? 'µs with 2 decimals (10 ns)' : 'whole ns',
+        // "pid(s) N" names one VM, "VCPU N" one vCPU; "all VMs, all VCPUs" says neither count
+        vms: source.vm !== undefined ? 1 : null,
+        vcpus: source.vcpu !== undefined ? 1 : null,
+      },
       warnings: this.warnings,
-      meta: { ...this.meta, layout: this.layout.cols.some((c) => c.col === 'time') ? 'ns-columns' : 'classic', event: this.layout.name },
-    };
+      meta: { ...this.meta, layout: classic ? 'classic' : 'ns-columns', event: this.layout.name },
+      perfRows,
+    });
+  }
+
+  /** "Analyze events for all VMs, all VCPUs:" / "… for pid(s) 1234, VCPU 0:". */
+  private scopeSource(): RunSource {
+    const scope = this.meta.scope ?? 'all VMs, all VCPUs';
+    const s: RunSource = { scope: 'file', label: `perf kvm stat: ${scope}` };
+    const pid = /pid\(s\) (\d{1,10})\b/.exec(scope);
+    const vcpu = /VCPU (\d{1,5})\b/.exec(scope);
+    if (pid?.[1]) s.vm = Number(pid[1]);
+    if (vcpu?.[1]) s.vcpu = Number(vcpu[1]);
+    return s;
   }
 }

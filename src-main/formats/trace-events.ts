@@ -19,7 +19,7 @@ export class VcpuTracker {
 
   vcpuOf(e: TraceEventIn): number {
     const m = /^\s*vcpu(?:_id)? ([0-9a-fA-F]+)/.exec(e.text);
-    if (m) {
+    if (m?.[1] !== undefined) {
       const id = e.event === 'kvm_hv_timer_state' ? parseInt(m[1], 16) : Number(m[1]);
       if (Number.isFinite(id)) {
         this.onCpu.set(e.cpu, id);
@@ -39,5 +39,5 @@ export function cyclesTo(cycles: number, tscKhz: number, scale: number): number 
 
 export function exitReason(text: string): string {
   const m = /reason (.+?) rip /.exec(text) ?? /reason (\S+)/.exec(text);
-  return m ? m[1] : 'unknown';
+  return m?.[1] ?? 'unknown';
 }

@@ -1,44 +1,10 @@
 /**
- * Tokenizes one trace text line — `trace-cmd report` (`COMM-PID [CPU] SECONDS.USECS: EVENT:
- * FIELDS`, also `-t` ns timestamps), raw ftrace (irq-flags column) and `perf script`
- * (`COMM PID [CPU] …: kvm:kvm_exit: …`) — and parses the fields of the KVM events we use.
- * Must not import node:*, electron or better-sqlite3.
+ * The fields of the KVM and timer events a trace reader uses (TP_printk layouts of every kernel
+ * version in the wild: old and new kvm_exit, kvm_entry with or without rip, hex
+ * kvm_hv_timer_state, kvm_wait_lapic_expire, kvm_inj_virq, kvm_msr, hrtimer_start/expire).
+ * Each returns null when the text does not match. Must not import node:*, electron or
+ * better-sqlite3.
  */
-
-export interface TraceLine {
-  comm: string;
-  pid: number;
-  cpu: number;
-  /** Whole seconds of the timestamp, and the fraction in ns (kept apart: sec·1e9 can pass 2^53). */
-  sec: number;
-  fracNs: number;
-  /** True when the timestamp had no fraction (raw counter clocks such as x86-tsc). */
-  counter: boolean;
-  /** Event name without a `kvm:`-style subsystem prefix. */
-  event: string;
-  fields: string;
-}
-
-const LINE = /^\s*(.+?)[- ](\d+)\s+\[(\d+)\]\s+(?:(\S+)\s+)??(\d+)(?:\.(\d+))?:\s+([A-Za-z_]\w*(?::[A-Za-z_]\w*)?):(?:\s+(.*))?$/;
-
-export function parseTraceLine(line: string): TraceLine | null {
-  const m = LINE.exec(line);
-  if (!m) return null;
-  const frac = m[6];
-  if (frac !== undefined && frac.length > 9) return null;
-  const ev = m[7];
-  const colon = ev.indexOf(':');
-  return {
-    comm: m[1].trim(),
-    pid: Number(m[2]),
-    cpu: Number(m[3]),
-    sec: Number(m[5]),
-    fracNs: frac === undefined ? 0 : Number(frac.padEnd(9, '0')),
-    counter: frac === undefined,
-    event: colon < 0 ? ev : ev.slice(colon + 1),
-    fields: (m[8] ?? '').trim(),
-  };
-}
 
 export interface KvmExitFields {
   vcpu: number | null;
@@ -48,7 +14,9 @@ export interface KvmExitFields {
 
 export function parseKvmExit(f: string): KvmExitFields | null {
   const m = /^(?:vcpu (\d+) )?reason (.+?) rip (0x[0-9a-fA-F]+)(?: info1? |$)/.exec(f);
-  return m ? { vcpu: m[1] === undefined ? null : Number(m[1]), reason: m[2].trim(), rip: m[3] } : null;
+  if (!m) return null;
+  const [, vcpu, reason = '', rip = ''] = m;
+  return { vcpu: vcpu === undefined ? null : Number(vcpu), reason: reason.trim(), rip };
 }
 
 export function parseKvmEntry(f: string): { vcpu: number } | null {
@@ -58,12 +26,20 @@ export function parseKvmEntry(f: string): { vcpu: number } | null {
 
 export function parseHvTimerState(f: string): { vcpu: number; hvTimer: number } | null {
   const m = /^vcpu_id ([0-9a-fA-F]+) hv_timer ([0-9a-fA-F]+)$/.exec(f);
-  return m ? { vcpu: parseInt(m[1], 16), hvTimer: parseInt(m[2], 16) } : null;
+  if (!m) return null;
+  const [, vcpu = '', hvTimer = ''] = m;
+  return { vcpu: parseInt(vcpu, 16), hvTimer: parseInt(hvTimer, 16) };
 }
 
-export function parseWaitLapicExpire(f: string): { vcpu: number; delta: number; late: boolean } | null {
-  const m = /^vcpu (\d+): delta (-?\d+) \((early|late)\)$/.exec(f);
-  return m ? { vcpu: Number(m[1]), delta: Number(m[2]), late: m[3] === 'late' } : null;
+/**
+ * `vcpu %u: delta %lld (early|late)`: guest TSC at VM entry minus the deadline. The sign comes from
+ * the value: trace-cmd prints "(late)" for negative deltas too.
+ */
+export function parseWaitLapicExpire(f: string): { vcpu: number; delta: number } | null {
+  const m = /^vcpu (\d{1,10}): delta (-?\d{1,19}) \((?:early|late)\)$/.exec(f);
+  if (!m) return null;
+  const delta = Number(m[2]);
+  return Number.isSafeInteger(delta) ? { vcpu: Number(m[1]), delta } : null;
 }
 
 export function parseInjVirq(f: string): { vector: number; soft: boolean } | null {
@@ -71,10 +47,21 @@ export function parseInjVirq(f: string): { vector: number; soft: boolean } | nul
   if (!m) return null;
   if (m[1] !== undefined) return { vector: Number(m[1]), soft: false };
   if (m[2] !== undefined) return { vector: parseInt(m[2], 16), soft: false };
-  return { vector: parseInt(m[3], 16), soft: true };
+  return { vector: parseInt(m[3] ?? '', 16), soft: true };
+}
+
+/** `hrtimer=0x… function=apic_timer_fn/0x0 expires=N softexpires=N` (hrtimer_start), `hrtimer=0x… now=N function=…` (expire_entry). */
+export function parseHrtimer(f: string): { hrtimer: string; apicTimer: boolean; expires: number | null } | null {
+  const m = /^hrtimer=(0x[0-9a-fA-F]{1,16})\b/.exec(f);
+  if (!m?.[1]) return null;
+  const expires = /\bexpires=(\d{1,19})\b/.exec(f)?.[1];
+  const e = expires === undefined ? null : Number(expires);
+  return { hrtimer: m[1].toLowerCase(), apicTimer: /\bfunction=apic_timer_fn\b/.test(f), expires: e !== null && Number.isSafeInteger(e) ? e : null };
 }
 
 export function parseKvmMsr(f: string): { write: boolean; msr: string; value: string } | null {
   const m = /^msr_(read|write) ([0-9a-fA-F]+) = (0x[0-9a-fA-F]+)(?: \(#GP\))?$/.exec(f);
-  return m ? { write: m[1] === 'write', msr: m[2].toLowerCase(), value: m[3] } : null;
+  if (!m) return null;
+  const [, op, msr = '', value = ''] = m;
+  return { write: op === 'write', msr: msr.toLowerCase(), value };
 }

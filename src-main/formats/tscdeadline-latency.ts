@@ -6,6 +6,8 @@
  */
 import { RunningStats, SampleBuffer, stripAnsi } from './accumulators.js';
 import { assertText, END_OF_FILE, FormatError } from './errors.js';
+import { intField, MAX_SAMPLE } from './numbers.js';
+import { noData, parsedMeasurement } from './parsed.js';
 import type { LineParser, ParsedMeasurement } from './types.js';
 
 const LATENCY = /^(?:hit max: (-?\d+) < )?latency:\s*(-?\d+)$/;
@@ -37,7 +39,7 @@ export class TscdeadlineLatencyParser implements LineParser {
         this.hitMax = true;
         this.meta.hitMax = m[1];
       }
-      const v = Number(m[2]);
+      const v = intField(m[2] ?? '', lineNo, raw, 'latency (guest TSC cycles)', -MAX_SAMPLE, MAX_SAMPLE);
       this.samples.push(v);
       this.stats.add(v);
       this.lastSampleLine = lineNo;
@@ -45,11 +47,11 @@ export class TscdeadlineLatencyParser implements LineParser {
     }
     let h: RegExpExecArray | null;
     if ((h = /^apic version: ([0-9a-fA-F]+)$/.exec(line))) {
-      this.meta.apicVersion = h[1];
+      this.meta.apicVersion = h[1] ?? '';
       return;
     }
     if ((h = /^breakmax=(-?\d+)$/.exec(line))) {
-      this.meta.breakmax = h[1];
+      this.meta.breakmax = h[1] ?? '';
       return;
     }
     if (line === 'tsc deadline timer enabled') {
@@ -58,12 +60,12 @@ export class TscdeadlineLatencyParser implements LineParser {
     }
     if (line.startsWith('tsc deadline timer not detected')) throw new FormatError(lineNo, '"tsc deadline timer enabled"', raw);
     if ((h = /^(PASS|FAIL|XFAIL|XPASS|SKIP): (.*)$/.exec(line))) {
-      this.meta[`report.${h[2]}`] = h[1];
+      this.meta[`report.${h[2] ?? ''}`] = h[1] ?? '';
       return;
     }
     if ((h = /^SUMMARY: (.*)$/.exec(line))) {
       this.summarySeen = true;
-      this.meta.summary = h[1];
+      this.meta.summary = h[1] ?? '';
       return;
     }
     // Before the test starts, the runner and the firmware print whatever they like.
@@ -73,21 +75,28 @@ export class TscdeadlineLatencyParser implements LineParser {
   }
 
   finish(): ParsedMeasurement {
-    if (this.samples.length === 0) throw new FormatError(this.lines + 1, 'at least one "latency: N" line', END_OF_FILE);
+    if (this.samples.length === 0) throw noData(this.lines + 1, 'at least one "latency: N" line');
     if (this.headerSeen && !this.summarySeen) {
       throw new FormatError(this.lines + 1, `"SUMMARY: …" after the last latency line (line ${this.lastSampleLine}): the log is truncated`, END_OF_FILE);
     }
     if (!this.headerSeen) this.warnings.push('no "tsc deadline timer enabled" header: read as bare latency lines');
-    if (this.samples.clamped > 0) this.warnings.push(`${this.samples.clamped} samples outside int32 range were saturated`);
     if (this.hitMax) this.meta.stoppedBy = 'breakmax';
-    return {
+    return parsedMeasurement({
       format: this.format,
+      measure: 'guest-deadline-to-isr',
       unit: 'cycles',
-      samples: this.samples.toArray(),
-      histogram: null,
-      summary: this.stats.summary(),
+      series: [
+        {
+          source: { scope: 'file', label: 'tscdeadline_latency' },
+          samples: this.samples.toArray(),
+          histogram: null,
+          overflow: null,
+          summary: this.stats.summary(),
+        },
+      ],
+      context: { resolutionNs: null, resolutionNote: 'exact guest TSC cycles (rdtsc)' },
       warnings: this.warnings,
       meta: this.meta,
-    };
+    });
   }
 }

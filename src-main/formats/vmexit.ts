@@ -1,22 +1,36 @@
 /**
- * Parses kvm-unit-tests x86/vmexit output lines `"%s %d"` (test name, cycles per iteration),
- * keeping `tscdeadline` and `tscdeadline_immed` (others ignored with a warning). Unit cycles.
- * Must not import node:*, electron or better-sqlite3.
+ * Parses kvm-unit-tests x86/vmexit output lines `"%s %d"` (test name, cycles per iteration) and
+ * their indented sub-results (`ipi`/`eoi` variants). Every line is kept, in file order; each timer
+ * test (`tscdeadline`, `tscdeadline_immed`) becomes a series of its own, whose samples are all its
+ * lines (a file that ran the test several times). Unit guest TSC cycles. Must not import node:*,
+ * electron or better-sqlite3.
  */
-import { stripAnsi } from './accumulators.js';
-import { assertText, END_OF_FILE, FormatError } from './errors.js';
-import type { LineParser, ParsedMeasurement } from './types.js';
+import { RunningStats, SampleBuffer, stripAnsi } from './accumulators.js';
+import { assertText, FormatError } from './errors.js';
+import { intField, MAX_SAMPLE } from './numbers.js';
+import { noData, parsedMeasurement } from './parsed.js';
+import type { LineParser, ParsedMeasurement, ParsedSeries } from './types.js';
 
-const RESULT = /^(\w[\w-]*) (-?\d+)$/;
+const RESULT = /^(\w[\w-]*(?::\S+)?) (-?\d+)$/;
 const SUB = /^(ipi|eoi) (\S+) (-?\d+)$/;
-const TIMER_TESTS = ['tscdeadline', 'tscdeadline_immed'];
+/** Timer tests and the simulated workload each corresponds to. */
+const TIMER_TESTS: Record<string, string> = { tscdeadline: 'vmexit-tscdeadline', tscdeadline_immed: 'vmexit-tscdeadline-immed' };
+const MAX_TESTS = 1024;
+/** Values of each test kept in the table (timer tests keep every value as samples). */
+const TABLE_VALUES = 1000;
+
+interface TestLines {
+  table: number[];
+  stats: RunningStats;
+  samples: SampleBuffer | null;
+}
 
 export class VmexitParser implements LineParser {
   readonly format = 'vmexit' as const;
-  private readonly results = new Map<string, number>();
-  private readonly ignored: string[] = [];
+  private readonly tests = new Map<string, TestLines>();
   private readonly meta: Record<string, string> = {};
   private lines = 0;
+  private resultLines = 0;
 
   push(raw: string, lineNo: number): void {
     assertText(raw, lineNo);
@@ -25,13 +39,14 @@ export class VmexitParser implements LineParser {
     if (line === '') return;
     const sub = SUB.exec(line);
     if (sub && raw.startsWith(' ')) {
-      this.meta[`${sub[1]}.${sub[2]}`] = sub[3];
+      const [, test = '', variant = '', cycles = ''] = sub;
+      this.add(`${test} ${variant}`, intField(cycles, lineNo, raw, `${test} ${variant} cycles`, 0, MAX_SAMPLE), lineNo, raw);
       return;
     }
     const m = RESULT.exec(line);
     if (m) {
-      if (TIMER_TESTS.includes(m[1])) this.results.set(m[1], Number(m[2]));
-      else if (!this.ignored.includes(m[1])) this.ignored.push(m[1]);
+      const [, test = '', cycles = ''] = m;
+      this.add(test, intField(cycles, lineNo, raw, `${test} cycles per iteration`, 0, MAX_SAMPLE), lineNo, raw);
       return;
     }
     // A timer-test line that does not end in a number is a truncated or corrupted result.
@@ -39,23 +54,48 @@ export class VmexitParser implements LineParser {
     // Everything else (runner prefix, "enabling apic", "PASS"/"SUMMARY") is not a result.
   }
 
+  private add(test: string, cycles: number, lineNo: number, raw: string): void {
+    let t = this.tests.get(test);
+    if (!t) {
+      if (this.tests.size >= MAX_TESTS) throw new FormatError(lineNo, `at most ${MAX_TESTS} different vmexit tests`, raw);
+      this.tests.set(test, (t = { table: [], stats: new RunningStats(), samples: test in TIMER_TESTS ? new SampleBuffer() : null }));
+    }
+    if (t.table.length < TABLE_VALUES) t.table.push(cycles);
+    t.stats.add(cycles);
+    t.samples?.push(cycles);
+    this.resultLines++;
+  }
+
   finish(): ParsedMeasurement {
-    if (this.results.size === 0) throw new FormatError(this.lines + 1, 'a "tscdeadline N" or "tscdeadline_immed N" line', END_OF_FILE);
+    const timer = Object.keys(TIMER_TESTS).filter((t) => this.tests.has(t));
+    if (timer.length === 0) throw noData(this.lines + 1, 'a "tscdeadline N" or "tscdeadline_immed N" line');
+    const series: ParsedSeries[] = timer.map((test) => {
+      const t = this.tests.get(test);
+      const s: ParsedSeries = {
+        source: { scope: timer.length > 1 ? 'test' : 'file', label: `vmexit ${test}`, test },
+        samples: t?.samples?.toArray() ?? null,
+        histogram: null,
+        overflow: null,
+        summary: t?.stats.summary() ?? { count: 0, min: 0, max: 0, mean: 0 },
+      };
+      const workload = TIMER_TESTS[test];
+      if (workload) s.workload = workload;
+      return s;
+    });
+    const others = [...this.tests.keys()].filter((t) => !(t in TIMER_TESTS));
     const warnings: string[] = [];
-    if (this.ignored.length > 0) warnings.push(`ignored vmexit tests: ${this.ignored.join(', ')}`);
-    const primary = this.results.has('tscdeadline') ? 'tscdeadline' : 'tscdeadline_immed';
-    const v = this.results.get(primary) as number;
-    const meta: Record<string, string> = { ...this.meta, primary };
-    for (const [name, cycles] of this.results) meta[`test.${name}`] = String(cycles);
-    if (this.results.size > 1) warnings.push(`samples hold "${primary}" only; the other test is in meta`);
-    return {
+    if (others.length > 0) warnings.push(`other vmexit tests are kept in the table, not as runs: ${others.slice(0, 12).join(', ')}${others.length > 12 ? ', …' : ''}`);
+    if (timer.length > 1) warnings.push(`${timer.join(' and ')}: one run each`);
+    this.meta.resultLines = String(this.resultLines);
+    return parsedMeasurement({
       format: this.format,
+      measure: 'cycles-per-iteration',
       unit: 'cycles',
-      samples: Int32Array.of(v),
-      histogram: null,
-      summary: { count: 1, min: v, max: v, mean: v },
+      series,
+      context: { resolutionNote: 'whole guest TSC cycles per iteration' },
       warnings,
-      meta,
-    };
+      meta: this.meta,
+      vmexitTests: [...this.tests.entries()].map(([test, t]) => ({ test, count: t.stats.count, cycles: t.table })),
+    });
   }
 }

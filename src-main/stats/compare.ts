@@ -5,6 +5,7 @@
  * the verdict wording. Pure: must not import node:*, electron or better-sqlite3.
  */
 import type { CompareResult, CompareRow } from '../../src-shared/contract.js';
+import type { MeasureId } from '../../src-shared/measures.js';
 import { bootstrapMeanDiffCI } from './bootstrap.js';
 import { cdfPoints, logLinearHistogram, type Distribution } from './distribution.js';
 import { mannWhitneyU } from './mann-whitney.js';
@@ -14,6 +15,7 @@ export interface CompareInput {
   name: string;
   /** Strategy of a simulated run (`measured` for imports); carried into the row. */
   strategy?: string;
+  measure?: MeasureId | null;
   dist: Distribution;
 }
 
@@ -58,7 +60,7 @@ function pct(value: number, base: number): number {
  * Compares every run with the baseline. `criticalPath` is returned empty: the caller, which knows
  * the runs' summaries, fills it. Throws RangeError for no runs, an empty run or an unknown baseline.
  */
-export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions = {}): Omit<CompareResult, 'unit' | 'metric' | 'warnings'> {
+export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions = {}): Omit<CompareResult, 'unit' | 'metric' | 'warnings' | 'contextDifferences'> {
   const noiseThresholdPct = opts.noiseThresholdPct ?? 1;
   const alpha = opts.alpha ?? 0.01;
   const bootstrapSeed = opts.bootstrapSeed ?? 12345;
@@ -94,6 +96,7 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
       id: run.id,
       name: run.name,
       strategy: run.strategy ?? 'measured',
+      measure: run.measure ?? null,
       samples: run.dist.n,
       ...s,
       deltaPct,
@@ -102,6 +105,7 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
       ci95,
       significant,
       practicallySignificant,
+      noVerdict: null,
     };
   });
 

@@ -17,6 +17,8 @@ export {
 } from './distribution.js';
 export { mannWhitneyU, type MannWhitneyResult } from './mann-whitney.js';
 export { bootstrapMeanDiffCI, type BootstrapOptions, type BootstrapInterval } from './bootstrap.js';
+export { knownStats, nearestRank, seriesDistribution, type SeriesData } from './known-stats.js';
+export { compareSides, noVerdictReason, type CompareSide } from './compare-sides.js';
 export { compareRuns, type CompareInput, type CompareOptions } from './compare.js';
 export { benchCompare, syntheticLatencies, type BenchCompareResult } from './bench-compare.js';
 export { Prng, splitmix32, poisson } from './prng.js';

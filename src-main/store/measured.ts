@@ -1,10 +1,13 @@
 /**
  * Input shape of an imported (measured) run and the RunSummary-shaped document stored for it, so
  * list, detail and compare read simulated and measured runs alike. Engine-only fields (critical
- * path, host steps, overhead, seed) are empty for measured runs. Must not import electron,
- * src-main/engine, runner or api.
+ * path, host steps, overhead, seed) are empty for measured runs; statistics the file does not
+ * give are null. What the run measures and the file's context and tables go with it
+ * (MeasurementInfo). Must not import electron, src-main/engine, runner or api.
  */
-import type { RunSummary, ExitStat, Histogram, LatencyStats } from '../../src-shared/result.js';
+import type { MeasurementInfo } from '../../src-shared/measurement.js';
+import type { MeasureId } from '../../src-shared/measures.js';
+import type { RunSummary, ExitStat, Histogram, SummaryStats } from '../../src-shared/result.js';
 import type { Strategy } from '../../src-shared/strategies.js';
 import type { Workload } from '../../src-shared/workloads.js';
 
@@ -19,12 +22,16 @@ export interface MeasuredRunInput {
   sha256: string;
   /** Unit of `stats`, `histogram` and `samples`. */
   unit: 'cycles' | 'ns';
-  /** Latency statistics as the importer computed them (unit given by `unit`). */
-  stats: Omit<LatencyStats, 'unit'>;
-  /** Nanosecond statistics when the importer can convert (e.g. tscKhz known). */
-  statsNs?: Omit<LatencyStats, 'unit'>;
+  /** Statistics as the file gives them (unit given by `unit`); unknown ones are null. */
+  stats: Omit<SummaryStats, 'unit'>;
+  /** Nanosecond statistics when the importer can convert (a known TSC rate). */
+  statsNs?: Omit<SummaryStats, 'unit'>;
   histogram?: Histogram | null;
   samples?: Int32Array | null;
+  /** Number of samples the file counts (overflows included); default: the samples' or histogram's. */
+  count?: number;
+  measure?: MeasureId;
+  measurement?: MeasurementInfo;
   exits?: Record<string, ExitStat>;
   trace?: readonly unknown[];
   /** Best guess of the workload that produced the file (free text; default `measured`). */
@@ -34,12 +41,12 @@ export interface MeasuredRunInput {
 }
 
 export function sampleCount(input: MeasuredRunInput): number {
-  return input.samples?.length ?? input.histogram?.total ?? 0;
+  return input.count ?? input.samples?.length ?? input.histogram?.total ?? 0;
 }
 
 export function measuredSummary(input: MeasuredRunInput): RunSummary {
-  const latency: LatencyStats = { ...input.stats, unit: input.unit };
-  const latencyNs: LatencyStats = input.statsNs
+  const latency: SummaryStats = { ...input.stats, unit: input.unit };
+  const latencyNs: SummaryStats = input.statsNs
     ? { ...input.statsNs, unit: 'ns' }
     : latency;
   return {

@@ -5,12 +5,14 @@
 import type { Profile } from '../../src-shared/profile.js';
 import { readStoredRunConfig } from '../../src-shared/run-config.js';
 import type { RunDetail, RunKind, RunListItem, RunStatus } from '../../src-shared/contract.js';
+import type { MeasurementInfo } from '../../src-shared/measurement.js';
+import { isMeasureId, measureOfWorkload } from '../../src-shared/measures.js';
 import type { RunSummary } from '../../src-shared/result.js';
 
 /** Columns the list needs (no JSON documents). */
 export const LIST_COLUMNS =
   'id, experiment_id, name, kind, workload, strategy, profile_name, samples, seed, status, tags, ' +
-  'created_at, finished_at, mean, p99, error, source_file';
+  'created_at, finished_at, mean, p99, error, source_file, measure';
 
 export interface ListRow {
   id: number;
@@ -30,6 +32,8 @@ export interface ListRow {
   p99: number | null;
   error: string | null;
   source_file: string | null;
+  /** What an imported run measures (NULL for simulated runs: their workload says). */
+  measure: string | null;
   /** Unit of mean/p99 (from the summary; list queries select it). */
   unit?: 'cycles' | 'ns' | null;
 }
@@ -41,6 +45,7 @@ export interface DetailRow extends ListRow {
   source_format: string | null;
   source_sha256: string | null;
   has_trace: number | null;
+  measurement_json: string | null;
 }
 
 export function toListItem(r: ListRow): RunListItem {
@@ -63,6 +68,7 @@ export function toListItem(r: ListRow): RunListItem {
     error: r.error,
     sourceFile: r.source_file,
     unit: r.unit ?? null,
+    measure: isMeasureId(r.measure) ? r.measure : measureOfWorkload(r.workload),
   };
 }
 
@@ -79,6 +85,7 @@ export function toDetail(r: DetailRow, bases?: readonly Profile[]): RunDetail {
         ? null
         : { fileName: r.source_file, format: r.source_format ?? '', sha256: r.source_sha256 ?? '' },
     hasTrace: r.has_trace === 1,
+    measurement: r.measurement_json === null ? null : (JSON.parse(r.measurement_json) as MeasurementInfo),
   };
 }
 

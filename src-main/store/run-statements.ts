@@ -19,10 +19,11 @@ export function prepareRunStatements(db: Db) {
     ),
     insertMeasured: p(
       'INSERT INTO runs (experiment_id, kind, name, notes, tags, workload, strategy, profile_name, samples, status, created_at, started_at, finished_at, ' +
-        'summary_json, mean, p99, source_file, source_format, source_sha256) ' +
+        'summary_json, mean, p99, source_file, source_format, source_sha256, measure, measurement_json) ' +
         "VALUES (@experimentId, 'measured', @name, @notes, @tags, @workload, @strategy, @profile, @samples, 'done', @now, @now, @now, " +
-        '@summary, @mean, @p99, @sourceFile, @format, @sha256)',
+        '@summary, @mean, @p99, @sourceFile, @format, @sha256, @measure, @measurement)',
     ),
+    importsOfFile: p("SELECT id, experiment_id FROM runs WHERE source_sha256 = @sha256 AND kind = 'measured' ORDER BY id"),
     markRunning: p("UPDATE runs SET status = 'running', started_at = @now WHERE id = @id AND status = 'queued'"),
     markDone: p(
       "UPDATE runs SET status = 'done', error = NULL, started_at = coalesce(started_at, @now), finished_at = @now, " +

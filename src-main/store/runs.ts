@@ -288,6 +288,8 @@ export class RunStore {
         sourceFile: input.sourceFile,
         format: input.format,
         sha256: input.sha256,
+        measure: input.measure ?? null,
+        measurement: input.measurement ? JSON.stringify(input.measurement) : null,
       });
       const id = Number(info.lastInsertRowid);
       this.writeTags(id, tags);
@@ -302,6 +304,36 @@ export class RunStore {
       });
       return id;
     })();
+  }
+
+  /**
+   * Stores every run of one imported file and the experiment grouping them, in one transaction:
+   * all of them or none. A file already imported (same SHA-256 as the first run's) is not stored
+   * again: its existing runs are returned, with `existing` set. The check and the insert share
+   * one write transaction, so two processes importing the same file store it once.
+   */
+  insertMeasuredImport(
+    experiment: ExperimentInput,
+    runs: readonly MeasuredRunInput[],
+  ): { experimentId: number | null; runIds: number[]; existing: boolean } {
+    const first = runs[0];
+    if (!first) throw new StoreError('an import stores at least one run');
+    return this.db
+      .transaction(() => {
+        const found = this.findImport(first.sha256);
+        if (found) return { ...found, existing: true };
+        const experimentId = this.createExperiment(experiment);
+        const runIds = runs.map((r) => this.insertMeasuredRun({ ...r, experimentId }));
+        return { experimentId, runIds, existing: false };
+      })
+      .immediate();
+  }
+
+  /** The runs already imported from a file with this SHA-256 (oldest first), or null. */
+  findImport(sha256: string): { experimentId: number | null; runIds: number[] } | null {
+    const rows = this.s.importsOfFile.all({ sha256 }) as Array<{ id: number; experiment_id: number | null }>;
+    if (rows.length === 0) return null;
+    return { experimentId: rows[0]?.experiment_id ?? null, runIds: rows.map((r) => r.id) };
   }
 
   // ---- reads ----

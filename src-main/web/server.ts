@@ -174,7 +174,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     }
   }
 
-  /** POST /api/import?fileName=…[&format=…&name=…&tscKhz=…] with the raw file as the body. */
+  /** POST /api/import?fileName=…[&format=…&name=…&tscKhz=…&unit=us|ns&traceTimerEvents=N] with the raw file as the body. */
   async function handleImport(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
@@ -189,12 +189,14 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       return;
     }
     const meta: Record<string, unknown> = {};
-    for (const key of ['fileName', 'format', 'name'] as const) {
+    for (const key of ['fileName', 'format', 'name', 'unit'] as const) {
       const v = url.searchParams.get(key);
       if (v !== null) meta[key] = v;
     }
-    const khz = url.searchParams.get('tscKhz');
-    if (khz !== null) meta.tscKhz = Number(khz);
+    for (const key of ['tscKhz', 'traceTimerEvents'] as const) {
+      const v = url.searchParams.get(key);
+      if (v !== null) meta[key] = Number(v);
+    }
     try {
       const result = await api.importStream(meta, req, Number.isFinite(size) ? size : 0);
       sendJson(res, 200, { ok: true, result });

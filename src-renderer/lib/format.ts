@@ -1,10 +1,17 @@
 // Number and time formatting for tables and labels. Units are always shown next to values.
+import type { StatKey } from '../../src-shared/result.js';
+import { statText, type StatsLike } from '../../src-shared/stat-text.js';
 
 /** A statistic: integers grouped, fractions to one decimal (cycles and ns are both ≫ 1). */
 export function fmtStat(v: number | null | undefined, digits = 1): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   if (Number.isInteger(v)) return v.toLocaleString('en-US');
   return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** A run's statistic: "—" when unknown, "> limit" in a histogram's overflow, "< step" below the resolution. */
+export function fmtKnown(s: StatsLike, key: StatKey): string {
+  return statText(s, key, (v) => fmtStat(v));
 }
 
 /** Signed percent, e.g. "+0.62 %". */

@@ -151,18 +151,24 @@ function wrapElectronApi(bridge: LabApi): LabApi {
   };
 }
 
+/** What the person chooses for an import: the unit of cyclictest files that cannot say it. */
+export interface ImportOptions {
+  unit?: 'us' | 'ns';
+}
+
 /**
  * Imports a measurement file. In web mode the File itself is the request body, so the browser
  * streams it from disk and the server parses it line by line; in Electron a dropped file's text
  * goes through the `import` call (the picker uses the main process's dialog: importWithDialog).
  * Progress arrives as `import:progress`.
  */
-export async function importFile(api: LabApi, file: File): Promise<CallResults['import']> {
-  if (window.lab) return api.call('import', { fileName: file.name, content: await file.text() });
+export async function importFile(api: LabApi, file: File, opts: ImportOptions = {}): Promise<CallResults['import']> {
+  if (window.lab) return api.call('import', { fileName: file.name, content: await file.text(), ...(opts.unit ? { unit: opts.unit } : {}) });
   const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
+  const query = new URLSearchParams({ fileName: file.name, ...(opts.unit ? { unit: opts.unit } : {}) });
   let res: Response;
   try {
-    res = await fetch(`/api/import?fileName=${encodeURIComponent(file.name)}`, {
+    res = await fetch(`/api/import?${query.toString()}`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain', authorization: `Bearer ${token}` },
       body: file,
@@ -183,11 +189,11 @@ export function hasImportDialog(): boolean {
   return typeof (window.lab as { importDialog?: unknown } | undefined)?.importDialog === 'function';
 }
 
-export async function importWithDialog(): Promise<CallResults['import'] | null | undefined> {
-  const bridge = window.lab as (LabApi & { importDialog?: () => Promise<CallResults['import'] | null> }) | undefined;
+export async function importWithDialog(opts: ImportOptions = {}): Promise<CallResults['import'] | null | undefined> {
+  const bridge = window.lab as (LabApi & { importDialog?: (o: ImportOptions) => Promise<CallResults['import'] | null> }) | undefined;
   if (!bridge?.importDialog) return undefined;
   try {
-    return await bridge.importDialog();
+    return await bridge.importDialog(opts);
   } catch (err) {
     throw decodeBridgeError(err);
   }

@@ -154,7 +154,8 @@ function storeAndCompare(): void {
     const c = median(cmpMs);
     console.log(`${verdict(c <= 500)} compare of two stored 1M-sample runs (load + statistics): ${c.toFixed(0)} ms (target ≤ 500 ms)`);
     const row = last!.runs[1]!;
-    console.log(`   (halting case at 1M samples: Δmean ${row.deltaCycles.mean.toFixed(1)} cycles, p ${row.pValue < 1e-15 ? "< 1e-15" : `= ${row.pValue.toExponential(2)}`})`);
+    const p = row.pValue ?? NaN;
+    console.log(`   (halting case at 1M samples: Δmean ${(row.deltaCycles.mean ?? NaN).toFixed(1)} cycles, p ${p < 1e-15 ? "< 1e-15" : `= ${p.toExponential(2)}`})`);
   } finally {
     opened.close();
     rmSync(dir, { recursive: true, force: true });

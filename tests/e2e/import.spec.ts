@@ -1,16 +1,19 @@
-// Importing a cyclictest histogram through the app's file picker, comparing it with a simulated
-// cyclictest run (unit ns), and a malformed file that is refused with its line number.
-import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
+// Importing a cyclictest histogram through the app's file picker (one run per thread plus the
+// merged run), comparing it with a simulated cyclictest run (unit ns), the unit choice, a
+// summary-only file shown without invented statistics, runs that measure different things
+// compared without a verdict, and a malformed file that is refused with its line number.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, expectChartDrawn, fmtStat, openApp, shot, test } from './fixtures.js';
-import { sharedSample } from './paths.js';
+import { expect, expectChartDrawn, fmtStat, openApp, server, shot, test } from './fixtures.js';
+import { REPO_ROOT, sharedSample } from './paths.js';
 
 const SAMPLE = sharedSample('cyclictest-histogram-4threads-h400.txt');
 
 async function importedRunId(page: Page, fileName: string): Promise<number> {
   const status = page.getByTestId('import-status');
-  await expect(status).toContainText(`Imported ${fileName}`, { timeout: 30_000 });
+  // "Already imported …" when a retry meets the runs of the first attempt (same file, same SHA-256)
+  await expect(status).toContainText(new RegExp(`(Imported|Already imported) ${fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), { timeout: 30_000 });
   const m = /\(run (\d+)\)/.exec(await status.innerText());
   if (!m) throw new Error(`no run id in "${await status.innerText()}"`);
   return Number(m[1]);
@@ -32,7 +35,21 @@ test('import a cyclictest histogram, compare it with a simulated cyclictest run 
   expect(imported.source?.format).toBe('cyclictest-hist');
   expect(imported.source?.fileName).toBe(basename(SAMPLE));
   await expect(row).toContainText(fmtStat(imported.mean));
+  // one run per thread beside the merged one, all in the file's experiment
+  await expect(page.getByTestId('import-status')).toContainText(`5 runs`);
+  const siblings = (await lab.call('runs:list', { experimentId: imported.experimentId, limit: 10 })).sort((a, b) => a.id - b.id);
+  expect(siblings.map((r) => r.name.split(' · ')[1])).toEqual(['all 4 threads', 'thread 0', 'thread 1', 'thread 2', 'thread 3']);
+  for (const r of siblings) await expect(page.getByTestId(`run-row-${r.id}`)).toBeVisible();
   await shot(page, testInfo, 'history-imported');
+
+  // Run detail of the merged run: what it measures, its context and the per-thread table
+  await page.goto(`${server().url}#/run/${importedId}`);
+  await expect(page.getByTestId('run-measures')).toContainText('wake-up latency');
+  await expect(page.getByTestId('ctx-gaps')).toContainText('kernel');
+  await expect(page.getByTestId('measured-sources').locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByTestId('measured-sources')).toContainText('thread 3');
+  await shot(page, testInfo, 'run-detail-imported');
+  await openApp(page, '#/history');
 
   // A simulated cyclictest run, through the API.
   const [simId] = (await lab.simulate({ name: `e2e cyclictest ${Date.now().toString(36)}`, workload: 'cyclictest', samples: 20_000, strategies: ['hrtimer'] })) as [number];
@@ -74,4 +91,40 @@ test('a malformed histogram is refused with the line number and adds no run', as
   const after = await lab.call('runs:list', { limit: 10_000 });
   expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
   await expect(page.locator('tbody tr .badge.measured')).toHaveCount(before.filter((r) => r.kind === 'measured').length);
+});
+
+test('the unit choice reads cyclictest -N text as ns; a status file shows "—" for what it does not give', async ({ page, lab }) => {
+  await openApp(page, '#/history');
+  const name = `ns-${Date.now().toString(36)}.txt`;
+  await page.getByTestId('import-unit').selectOption('ns');
+  await page.getByLabel('Import file').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from('# Histogram\n000000 000000\n000001 000007\n000002 000001\n# Total: 000000008\n') });
+  const nsId = await importedRunId(page, name);
+  const ns = await lab.call('runs:get', { id: nsId });
+  expect(ns.summary?.latency.max).toBe(2); // 2 ns, read in the unit chosen
+  expect(ns.measurement?.context.resolutionNote).toContain('ns');
+
+  await page.getByTestId('import-unit').selectOption('us');
+  const statusName = `status-${Date.now().toString(36)}.txt`;
+  await page.getByLabel('Import file').setInputFiles({ name: statusName, mimeType: 'text/plain', buffer: Buffer.from('T: 0 ( 3524) P:99 I:1000 C: 576934 Min:      1 Act:    4 Avg:    5 Max:    1650\n') });
+  const statusId = await importedRunId(page, statusName);
+  await page.goto(`${server().url}#/run/${statusId}`);
+  for (const k of ['p50', 'p90', 'p99', 'p999', 'stddev']) await expect(page.getByTestId(`stat-${k}-ns`)).toHaveText('—');
+  await expect(page.getByTestId('stat-max-ns')).toHaveText(fmtStat(1_650_000));
+  await expect(page.getByTestId('detail-histogram-none')).toContainText('No distribution');
+});
+
+test('a host trace compared with a simulated tscdeadline run: side by side, no verdict, contexts listed', async ({ page, lab }) => {
+  const text = readFileSync(join(REPO_ROOT, 'tests', 'fixtures', 'imports', 'trace-cmd-ns-new-kvm-exit.txt'), 'utf8');
+  const name = `trace-${Date.now().toString(36)}.txt`;
+  await openApp(page, '#/history');
+  await page.getByLabel('Import file').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(`${text}# ${name}\n`) });
+  const traceId = await importedRunId(page, name);
+  const [simId] = (await lab.simulate({ name: `e2e halt ${Date.now().toString(36)}`, workload: 'tscdeadline-halt', samples: 2000, strategies: ['hrtimer'] })) as [number];
+  await page.goto(`${server().url}#/compare/${simId},${traceId}`);
+  const view = page.getByTestId('compare-view');
+  await expect(view).toHaveAttribute('data-state', 'ready');
+  await expect(page.getByTestId(`cmp-${traceId}-verdict`)).toHaveText('no verdict or p-value: they measure different things (guest deadline → ISR vs host expiry → VM entry)');
+  await expect(page.getByTestId(`cmp-${traceId}-pvalue`)).toHaveCount(0);
+  await expect(page.getByTestId('compare-warnings')).toContainText('these runs measure different things');
+  await expect(page.getByTestId('compare-context')).toContainText('TSC rate estimated');
 });

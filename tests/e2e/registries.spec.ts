@@ -11,7 +11,7 @@ for (const [view, hash] of [
 ] as const) {
   test(`the ${view} form offers every workload and every strategy`, async ({ page }) => {
     await openApp(page, hash);
-    const options = await page.getByLabel('Workload').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const options = await page.getByLabel('Workload').locator('option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
     expect(options.sort()).toEqual([...WORKLOADS].sort());
     for (const s of STRATEGIES) await expect(page.getByRole('checkbox', { name: STRATEGY_INFO[s].title, exact: true })).toBeVisible();
   });
@@ -27,7 +27,7 @@ test('a comparison of every strategy names each one in its chart legends, in its
   for (const s of STRATEGIES) {
     const i = texts.findIndex((t) => t.includes(s) || t.includes(STRATEGY_INFO[s].title));
     expect(i, `${s} in the legend (${texts.join(' | ')})`).toBeGreaterThanOrEqual(0);
-    const color = await legend.nth(i).locator('.swatch').evaluate((el) => getComputedStyle(el).borderTopColor);
+    const color = await legend.nth(i).locator('.swatch').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopColor: string } }).getComputedStyle(el).borderTopColor);
     const hex = STRATEGY_INFO[s].color;
     const rgb = `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
     expect(color).toBe(rgb);

@@ -26,6 +26,7 @@ export const compare = defineVerb({
           unit: c.unit,
           metric: c.metric,
           warnings: c.warnings,
+          contextDifferences: c.contextDifferences,
           runs: c.runs.map((r) => ({
             id: r.id,
             strategy: r.strategy,
@@ -39,6 +40,8 @@ export const compare = defineVerb({
             pValue: r.pValue,
             ci95: r.ci95,
             significant: r.significant,
+            measure: r.measure,
+            noVerdict: r.noVerdict,
           })),
         }),
       );

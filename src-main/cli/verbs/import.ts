@@ -4,7 +4,7 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { IMPORT_FORMATS, MAX_IMPORT_BYTES, type ImportFormat, type PushPayloads } from '../../../src-shared/contract.js';
+import { IMPORT_FORMATS, IMPORT_UNITS, MAX_IMPORT_BYTES, type ImportFormat, type PushPayloads } from '../../../src-shared/contract.js';
 import { ApiError } from '../../api/index.js';
 import { intFlag, UsageError } from '../args.js';
 import { progressLine } from '../output.js';
@@ -13,7 +13,7 @@ import { defineVerb } from '../verb.js';
 
 export const importVerb = defineVerb({
   name: 'import',
-  summary: 'store a measurement file as a run (the format is detected)',
+  summary: 'store a measurement file as runs (one per thread or vCPU, and the merged one; the format is detected)',
   positionals: 'FILE',
   options: {
     format: { type: 'string', value: IMPORT_FORMATS.join('|'), help: 'the file format, when detection should not decide' },
@@ -22,7 +22,7 @@ export const importVerb = defineVerb({
     unit: { type: 'string', value: 'us|ns', help: 'unit of cyclictest values when the file cannot say (ns for cyclictest -N)' },
   },
   async run(ctx, v, positionals) {
-    const unit = v.unit === undefined ? undefined : requireOne('unit', v.unit, ['us', 'ns'] as const);
+    const unit = v.unit === undefined ? undefined : requireOne('unit', v.unit, IMPORT_UNITS);
     if (positionals.length !== 1) throw new UsageError('import: expected exactly one FILE');
     const file = positionals[0]!;
     const format = v.format === undefined ? undefined : requireOne<ImportFormat>('format', v.format, IMPORT_FORMATS);
@@ -57,7 +57,9 @@ export const importVerb = defineVerb({
       stream.destroy();
     }
     for (const w of result.warnings) ctx.warn(w);
-    ctx.out(ctx.json ? JSON.stringify(result) : `imported ${file} as run ${result.runId} (${result.format})`);
+    // a file with several threads or vCPUs gives one run each and the merged one, as one experiment
+    const runs = result.runIds.length > 1 ? `runs ${result.runIds.join(', ')} (experiment ${result.experimentId})` : `run ${result.runId}`;
+    ctx.out(ctx.json ? JSON.stringify(result) : `${result.deduplicated ? 'already imported' : 'imported'} ${file} as ${runs} (${result.format})`);
     return 0;
   },
 });

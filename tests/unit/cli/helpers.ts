@@ -22,12 +22,12 @@ export function assertBuilt(): void {
 }
 
 /** Runs `timer-lab ...args`; never inherits TIMER_LAB_DB, so a missing --db cannot touch the user's database. */
-export function cli(args: string[], opts: { timeoutMs?: number } = {}): Promise<CliResult> {
+export function cli(args: string[], opts: { timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<CliResult> {
   const env = { ...process.env };
   delete env.TIMER_LAB_DB;
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

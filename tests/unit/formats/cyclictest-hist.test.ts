@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseText, toCyclictestHistogram, toCyclictestJson, type HistogramData } from '../../../src-main/formats/index.js';
-import { expectFormatError, GARBAGE, HIST_SAMPLE, readSample } from './helpers.js';
+import { expectFormatError, GARBAGE, HIST_SAMPLE, readFixture, readSample, threadSeries as threads } from './helpers.js';
 
 const sample = readSample(HIST_SAMPLE);
 
@@ -11,9 +11,9 @@ function handParse(text: string): { sums: number[]; trailer: Record<string, numb
   const trailer: Record<string, number[]> = {};
   for (const line of text.split('\n')) {
     const b = /^(\d{6}) (.*)$/.exec(line);
-    if (b) b[2].split('\t').forEach((c, j) => (sums[j] = (sums[j] ?? 0) + Number(c)));
+    if (b?.[2] !== undefined) b[2].split('\t').forEach((c, j) => (sums[j] = (sums[j] ?? 0) + Number(c)));
     const t = /^# (Total|Min Latencies|Avg Latencies|Max Latencies|Histogram Overflows): (.*)$/.exec(line);
-    if (t) trailer[t[1]] = t[2].split(' ').map(Number);
+    if (t?.[1] !== undefined && t[2] !== undefined) trailer[t[1]] = t[2].split(' ').map(Number);
   }
   return { sums, trailer };
 }
@@ -21,31 +21,33 @@ function handParse(text: string): { sums: number[]; trailer: Record<string, numb
 describe('cyclictest histogram: real 4-thread sample', () => {
   const r = parseText(sample);
   const hand = handParse(sample);
+  const trailerOf = (key: string): number[] => hand.trailer[key] ?? [];
 
   it('is detected and read as 4 threads in ns', () => {
     expect(r.format).toBe('cyclictest-hist');
     expect(r.unit).toBe('ns');
-    expect(r.threads).toHaveLength(4);
+    expect(threads(r)).toHaveLength(4);
+    expect(r.series).toHaveLength(5); // merged + one per thread
     expect(r.meta.buckets).toBe('400');
     expect(r.samples).toBeNull();
-    expect(r.overflows).toBe(0);
+    expect(r.overflow).toBeNull();
   });
 
   it('per-thread totals match the # Total: line and the column sums', () => {
-    expect(hand.trailer.Total).toEqual([11055136, 11055141, 11055141, 11055131]);
-    expect(hand.sums).toEqual(hand.trailer.Total);
-    expect(r.threads?.map((t) => t.count)).toEqual(hand.trailer.Total);
-    expect(r.threads?.map((t) => t.histogram?.counts.reduce((a, b) => a + b, 0))).toEqual(hand.trailer.Total);
-    expect(r.summary.count).toBe(hand.trailer.Total.reduce((a, b) => a + b, 0));
+    expect(trailerOf('Total')).toEqual([11055136, 11055141, 11055141, 11055131]);
+    expect(hand.sums).toEqual(trailerOf('Total'));
+    expect(threads(r).map((t) => t.summary.count)).toEqual(trailerOf('Total'));
+    expect(threads(r).map((t) => t.histogram?.counts.reduce((a, b) => a + b, 0))).toEqual(trailerOf('Total'));
+    expect(r.summary.count).toBe(trailerOf('Total').reduce((a, b) => a + b, 0));
   });
 
   it('min/max agree with the trailer (µs → ns)', () => {
-    expect(r.threads?.map((t) => t.min)).toEqual(hand.trailer['Min Latencies'].map((v) => v * 1000));
-    expect(r.threads?.map((t) => t.max)).toEqual(hand.trailer['Max Latencies'].map((v) => v * 1000));
+    expect(threads(r).map((t) => t.summary.min)).toEqual(trailerOf('Min Latencies').map((v) => v * 1000));
+    expect(threads(r).map((t) => t.summary.max)).toEqual(trailerOf('Max Latencies').map((v) => v * 1000));
     expect(r.summary.min).toBe(4000);
     expect(r.summary.max).toBe(28000);
     // Trailer Avg is the integer part of the mean.
-    r.threads?.forEach((t, j) => expect(Math.floor(t.avg / 1000)).toBe(hand.trailer['Avg Latencies'][j]));
+    threads(r).forEach((t, j) => expect(Math.floor(t.summary.mean / 1000)).toBe(trailerOf('Avg Latencies')[j]));
     // No warning about min/max disagreement on the real file.
     expect(r.warnings.filter((w) => /trailer (Min|Max)/.test(w))).toEqual([]);
   });
@@ -60,24 +62,24 @@ describe('cyclictest histogram: real 4-thread sample', () => {
   });
 
   it('round trip: export → import gives the same histograms and stats, byte-identical text', () => {
-    const threads = (r.threads ?? []).map((t) => t.histogram as HistogramData);
-    const text = toCyclictestHistogram(threads, { buckets: 400 });
+    const hists = threads(r).map((t) => t.histogram as HistogramData);
+    const text = toCyclictestHistogram(hists, { buckets: 400 });
     expect(text).toBe(sample);
     const back = parseText(text);
-    expect(back.threads).toEqual(r.threads);
+    expect(threads(back)).toEqual(threads(r));
     expect(back.histogram).toEqual(r.histogram);
     expect(back.summary).toEqual(r.summary);
   });
 
   it('round trip through --json', () => {
-    const threads = (r.threads ?? []).map((t) => t.histogram as HistogramData);
-    const json = toCyclictestJson(threads, { cmdline: 'cyclictest -l5000000 -m -S -p90 -i200 -h400 -q' });
+    const hists = threads(r).map((t) => t.histogram as HistogramData);
+    const json = toCyclictestJson(hists, { cmdline: 'cyclictest -l5000000 -m -S -p90 -i200 -h400 -q' });
     expect(json).toContain('"cmdline:"');
     expect(json).toContain('"rt_test_version:"');
     const back = parseText(json);
     expect(back.format).toBe('cyclictest-json');
     expect(back.histogram).toEqual(r.histogram);
-    expect(back.threads?.map((t) => [t.count, t.min, t.max])).toEqual(r.threads?.map((t) => [t.count, t.min, t.max]));
+    expect(threads(back).map((t) => [t.summary.count, t.summary.min, t.summary.max])).toEqual(threads(r).map((t) => [t.summary.count, t.summary.min, t.summary.max]));
     expect(back.summary.count).toBe(r.summary.count);
     expect(back.summary.mean).toBeCloseTo(r.summary.mean, 6);
     expect(back.meta.cmdline).toBe('cyclictest -l5000000 -m -S -p90 -i200 -h400 -q');
@@ -95,7 +97,7 @@ describe('cyclictest histogram: exporter details', () => {
     expect(text).toContain('# Histogram Overflows: 00003\n');
     expect(text).toContain('# Thread 0: # 00003 others\n');
     const back = parseText(text);
-    expect(back.overflows).toBe(3);
+    expect(back.overflow).toEqual({ count: 3, limit: 3000 });
     expect(back.summary.count).toBe(7);
     expect(back.summary.max).toBe(9000);
     expect(back.histogram).toEqual({ values: [1000, 2000], counts: [3, 1] });
@@ -129,7 +131,7 @@ describe('cyclictest histogram: exporter details', () => {
     ].join('\n');
     const r = parseText(text);
     expect(r.meta.allThreadsColumn).toBe('yes');
-    expect(r.threads?.map((t) => t.count)).toEqual([6, 2]);
+    expect(threads(r).map((t) => t.summary.count)).toEqual([6, 2]);
     expect(r.meta['overflowCycles.thread0']).toBe('42');
     expect(r.meta['smis.thread1']).toBe('3');
   });
@@ -189,20 +191,51 @@ describe('cyclictest histogram: property', () => {
     );
     fc.assert(
       fc.property(arb, fc.boolean(), (dense, asJson) => {
-        const buckets = dense[0].length;
+        const buckets = dense[0]?.length ?? 0;
         const input = dense.map((cs) => ({ values: cs.map((_, i) => i * 1000), counts: cs }));
         const text = asJson ? toCyclictestJson(input, { buckets }) : toCyclictestHistogram(input, { buckets });
+        if (dense.flat().every((c) => c === 0)) {
+          // nothing was measured: refused, not stored as zeros
+          expect(expectFormatError(() => parseText(text)).message).toContain('no timer events found');
+          return;
+        }
         const r = parseText(text);
         expect(r.format).toBe(asJson ? 'cyclictest-json' : 'cyclictest-hist');
         dense.forEach((cs, j) => {
           const nz = cs.map((c, i) => [i * 1000, c] as const).filter(([, c]) => c > 0);
-          expect(r.threads?.[j].histogram).toEqual({ values: nz.map((p) => p[0]), counts: nz.map((p) => p[1]) });
-          expect(r.threads?.[j].count).toBe(cs.reduce((a, b) => a + b, 0));
+          const total = cs.reduce((a, b) => a + b, 0);
+          // every thread is in the file's table; those with samples are runs of their own
+          if (dense.length > 1) expect(r.sources[j]?.count).toBe(total);
+          const own = dense.length === 1 ? r.series[0] : r.series.find((x) => x.source.scope === 'thread' && x.source.thread === j);
+          if (total === 0) expect(own).toBeUndefined();
+          else expect(own?.histogram).toEqual({ values: nz.map((p) => p[0]), counts: nz.map((p) => p[1]) });
         });
         expect(r.summary.count).toBe(dense.flat().reduce((a, b) => a + b, 0));
-        expect(r.overflows).toBe(0);
+        expect(r.overflow).toBeNull();
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('cyclictest histogram with overflows (fixture, -h 20)', () => {
+  const r = parseText(readFixture('cyclictest-hist-overflow.txt'));
+  it('overflows count toward the total; the maximum and mean are the trailer\'s', () => {
+    const [t0, t1] = threads(r);
+    // thread 0: buckets sum to 572 (# Total), 3 overflows → 575 samples; Max 3030 µs, Avg 15 µs
+    expect(t0?.summary).toEqual({ count: 575, min: 4000, max: 3_030_000, mean: 15_000 });
+    expect(t0?.histogram?.counts.reduce((a, b) => a + b, 0)).toBe(572);
+    expect(t0?.overflow).toEqual({ count: 3, limit: 19_000 });
+    // thread 1 has no overflow: its mean is the histogram's own (exact)
+    expect(t1?.summary.count).toBe(567);
+    expect(t1?.summary.mean).toBeCloseTo((5 * 300 + 6 * 200 + 7 * 60 + 9 * 6 + 11) * 1000 / 567, 6);
+    expect(t1?.overflow).toBeNull();
+    expect(r.summary).toMatchObject({ count: 1142, max: 3_030_000, min: 4000 });
+    expect(r.overflow).toEqual({ count: 3, limit: 19_000 });
+    expect(r.meta['overflowCycles.thread0']).toBe('112 340 571');
+    expect(r.warnings.join('\n')).toContain('3 samples above the 20-bucket histogram');
+  });
+  it('no warning that the trailer Max disagrees with the buckets (the maximum overflowed)', () => {
+    expect(r.warnings.filter((w) => /trailer Max/.test(w))).toEqual([]);
   });
 });

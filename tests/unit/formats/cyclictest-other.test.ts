@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../../../src-main/formats/index.js';
-import { expectFormatError, GARBAGE } from './helpers.js';
+import { expectFormatError, GARBAGE, readFixture, threadSeries as threads } from './helpers.js';
 
 const STATUS = [
   '# /dev/cpu_dma_latency set to 0us',
@@ -16,11 +16,15 @@ describe('cyclictest status output', () => {
     expect(r.format).toBe('cyclictest');
     expect(r.histogram).toBeNull();
     expect(r.samples).toBeNull();
-    expect(r.threads?.map((t) => [t.id, t.count, t.min, t.avg, t.max])).toEqual([
+    expect(threads(r).map((t) => [t.source.thread, t.summary.count, t.summary.min, t.summary.mean, t.summary.max])).toEqual([
       [0, 576934, 1000, 5000, 1650000],
       [1, 384622, 2000, 4000, 27000],
     ]);
+    expect(r.series[0]?.source.scope).toBe('merged');
     expect(r.summary).toEqual({ count: 961556, min: 1000, max: 1650000, mean: (576934 * 5000 + 384622 * 4000) / 961556 });
+    expect(r.measure).toBe('wakeup-latency');
+    expect(r.context.intervalUs).toBe(1000);
+    expect(r.sources.map((row) => row.source.tid)).toEqual([3524, 3525]);
     expect(r.meta.cpuDmaLatencyUs).toBe('0');
     expect(r.meta.sourceUnit).toBe('us');
   });
@@ -29,8 +33,8 @@ describe('cyclictest status output', () => {
     const redrawn = `${STATUS}\n\x1b[4A${STATUS.split('\n').slice(1).join('\n').replace('C: 576934', 'C: 577934').replace('Max:    1650', 'Max:    1700')}`;
     const r = parseText(redrawn);
     expect(r.format).toBe('cyclictest');
-    expect(r.threads?.[0].count).toBe(577934);
-    expect(r.threads?.[0].max).toBe(1700000);
+    expect(threads(r)[0]?.summary.count).toBe(577934);
+    expect(threads(r)[0]?.summary.max).toBe(1700000);
     expect(r.meta.redraws).toBe('1');
   });
 
@@ -38,9 +42,10 @@ describe('cyclictest status output', () => {
     const ns = 'T: 0 ( 3524) P:99 I:1000 C: 576934 Min:    1234 Act:    4321 Avg:    5000 Max:  1650000';
     const r = parseText(ns);
     expect(r.meta.sourceUnit).toBe('ns');
-    expect(r.threads?.[0].min).toBe(1234);
+    expect(r.series[0]?.summary.min).toBe(1234);
+    expect(r.series[0]?.source.scope).toBe('file'); // one thread: one run, no merged copy
     const hinted = parseText(STATUS, 'cyclictest', { unitHint: 'ns' });
-    expect(hinted.threads?.[0].max).toBe(1650);
+    expect(threads(hinted)[0]?.summary.max).toBe(1650);
   });
 
   it('accepts the SMI column', () => {
@@ -63,12 +68,14 @@ describe('cyclictest -v', () => {
   it('reads every sample (µs → ns), with per-thread stats', () => {
     const r = parseText(verbose);
     expect(r.format).toBe('cyclictest-verbose');
-    expect([...(r.samples ?? [])]).toEqual([5000, 7000, 4000, 12000, 6000]);
+    // the merged run holds every sample, thread by thread
+    expect([...(r.samples ?? [])]).toEqual([5000, 4000, 6000, 7000, 12000]);
     expect(r.summary).toEqual({ count: 5, min: 4000, max: 12000, mean: 6800 });
-    expect(r.threads?.map((t) => [t.id, t.count, t.min, t.max])).toEqual([
+    expect(threads(r).map((t) => [t.source.thread, t.summary.count, t.summary.min, t.summary.max])).toEqual([
       [0, 3, 4000, 6000],
       [1, 2, 7000, 12000],
     ]);
+    expect([...(threads(r)[1]?.samples ?? [])]).toEqual([7000, 12000]);
   });
   it('ns with unitHint; grows past the initial buffer', () => {
     const many = Array.from({ length: 5000 }, (_, i) => `${String(0).padStart(8)}:${String(i).padStart(8)}:${String(i % 97).padStart(8)}`).join('\n');
@@ -107,15 +114,19 @@ describe('cyclictest --json', () => {
     expect(r.format).toBe('cyclictest-json');
     expect(r.meta.cmdline).toBe(doc['cmdline:']);
     expect(r.meta.rt_test_version).toBe('2.60');
-    expect(r.meta['sysinfo.release']).toBe('6.6.0-rt');
+    expect(r.sysinfo?.release).toBe('6.6.0-rt');
+    expect(r.context).toMatchObject({ kernel: '6.6.0-rt', machine: 'x86_64', realtime: true, resolutionNs: 1 });
     expect(r.meta.sourceUnit).toBe('ns');
     expect(r.histogram).toEqual({ values: [3, 4, 5], counts: [10, 5, 2] });
-    expect(r.threads?.map((t) => [t.count, t.min, t.max])).toEqual([
+    expect(threads(r).map((t) => [t.summary.count, t.summary.min, t.summary.max])).toEqual([
       [12, 3, 5],
       [7, 4, 250],
     ]);
-    expect(r.overflows).toBe(2);
-    expect(r.threads?.[1].avg).toBeCloseTo(38.57);
+    // 7 cycles, 5 in the histogram: 2 overflows, above -h100's last bucket (99 ns)
+    expect(r.overflow).toEqual({ count: 2, limit: 99 });
+    expect(threads(r)[1]?.overflow).toEqual({ count: 2, limit: 99 });
+    expect(threads(r)[1]?.summary.mean).toBeCloseTo(38.57);
+    expect(threads(r).map((t) => t.source.cpu)).toEqual([0, 1]);
   });
   it('µs resolution scales to ns', () => {
     const r = parseText(JSON.stringify({ ...doc, resolution_in_ns: 0 }));
@@ -131,5 +142,47 @@ describe('cyclictest --json', () => {
     expectFormatError(() => parseText(`{\n${GARBAGE}\n}`, 'cyclictest-json'), 2);
     expectFormatError(() => parseText('', 'cyclictest-json'), 1);
     expectFormatError(() => parseText(text, 'cyclictest-json', { maxJsonChars: 100 }));
+  });
+});
+
+describe('cyclictest -v with its header lines (fixture)', () => {
+  const text = readFixture('cyclictest-verbose-headers.txt');
+  it('is detected past "Max CPUs", "Online CPUs" and "Thread N Interval" lines', () => {
+    const r = parseText(text);
+    expect(r.format).toBe('cyclictest-verbose');
+    expect(r.context).toMatchObject({ hostCpus: 8, intervalUs: 1000, threads: 2, resolutionNs: 1000 });
+    expect(threads(r).map((t) => t.source.label)).toEqual(['thread 0 (I:1000)', 'thread 1 (I:1500)']);
+  });
+  it('each thread is its own run: thread 1 is ~15 % slower than thread 0', () => {
+    const r = parseText(text);
+    const [t0, t1] = threads(r);
+    // by hand from the file: thread 0 6,5,7,6,8,5,6,7,6,5,9,6 µs; thread 1 7,8,7,6,9,7,8,7,8,7,10,4 µs
+    expect(t0?.summary).toEqual({ count: 12, min: 5000, max: 9000, mean: 76000 / 12 });
+    expect(t1?.summary).toEqual({ count: 12, min: 4000, max: 10000, mean: 88000 / 12 });
+    expect((t1?.summary.mean ?? 0) / (t0?.summary.mean ?? 1)).toBeCloseTo(1.158, 3);
+    expect(r.summary.count).toBe(24);
+  });
+  it('a header line with a bad number names its line', () => {
+    const e = expectFormatError(() => parseText(text.replace('Online CPUs = 8', 'Online CPUs = 0'), 'cyclictest-verbose'), 3);
+    expect(e.expected).toContain('Online CPUs');
+  });
+});
+
+describe('cyclictest --json with overflows and sysinfo (fixture)', () => {
+  const r = parseText(readFixture('cyclictest-overflow.json'));
+  it('keeps the system information and the command line\'s interval', () => {
+    expect(r.sysinfo).toMatchObject({ sysname: 'Linux', release: '6.6.30-rt30', machine: 'x86_64', realtime: '1' });
+    expect(r.context).toMatchObject({ kernel: '6.6.30-rt30', machine: 'x86_64', realtime: true, intervalUs: 500 });
+  });
+  it('overflows count in the total; the maximum is the file\'s; the limit is -h20\'s last bucket', () => {
+    const [t0, t1] = threads(r);
+    // thread 0: 572 in the histogram, cycles 575 → 3 overflows, max 3030 µs
+    expect(t0?.summary).toMatchObject({ count: 575, max: 3_030_000, min: 4000 });
+    expect(t0?.overflow).toEqual({ count: 3, limit: 19_000 });
+    expect(t0?.summary.mean).toBeCloseTo(15_620);
+    expect(t1?.overflow).toBeNull();
+    expect(r.summary.count).toBe(575 + 567);
+    expect(r.summary.max).toBe(3_030_000);
+    expect(r.overflow).toEqual({ count: 3, limit: 19_000 });
   });
 });

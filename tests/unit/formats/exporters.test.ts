@@ -15,7 +15,8 @@ describe('CSV exporters', () => {
   });
   it('the 4-thread sample as one gnuplot-ready column per thread', () => {
     const r = parseText(readSample(HIST_SAMPLE));
-    const csv = toHistogramCsv((r.threads ?? []).map((t) => ({ name: `thread${t.id}`, values: t.histogram?.values ?? [], counts: t.histogram?.counts ?? [] })));
+    const threads = r.series.filter((s) => s.source.scope === 'thread');
+    const csv = toHistogramCsv(threads.map((t) => ({ name: `thread${t.source.thread}`, values: t.histogram?.values ?? [], counts: t.histogram?.counts ?? [] })));
     const rows = csv.trim().split('\n');
     expect(rows[0]).toBe('value,thread0,thread1,thread2,thread3');
     expect(rows).toContain('5000,9249673,9452403,9397676,2144127');
@@ -23,12 +24,12 @@ describe('CSV exporters', () => {
   it('summary rows', () => {
     const csv = toSummaryCsv([
       { id: 7, name: 'busy, wait', kind: 'sim', workload: 'tscdeadline_latency', strategy: 'vmx-preemption', samples: 10000, mean: 2412.5, p50: 2400, p90: 2500, p99: 2700, p999: 3100, max: 5400, unit: 'cycles' },
-      { id: 'imp-1', name: '=cmd()', kind: 'import', workload: 'cyclictest', strategy: 'hrtimer', samples: 3, mean: NaN, p50: 1, p90: 2, p99: 3, p999: 3, max: 3, unit: 'ns' },
+      { id: 'imp-1', name: '=cmd()', kind: 'import', workload: 'cyclictest', strategy: 'hrtimer', measures: 'wake-up latency', samples: 3, mean: NaN, p50: '—', p90: '> 2', p99: '> 2', p999: '> 2', max: 3, unit: 'ns' },
     ]);
     expect(csv.split('\n')).toEqual([
-      'id,name,kind,workload,strategy,samples,mean,p50,p90,p99,p999,max,unit',
-      '7,"busy, wait",sim,tscdeadline_latency,vmx-preemption,10000,2412.5,2400,2500,2700,3100,5400,cycles',
-      "imp-1,'=cmd(),import,cyclictest,hrtimer,3,,1,2,3,3,3,ns",
+      'id,name,kind,workload,strategy,measures,samples,mean,p50,p90,p99,p999,max,unit',
+      '7,"busy, wait",sim,tscdeadline_latency,vmx-preemption,,10000,2412.5,2400,2500,2700,3100,5400,cycles',
+      "imp-1,'=cmd(),import,cyclictest,hrtimer,wake-up latency,3,,—,> 2,> 2,> 2,3,ns",
       '',
     ]);
   });
@@ -68,7 +69,7 @@ describe('toChromeTrace', () => {
       ['PREEMPTION_TIMER', 100, 1.3, vcpuPid],
       ['HLT', 105, 0, vcpuPid],
     ]);
-    expect(slices[2].args?.unfinished).toBeDefined();
+    expect(slices[2]?.args?.unfinished).toBeDefined();
     const guest = trace.traceEvents.filter((e) => e.ph === 'X' && e.cat === 'guest');
     expect(guest.map((g) => [g.name, g.ts, g.dur])).toEqual([
       ['vCPU 0 in guest', 0.6, 99.4],
@@ -80,6 +81,6 @@ describe('toChromeTrace', () => {
     const inst = trace.traceEvents.filter((e) => e.ph === 'I');
     expect(inst.map((i) => i.name)).toEqual(['kvm_msr', 'kvm_hv_timer_state', 'kvm_wait_lapic_expire', 'kvm_inj_virq']);
     expect(inst.every((i) => i.s === 't')).toBe(true);
-    expect(inst[1].ts).toBeCloseTo(0.45);
+    expect(inst[1]?.ts).toBeCloseTo(0.45);
   });
 });

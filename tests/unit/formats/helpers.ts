@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { FormatError } from '../../../src-main/formats/index.js';
+import { FormatError, type ParsedMeasurement, type ParsedSeries } from '../../../src-main/formats/index.js';
 
 import { repoRoot, samplesDir } from '../../samples.js';
 
@@ -10,6 +10,11 @@ export { repoRoot, samplesDir };
 
 export function readSample(name: string): string {
   return readFileSync(path.join(samplesDir, name), 'utf8');
+}
+
+/** A fixture written for these tests, in the real layout of its tool (tests/fixtures/imports). */
+export function readFixture(name: string): string {
+  return readFileSync(path.join(repoRoot, 'tests', 'fixtures', 'imports', name), 'utf8');
 }
 
 export const HIST_SAMPLE = 'cyclictest-histogram-4threads-h400.txt';
@@ -36,3 +41,8 @@ export async function* asyncLines(lines: Iterable<string>): AsyncGenerator<strin
 }
 
 export const GARBAGE = '\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00\x01\x00\x00\x00\ufffd\ufffd';
+
+/** One series per thread: the thread series of a multi-thread file, or the only series of a one-thread file. */
+export function threadSeries(r: ParsedMeasurement): ParsedSeries[] {
+  return r.series.length === 1 ? r.series : r.series.filter((s) => s.source.scope === 'thread');
+}

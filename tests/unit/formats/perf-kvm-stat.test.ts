@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../../../src-main/formats/index.js';
-import { expectFormatError, GARBAGE } from './helpers.js';
+import { expectFormatError, GARBAGE, readFixture } from './helpers.js';
 
 const CLASSIC = [
   '',
@@ -28,10 +28,10 @@ describe('perf kvm stat report', () => {
     expect(r.format).toBe('perf-kvm-stat');
     expect(r.meta.layout).toBe('classic');
     expect(r.meta.scope).toBe('all VMs, all VCPUs');
-    expect(r.exits?.MSR_WRITE.count).toBe(42521);
-    expect(r.exits?.MSR_WRITE.totalNs).toBeCloseTo(42521 * 1710, 3);
-    expect(r.exits?.HLT.count).toBe(15885);
-    expect(r.exits?.PREEMPTION_TIMER.count).toBe(1805);
+    expect(r.exits?.MSR_WRITE?.count).toBe(42521);
+    expect(r.exits?.MSR_WRITE?.totalNs).toBeCloseTo(42521 * 1710, 3);
+    expect(r.exits?.HLT?.count).toBe(15885);
+    expect(r.exits?.PREEMPTION_TIMER?.count).toBe(1805);
     expect(r.summary.count).toBe(60211);
     expect(r.summary.min).toBeCloseTo(500);
     expect(r.summary.max).toBeCloseTo(17539260);
@@ -44,8 +44,8 @@ describe('perf kvm stat report', () => {
     expect(r.format).toBe('perf-kvm-stat');
     expect(r.meta.layout).toBe('ns-columns');
     expect(r.exits).toEqual({
-      STORE_GUEST_PAGE_FAULT: { count: 26968, totalNs: 2003031800 },
-      LOAD_GUEST_PAGE_FAULT: { count: 17645, totalNs: 1153338100 },
+      STORE_GUEST_PAGE_FAULT: { count: 26968, timed: 26968, totalNs: 2003031800, minNs: 27600, maxNs: 3361400 },
+      LOAD_GUEST_PAGE_FAULT: { count: 17645, timed: 17645, totalNs: 1153338100, minNs: 30800, maxNs: 2513400 },
     });
     expect(r.summary.min).toBe(27600);
     expect(r.summary.max).toBe(3361400);
@@ -68,5 +68,35 @@ describe('perf kvm stat report', () => {
     expectFormatError(() => parseText('', 'perf-kvm-stat'), 1);
     expectFormatError(() => parseText(lines.slice(0, 5).join('\n')), 5);
     expectFormatError(() => parseText('Analyze events for all VMs, all VCPUs:\n', 'perf-kvm-stat'), 2);
+  });
+});
+
+describe('perf kvm stat: µs kept, no cycles, no invented distribution (fixtures)', () => {
+  it('x86 (VMX): the table as printed, exit times in ns, no percentile, the VM pid as scope', () => {
+    const r = parseText(readFixture('perf-kvm-stat-x86.txt'));
+    expect(r.measure).toBe('exit-handling-time');
+    expect(r.histogram).toBeNull();
+    expect(r.samples).toBeNull();
+    expect(r.context).toMatchObject({ virt: 'vmx', tsc: null, resolutionNs: 10 });
+    expect(r.series[0]?.source).toMatchObject({ scope: 'file', vm: 31337 });
+    expect(r.perfRows?.find((p) => p.reason === 'HLT')).toEqual({ reason: 'HLT', samples: 8800, samplesPct: 22, timePct: 99.31, minUs: 0.95, maxUs: 42112.08, meanUs: 812.73, totalUs: 8800 * 812.73 });
+    expect(r.exits?.PREEMPTION_TIMER).toMatchObject({ count: 9100, minNs: 710, maxNs: 21550 });
+    expect(r.summary).toMatchObject({ count: 40000, min: 580, max: 42_112_080 });
+  });
+  it('arm64: exception classes are read and judged arm64; nothing is converted to cycles', () => {
+    const r = parseText(readFixture('perf-kvm-stat-arm64.txt'));
+    expect(r.context).toMatchObject({ virt: 'arm64', machine: 'aarch64 (judged from the arm64 exception classes)', tsc: null });
+    expect(Object.keys(r.exits ?? {})).toEqual(['DABT_LOW', 'IRQ', 'WFx', 'SYS64']);
+    expect(r.summary.count).toBe(669184);
+    expect(r.warnings.join()).not.toContain('differs');
+  });
+  it('negative, 400-digit and absurd numbers name their line', () => {
+    const lines = CLASSIC.split('\n');
+    const at = (row: string) => `${lines.slice(0, 6).join('\n')}\n${row}\n${lines.slice(7).join('\n')}`;
+    expectFormatError(() => parseText(at('           MSR_WRITE     -42521    53.32%     0.06%      0.50us     52.94us      1.71us ( +-   0.48% )')), 7);
+    expectFormatError(() => parseText(at(`           MSR_WRITE      ${'9'.repeat(400)}    53.32%     0.06%      0.50us     52.94us      1.71us`)), 7);
+    expectFormatError(() => parseText(at('           MSR_WRITE      42521    53.32%     0.06%      0.50us     -52.94us      1.71us')), 7);
+    expectFormatError(() => parseText(at('           MSR_WRITE      42521    53.32%     0.06%     52.94us      0.50us      1.71us')), 7);
+    expectFormatError(() => parseText(CLASSIC.replace('Total Samples:60211', `Total Samples:${'1'.repeat(30)}`)), 10);
   });
 });

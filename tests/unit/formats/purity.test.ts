@@ -12,7 +12,7 @@ describe('src-main/formats purity', () => {
     const text = readFileSync(path.join(dir, f), 'utf8');
     expect(text.startsWith('/**')).toBe(true);
     expect(text.slice(0, 600)).toMatch(/must not import/i);
-    const specifiers = [...text.matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+    const specifiers = [...text.matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? '');
     for (const s of specifiers) {
       expect(s.startsWith('./') || s.startsWith('../../src-shared/')).toBe(true);
       expect(s.endsWith('.js')).toBe(true);

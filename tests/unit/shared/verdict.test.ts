@@ -7,6 +7,7 @@ const row: CompareRow = {
   id: 2,
   name: 'b',
   strategy: 'vmx-preemption',
+  measure: 'guest-deadline-to-isr',
   samples: 10000,
   mean: 3220,
   p50: 3220,
@@ -20,6 +21,7 @@ const row: CompareRow = {
   ci95: [15, 25],
   significant: true,
   practicallySignificant: false,
+  noVerdict: null,
 };
 
 describe('verdict wording', () => {

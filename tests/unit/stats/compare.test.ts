@@ -65,7 +65,7 @@ describe('compareRuns', () => {
     const row = r.runs[1]!;
     expect(row.significant).toBe(true);
     expect(row.practicallySignificant).toBe(false);
-    expect(row.ci95[0]).toBeGreaterThan(0);
+    expect(row.ci95?.[0]).toBeGreaterThan(0);
     expect(row.deltaPct.mean).toBeGreaterThan(0.3);
     expect(row.deltaPct.mean).toBeLessThan(1);
     const text = verdict(row, r.baseline, r.noiseThresholdPct);
@@ -79,7 +79,7 @@ describe('compareRuns', () => {
       ],
       { noiseThresholdPct: 0.5 },
     ).runs[1]!;
-    expect(loose.practicallySignificant).toBe(loose.deltaPct.mean >= 0.5);
+    expect(loose.practicallySignificant).toBe((loose.deltaPct.mean ?? NaN) >= 0.5);
   });
 
   it('two runs from the same distribution are not significant in ≥ 90 of 100 repetitions', () => {

@@ -93,6 +93,44 @@ describe('migrate', () => {
     ]);
   });
 
+  it('version 6: imports stored before get their measure, and the statistics made up for summary-only files become unknown', () => {
+    const file = tempDbPath();
+    const db = openDatabase(file);
+    migrate(db, { migrationsDir: MIGRATIONS_DIR, target: 5 });
+    const now = '2024-01-01T00:00:00.000Z';
+    // as versions ≤ 5 stored imports: a status file with p50 = mean, p90… = max, stddev 0
+    const summary = (mean: number, p50: number, max: number, stddev: number) =>
+      JSON.stringify({
+        workload: 'cyclictest', strategy: 'measured', profile: '', samples: 10, seed: 0, engineVersion: '',
+        latency: { unit: 'ns', mean, min: 1000, max, stddev, p50, p90: max, p99: max, p999: max },
+        latencyNs: { unit: 'ns', mean, min: 1000, max, stddev, p50, p90: max, p99: max, p999: max },
+        exits: {}, overheadCyclesPerTimerEvent: 0, timerEvents: 0, criticalPath: {}, hostCyclesByStep: {},
+      });
+    const ins = db.prepare(
+      "INSERT INTO runs (id, kind, name, workload, strategy, samples, status, created_at, summary_json, mean, p99, source_file, source_format, source_sha256) " +
+        "VALUES (?, 'measured', ?, 'cyclictest', 'measured', 10, 'done', ?, ?, ?, ?, ?, ?, ?)",
+    );
+    ins.run(1, 'status', now, summary(4600, 4600, 1650000, 0), 4600, 1650000, 'status.txt', 'cyclictest', 'a'.repeat(64));
+    ins.run(2, 'hist', now, summary(5300, 5000, 28000, 540), 5300, 28000, 'hist.txt', 'cyclictest-hist', 'b'.repeat(64));
+    ins.run(3, 'trace', now, summary(7250, 6000, 18000, 6000), 7250, 18000, 'trace.txt', 'trace-cmd', 'c'.repeat(64));
+    db.close();
+
+    const { store } = track(openStore(file, { migrationsDir: MIGRATIONS_DIR }));
+    expect(userVersion(store.db)).toBe(LATEST);
+    const status = store.get(1);
+    expect(status.measure).toBe('wakeup-latency');
+    expect(status.measurement).toBeNull();
+    expect(status.p99).toBeNull();
+    expect(status.summary?.latency).toMatchObject({ mean: 4600, min: 1000, max: 1650000, p50: null, p90: null, p99: null, p999: null, stddev: null });
+    expect(status.summary?.latencyNs.p50).toBeNull();
+    // a histogram import's percentiles were real: kept
+    const hist = store.get(2);
+    expect(hist.summary?.latency).toMatchObject({ p50: 5000, stddev: 540 });
+    expect(hist.p99).toBe(28000);
+    expect(store.get(3).measure).toBe('host-expiry-to-entry');
+    expect(store.findImport('b'.repeat(64))).toEqual({ experimentId: null, runIds: [2] });
+  });
+
   it('refuses a newer database and leaves the file byte-for-byte unchanged', () => {
     for (const wal of [true, false]) {
       const file = tempDbPath();

@@ -180,6 +180,42 @@ describe('measured runs', () => {
   });
 });
 
+describe('imports of several runs', () => {
+  const input = (over: Partial<Parameters<RunStore['insertMeasuredRun']>[0]> = {}) => ({
+    name: 'file · thread 0',
+    sourceFile: 'file.txt',
+    format: 'cyclictest-hist',
+    sha256: 'cd'.repeat(32),
+    unit: 'ns' as const,
+    stats: { mean: 2100, min: 900, max: 31000, stddev: null, p50: null, p90: null, p99: null, p999: null },
+    count: 12,
+    measure: 'wakeup-latency' as const,
+    ...over,
+  });
+  it('stores every run of a file and their experiment in one transaction, or nothing', () => {
+    const { store } = freshStore({ now: clock });
+    const bad = input({ samples: [1, 2] as unknown as Int32Array }); // not an Int32Array: the store refuses it
+    expect(() => store.insertMeasuredImport({ name: 'file.txt' }, [input(), bad])).toThrow(/Int32Array/);
+    expect(store.list()).toEqual([]);
+    expect(store.db.prepare('SELECT count(*) AS n FROM experiments').get()).toEqual({ n: 0 });
+    const ok = store.insertMeasuredImport({ name: 'file.txt' }, [input(), input({ name: 'file · thread 1' })]);
+    expect(ok.existing).toBe(false);
+    expect(store.list().map((r) => [r.name, r.experimentId, r.measure, r.p99])).toEqual([
+      ['file · thread 1', ok.experimentId, 'wakeup-latency', null],
+      ['file · thread 0', ok.experimentId, 'wakeup-latency', null],
+    ]);
+    expect(store.get(ok.runIds[0] ?? 0).samples).toBe(12);
+  });
+  it('a file with the same SHA-256 is not stored again: its runs are returned', () => {
+    const { store } = freshStore({ now: clock });
+    const first = store.insertMeasuredImport({ name: 'a' }, [input()]);
+    const again = store.insertMeasuredImport({ name: 'b' }, [input({ name: 'other name' })]);
+    expect(again).toEqual({ experimentId: first.experimentId, runIds: first.runIds, existing: true });
+    expect(store.list()).toHaveLength(1);
+    expect(store.findImport('ef'.repeat(32))).toBeNull();
+  });
+});
+
 describe('list', () => {
   it('filters by every field, newest first, with limit and offset', () => {
     const { store } = freshStore();
@@ -215,6 +251,7 @@ describe('list', () => {
       id: a, experimentId: exp, name: 'Alpha run', kind: 'simulated', workload: 'tscdeadline-halt', strategy: 'vmx-preemption',
       profile: 'bench-synthetic', samples: 10, seed: 1, status: 'done', tags: ['Baseline'], createdAt: item.createdAt,
       finishedAt: item.finishedAt, mean: 4000, p99: 4700, error: null, sourceFile: null, unit: 'cycles',
+      measure: 'guest-deadline-to-isr', // what a tscdeadline workload measures
     });
   });
 });

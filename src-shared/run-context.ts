@@ -1,0 +1,88 @@
+/**
+ * The context of a run in words: what an imported run's file says and does not say (kernel, CPU
+ * architecture, TSC rate and how it is known, resolution, VM/vCPU, interval), what a simulated
+ * run models, and how the contexts of compared runs differ (a kernel against the model's, an
+ * estimated or assumed TSC rate, a 1 µs resolution, another architecture). Must not import
+ * anything but other src-shared modules.
+ */
+import type { RunDetail } from './contract.js';
+import { contextGaps, type MeasureContext } from './measurement.js';
+
+interface Context {
+  kernel: string | null;
+  machine: string | null;
+  virt: MeasureContext['virt'];
+  tsc: MeasureContext['tsc'];
+  resolutionNs: number | null;
+  intervalUs: number | null;
+  simulated: boolean;
+}
+
+/** The Linux release a profile models, as its description names it ("… Linux 4.9 KVM …"). */
+export function profileKernel(description: string): string | null {
+  return /\bLinux (\d+\.\d+(?:\.\d+)?)/.exec(description)?.[1] ?? null;
+}
+
+function contextOf(run: RunDetail): Context | null {
+  if (run.measurement) {
+    const c = run.measurement.context;
+    return { kernel: c.kernel, machine: c.machine, virt: c.virt, tsc: c.tsc, resolutionNs: c.resolutionNs, intervalUs: c.intervalUs, simulated: false };
+  }
+  if (!run.config) return null;
+  const params = run.config.params as unknown as Record<string, unknown>;
+  const kernel = typeof params.kernel === 'string' ? params.kernel : profileKernel(run.config.profile.description);
+  return {
+    kernel,
+    machine: 'x86_64, Intel VMX (simulated)',
+    virt: 'vmx',
+    tsc: { khz: run.config.profile.tsc_khz, basis: 'known', method: `profile ${run.config.profile.name}` },
+    resolutionNs: null,
+    intervalUs: run.config.workload === 'cyclictest' && typeof params.interval === 'number' ? params.interval : null,
+    simulated: true,
+  };
+}
+
+function khzText(khz: number): string {
+  return `${(khz / 1e6).toFixed(3)} GHz`;
+}
+
+/** Lines describing an imported run's context, what it has and what it lacks. */
+export function runContextLines(run: RunDetail): string[] {
+  const m = run.measurement;
+  if (!m) return [];
+  const c = m.context;
+  const has: string[] = [];
+  if (c.kernel) has.push(`kernel ${c.kernel}${c.realtime ? ' (PREEMPT_RT)' : c.realtime === false ? ' (not RT)' : ''}`);
+  if (c.machine) has.push(`CPU ${c.machine}`);
+  if (c.hostCpus !== null) has.push(`${c.hostCpus} host CPUs`);
+  if (c.tsc) has.push(`TSC ${khzText(c.tsc.khz)} ${c.tsc.basis} (${c.tsc.method}${c.tsc.uncertaintyPct !== undefined ? `, ±${c.tsc.uncertaintyPct.toPrecision(2)} %` : ''})`);
+  if (c.resolutionNote) has.push(`resolution: ${c.resolutionNote}`);
+  if (c.vcpus !== null) has.push(`${c.vcpus} vCPU thread${c.vcpus === 1 ? '' : 's'}${c.vms !== null ? ` in ${c.vms} VM${c.vms === 1 ? '' : 's'}` : ''}`);
+  if (c.threads !== null) has.push(`${c.threads} thread${c.threads === 1 ? '' : 's'}`);
+  if (c.intervalUs !== null) has.push(`interval ${c.intervalUs} µs`);
+  const gaps = contextGaps(c, m.measure);
+  return [`context: ${has.join('; ') || 'none given'}`, ...(gaps.length ? [`not in the file: ${gaps.join(', ')}`] : [])];
+}
+
+/** The differences between the runs' contexts a reader of their comparison should know. */
+export function contextDifferences(runs: readonly RunDetail[]): string[] {
+  const out: string[] = [];
+  const ctx = runs.map((r) => ({ r, c: contextOf(r) }));
+  const kernels = ctx.filter((x) => x.c?.kernel).map((x) => `run ${x.r.id} ${x.c?.simulated ? 'models' : 'ran'} Linux ${x.c?.kernel}`);
+  if (new Set(ctx.map((x) => x.c?.kernel ?? null).filter((k) => k !== null)).size > 1) out.push(`kernels differ: ${kernels.join(', ')}`);
+  for (const { r, c } of ctx) {
+    if (!c || c.simulated) continue;
+    const m = r.measurement;
+    if (!c.kernel && runs.some((o) => o.config)) out.push(`run ${r.id} does not say which kernel it ran (the model's is known)`);
+    if (c.tsc?.basis === 'estimated') out.push(`run ${r.id}: TSC rate estimated, ${khzText(c.tsc.khz)} (${c.tsc.method})`);
+    if (c.tsc?.basis === 'assumed') out.push(`run ${r.id}: TSC rate assumed, ${khzText(c.tsc.khz)}`);
+    if (c.resolutionNs !== null && c.resolutionNs >= 1000) out.push(`run ${r.id} has ${c.resolutionNs / 1000} µs resolution (${m?.context.resolutionNote ?? ''})`);
+    if (c.virt === 'arm64' || c.virt === 'svm') out.push(`run ${r.id} is from an ${c.virt === 'arm64' ? 'arm64' : 'AMD SVM'} host: it has no VMX preemption timer`);
+    if (m && m.source.scope === 'merged') out.push(`run ${r.id} merges ${m.sources.length} sources of its file (${m.sources.map((s) => s.source.label).slice(0, 4).join('; ')}${m.sources.length > 4 ? '; …' : ''})`);
+  }
+  const intervals = ctx.filter((x) => x.c?.intervalUs != null);
+  if (new Set(intervals.map((x) => x.c?.intervalUs)).size > 1) out.push(`intervals differ: ${intervals.map((x) => `run ${x.r.id} ${x.c?.intervalUs} µs`).join(', ')}`);
+  const tscs = ctx.filter((x) => x.c?.tsc).map((x) => x.c?.tsc?.khz);
+  if (new Set(tscs).size > 1) out.push(`TSC rates differ: ${ctx.filter((x) => x.c?.tsc).map((x) => `run ${x.r.id} ${khzText(x.c?.tsc?.khz ?? 0)}`).join(', ')}`);
+  return out;
+}
