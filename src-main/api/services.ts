@@ -5,10 +5,10 @@
  * transaction when it finishes (or marked failed / cancelled). Must not import electron.
  */
 import { ConfigError, type RunConfig } from '../../src-shared/config.js';
-import type { ParsedArgs, PushChannel, PushPayloads, RunStatus } from '../../src-shared/contract.js';
+import type { ParsedArgs, PushChannel, PushPayloads, RunDetail, RunStatus } from '../../src-shared/contract.js';
 import { buildRunConfig, type MergedRun } from '../engine/index.js';
 import { Runner, RunCancelledError } from '../runner/index.js';
-import { LEASE_RENEW_MS, openStore, type OpenedStore, type RunStore } from '../store/index.js';
+import { LEASE_RENEW_MS, NotFoundError, openStore, type OpenedStore, type RunStore } from '../store/index.js';
 import type { ParsedMeasurement } from '../formats/index.js';
 import { toApiError } from './error-map.js';
 import { measuredRunInput, type ImportMeta } from './import.js';
@@ -37,6 +37,12 @@ export class LabServices {
   /** Runs interrupted by a previous crash, found when the database was opened. */
   readonly interruptedAtOpen: number;
   private readonly leaseTimer: NodeJS.Timeout;
+  /**
+   * How runs of this process ended when that could not be written (disk full, read-only file):
+   * written as soon as the database accepts it again (every lease tick, and at close). If it
+   * never does, the next start finds the run abandoned and marks it interrupted.
+   */
+  private readonly unrecorded = new Map<number, { status: 'failed' | 'cancelled'; error: string | null }>();
 
   constructor(opts: LabServicesOptions) {
     this.opened = openStore(opts.dbPath, {
@@ -51,8 +57,9 @@ export class LabServices {
       try {
         if (this.pending.size > 0) this.store.renewLease();
       } catch {
-        // a busy database is retried at the next tick
+        // a busy or full database is retried at the next tick
       }
+      this.recordUnrecorded();
     }, LEASE_RENEW_MS);
     this.leaseTimer.unref();
     this.threads = opts.threads;
@@ -104,10 +111,11 @@ export class LabServices {
     opts: { traceTimerEvents?: number } = {},
   ): { experimentId: number; runIds: number[] } {
     const configs = args.runs.map((spec, i) => this.configFor(spec, i)); // all valid before any write
-    const experimentId = this.store.createExperiment({ name: args.name, notes: args.notes, tags: args.tags });
     const varying = varyingSettings(args.runs.map((r) => r.set));
-    const runIds = configs.map((config, i) =>
-      this.store.insertQueuedRun({ experimentId, name: runName(args.name, config, args.runs.length, args.runs[i]!.set, varying), config }),
+    // one transaction: a failed write leaves neither an empty experiment nor runs nobody computes
+    const { experimentId, runIds } = this.store.createExperimentWithRuns(
+      { name: args.name, notes: args.notes, tags: args.tags },
+      configs.map((config, i) => ({ name: runName(args.name, config, args.runs.length, args.runs[i]!.set, varying), config })),
     );
     runIds.forEach((id, i) => {
       this.emit('run:progress', progressPayload(id, experimentId, 'queued', 0, configs[i]!.samples));
@@ -122,7 +130,11 @@ export class LabServices {
         trace,
         traceTimerEvents,
         onStart: () => {
-          this.store.markRunning(id);
+          try {
+            this.store.markRunning(id);
+          } catch {
+            // not fatal: finish() marks it running with the result, or fail() records why not
+          }
         },
         onProgress: (p) =>
           this.emit('run:progress', {
@@ -138,7 +150,8 @@ export class LabServices {
       .then(
         (merged) => this.finish(id, experimentId, merged),
         (err: unknown) => this.fail(id, err),
-      );
+      )
+      .catch((err: unknown) => this.fail(id, err)); // e.g. a subscriber's push failed: never an unhandled rejection
     this.pending.set(id, done);
     void done.finally(() => this.pending.delete(id));
   }
@@ -153,23 +166,46 @@ export class LabServices {
         ...(merged.trace ? { trace: merged.trace } : {}),
       });
     } catch (err) {
-      return this.fail(id, err);
+      return this.fail(id, new Error(`the result could not be saved: ${toApiError(err).message}`));
     }
     this.emit('run:progress', progressPayload(id, experimentId, 'done', merged.samples.length, merged.samples.length));
     this.emit('run:finished', { runId: id, status: 'done', error: null });
     return 'done';
   }
 
+  /** Records how a run ended; never throws (a final state the database refuses is kept in `unrecorded`). */
   private fail(id: number, err: unknown): RunStatus {
-    if (err instanceof RunCancelledError) {
-      this.store.markCancelled(id);
-      this.emit('run:finished', { runId: id, status: 'cancelled', error: null });
-      return 'cancelled';
+    const ending =
+      err instanceof RunCancelledError
+        ? { status: 'cancelled' as const, error: null }
+        : { status: 'failed' as const, error: err instanceof Error ? err.message : String(err) };
+    this.unrecorded.set(id, ending);
+    this.recordUnrecorded();
+    const error = this.unrecorded.has(id) ? unrecordedNote(ending.error) : ending.error;
+    this.emit('run:finished', { runId: id, status: ending.status, error });
+    return ending.status;
+  }
+
+  /** Writes the final states the database refused before; keeps those it still refuses. */
+  private recordUnrecorded(): void {
+    for (const [id, ending] of this.unrecorded) {
+      try {
+        if (ending.status === 'cancelled') this.store.markCancelled(id);
+        else this.store.markFailed(id, ending.error ?? 'failed');
+        this.unrecorded.delete(id);
+      } catch (err) {
+        // still full, read-only or busy: the next lease tick tries again (unless the run is gone)
+        if (err instanceof NotFoundError) this.unrecorded.delete(id);
+      }
     }
-    const message = err instanceof Error ? err.message : String(err);
-    this.store.markFailed(id, message);
-    this.emit('run:finished', { runId: id, status: 'failed', error: message });
-    return 'failed';
+  }
+
+  /** A run as stored, or as it ended in this process when that could not be stored yet. */
+  getRun(id: number): RunDetail {
+    const stored = this.store.get(id);
+    const ending = this.unrecorded.get(id);
+    if (!ending || (stored.status !== 'queued' && stored.status !== 'running')) return stored;
+    return { ...stored, status: ending.status, error: unrecordedNote(ending.error) };
   }
 
   /** Resolves when a run submitted in this process ends (its final status). */
@@ -200,8 +236,13 @@ export class LabServices {
     clearInterval(this.leaseTimer);
     await this.runnerInstance?.close();
     await Promise.allSettled([...this.pending.values()]);
+    this.recordUnrecorded();
     this.opened.close();
   }
+}
+
+function unrecordedNote(error: string | null): string {
+  return `${error ?? 'cancelled'} (this could not be written to the database either; the run shows as interrupted when Timer Lab next opens it)`;
 }
 
 

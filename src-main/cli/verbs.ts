@@ -97,7 +97,7 @@ async function waitForRuns(ctx: CliContext, ids: number[], label: string): Promi
     off();
     bar.end();
   }
-  return ids.map((id) => ctx.lab.store.get(id));
+  return ids.map((id) => ctx.lab.getRun(id));
 }
 
 /** Fails before any work when FILE cannot be written. */
