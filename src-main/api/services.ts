@@ -36,6 +36,8 @@ export class LabServices {
   private readonly pending = new Map<number, Promise<RunStatus>>();
   /** Runs interrupted by a previous crash, found when the database was opened. */
   readonly interruptedAtOpen: number;
+  /** Said once to the user when the database opened read-only or damaged; null when all is well. */
+  readonly notice: string | null;
   private readonly leaseTimer: NodeJS.Timeout;
   /**
    * How runs of this process ended when that could not be written (disk full, read-only file):
@@ -52,6 +54,7 @@ export class LabServices {
     });
     this.store = this.opened.store;
     this.interruptedAtOpen = this.opened.interrupted;
+    this.notice = this.opened.notice;
     // Keep the lease on this process's unfinished runs fresh, so other processes leave them alone.
     this.leaseTimer = setInterval(() => {
       try {

@@ -42,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { db, json, threads, args } = globalFlags(rest);
     lab = new LabServices({ dbPath: db, ...(threads !== undefined ? { threads } : {}) });
+    if (lab.notice) process.stderr.write(`timer-lab: warning: ${lab.notice}\n`);
     const api = createApiHost(lab);
     const ctx: CliContext = {
       lab,

@@ -376,6 +376,17 @@ const serve: Verb = async (ctx, argv) => {
   return 0;
 };
 
+/** `check`: the full integrity check of the database; exit code 1 when it finds problems. */
+const check: Verb = async (ctx, argv) => {
+  parse(argv, {});
+  const { file } = ctx.lab.store;
+  const problems = ctx.lab.store.checkIntegrity();
+  if (ctx.json) ctx.out(JSON.stringify({ file, ok: problems.length === 0, problems }));
+  else if (problems.length === 0) ctx.out(`${file}: ok (integrity_check and foreign_key_check found no problem)`);
+  else ctx.out(`${file}: ${problems.length} problem(s) found:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  return problems.length === 0 ? 0 : 1;
+};
+
 export const VERBS: Record<string, Verb> = {
   run,
   experiment,
@@ -388,6 +399,7 @@ export const VERBS: Record<string, Verb> = {
   import: importVerb,
   profiles,
   serve,
+  check,
 };
 
 export const HELP = `timer-lab — simulate and compare KVM TSC-deadline timer strategies

@@ -16,6 +16,7 @@ import type { Histogram, RunSummary } from '../../src-shared/result.js';
 import { decodeSamples, decodeTrace, encodeSamples, encodeTrace } from './blobs.js';
 import type { Db } from './db.js';
 import { ConflictError, NotFoundError, StoreError } from './errors.js';
+import { integrityCheck } from './integrity.js';
 import { ListQuery, type ListFilter } from './list-query.js';
 import { measuredSummary, sampleCount, type MeasuredRunInput } from './measured.js';
 import { BUILT_IN_PROFILE_NAMES, UserProfiles } from './profiles.js';
@@ -393,6 +394,11 @@ export class RunStore {
   getTrace(id: number, limit = 2_000): TraceEventRow[] {
     const d = this.data(id);
     return d.trace_blob ? (decodeTrace(d.trace_blob, limit) as TraceEventRow[]) : [];
+  }
+
+  /** The full integrity check (integrity_check and foreign_key_check): the problems, none when sound. */
+  checkIntegrity(): string[] {
+    return this.read(() => integrityCheck(this.db));
   }
 
   // ---- edits ----
