@@ -19,8 +19,8 @@ export type HandlerTable = { [K in CallChannel]: Handler<K> };
 
 export const HANDLERS: HandlerTable = {
   'experiments:submit': (lab, args) => lab.submitExperiment(args),
-  'runs:list': (lab, args) => lab.store.list(args),
-  'runs:get': (lab, { id }) => lab.store.get(id),
+  'runs:list': (lab, args) => lab.listRuns(args),
+  'runs:get': (lab, { id }) => lab.getRun(id),
   'runs:histogram': (lab, { id }) => {
     const h = lab.store.getHistogram(id);
     if (!h) throw new ApiError('not-found', `run ${id} has no histogram (not finished?)`);

@@ -5,10 +5,10 @@
  * transaction when it finishes (or marked failed / cancelled). Must not import electron.
  */
 import { ConfigError, type RunConfig } from '../../src-shared/config.js';
-import type { ParsedArgs, PushChannel, PushPayloads, RunDetail, RunStatus } from '../../src-shared/contract.js';
+import type { ParsedArgs, PushChannel, PushPayloads, RunDetail, RunListItem, RunStatus } from '../../src-shared/contract.js';
 import { buildRunConfig, type MergedRun } from '../engine/index.js';
 import { Runner, RunCancelledError } from '../runner/index.js';
-import { LEASE_RENEW_MS, NotFoundError, openStore, type OpenedStore, type RunStore } from '../store/index.js';
+import { LEASE_RENEW_MS, NotFoundError, openStore, type ListFilter, type OpenedStore, type RunStore } from '../store/index.js';
 import type { ParsedMeasurement } from '../formats/index.js';
 import { toApiError } from './error-map.js';
 import { measuredRunInput, type ImportMeta } from './import.js';
@@ -205,10 +205,19 @@ export class LabServices {
 
   /** A run as stored, or as it ended in this process when that could not be stored yet. */
   getRun(id: number): RunDetail {
-    const stored = this.store.get(id);
-    const ending = this.unrecorded.get(id);
-    if (!ending || (stored.status !== 'queued' && stored.status !== 'running')) return stored;
-    return { ...stored, status: ending.status, error: unrecordedNote(ending.error) };
+    return this.withUnrecorded(this.store.get(id));
+  }
+
+  /** The history (see RunStore.list), showing how runs ended that could not be stored yet. */
+  listRuns(filter: ListFilter = {}): RunListItem[] {
+    const rows = this.store.list(filter);
+    return this.unrecorded.size === 0 ? rows : rows.map((r) => this.withUnrecorded(r));
+  }
+
+  private withUnrecorded<R extends { id: number; status: RunStatus; error: string | null }>(row: R): R {
+    const ending = this.unrecorded.get(row.id);
+    if (!ending || (row.status !== 'queued' && row.status !== 'running')) return row;
+    return { ...row, status: ending.status, error: unrecordedNote(ending.error) };
   }
 
   /** Resolves when a run submitted in this process ends (its final status). */
