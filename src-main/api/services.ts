@@ -4,7 +4,7 @@
  * each run is stored queued, marked running when its first shard reports, and saved in one
  * transaction when it finishes (or marked failed / cancelled). Must not import electron.
  */
-import { ConfigError, type RunConfig } from '../../src-shared/config.js';
+import { ConfigError, settableNames, type RunConfig } from '../../src-shared/config.js';
 import type { ParsedArgs, PushChannel, PushPayloads, RunDetail, RunListItem, RunStatus } from '../../src-shared/contract.js';
 import { buildRunConfig, type MergedRun } from '../engine/index.js';
 import { Runner, RunCancelledError } from '../runner/index.js';
@@ -23,6 +23,9 @@ export interface LabServicesOptions {
 }
 
 type RunSpec = ParsedArgs<'experiments:submit'>['runs'][number];
+
+/** Names a run spec can change with `set` (run parameters, X, tsc_khz, costs, jitters). */
+const SETTABLE = new Set(settableNames());
 
 /** Timer events traced for runs submitted with `trace` (shard 0 only). */
 export const TRACE_TIMER_EVENTS = 2000;
@@ -103,9 +106,10 @@ export class LabServices {
         set: spec.set,
       });
     } catch (err) {
-      // a bad override is named where the caller wrote it: runs.<i>.set.<name>
-      const fromSet = err instanceof ConfigError && Object.prototype.hasOwnProperty.call(spec.set, err.field);
-      throw toApiError(err, fromSet ? `${prefix}set.` : prefix);
+      // A setting is named where it is changed: runs.<i>.set.<name>, also when the caller left
+      // it at its default and a check of several settings together (host noise) refused it.
+      const isSetting = err instanceof ConfigError && (Object.prototype.hasOwnProperty.call(spec.set, err.field) || SETTABLE.has(err.field));
+      throw toApiError(err, isSetting ? `${prefix}set.` : prefix);
     }
   }
 

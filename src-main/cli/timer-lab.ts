@@ -8,7 +8,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import type { CallArgs, CallChannel, CallResults, CompareResult } from '../../src-shared/contract.js';
 import { ApiError, LabServices, createApiHost, defaultDatabasePath, toApiError, type ApiHost } from '../api/index.js';
 import { verdict } from '../stats/index.js';
-import { UsageError } from './args.js';
+import { threadsFlag, UsageError } from './args.js';
 import { HELP, VERBS } from './verbs.js';
 
 export interface CliContext {
@@ -74,10 +74,7 @@ function globalFlags(argv: string[]): { db: string; json: boolean; threads: numb
       if (existsSync(v) && statSync(v).isDirectory()) throw new UsageError(`--db ${v}: is a folder; give a database file path`);
       db = v;
     } else if (a === '--threads' || a.startsWith('--threads=')) {
-      const v = a === '--threads' ? argv[++i] : a.slice(10);
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--threads: expected an integer 1–256, got "${v}"`);
-      threads = n;
+      threads = threadsFlag(a === '--threads' ? argv[++i] : a.slice(10), (m) => process.stderr.write(`timer-lab: warning: ${m}\n`));
     } else args.push(a);
   }
   return { db, json, threads, args };

@@ -21,6 +21,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { CALL_CHANNELS, MAX_IMPORT_BYTES, PUSH_CHANNELS, type LabErrorPayload } from '../../src-shared/contract.js';
+import { parseDecimalInteger } from '../../src-shared/config.js';
 import type { ApiHost } from '../api/host.js';
 
 export const CSP =
@@ -149,6 +150,17 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
   });
 }
 
+class ProtoKeyError extends Error {}
+
+/**
+ * JSON.parse reviver: `__proto__` is no field of any call, and schemas would drop it silently
+ * (an override the user believes applied); refuse it instead.
+ */
+function refuseProtoKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new ProtoKeyError('request body: "__proto__" is not a valid field name');
+  return value;
+}
+
 /** Answers, then drops the connection (the rest of an upload is not read). */
 function sendErrorAndClose(req: IncomingMessage, res: ServerResponse, status: number, error: LabErrorPayload): void {
   res.setHeader('connection', 'close');
@@ -194,10 +206,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     let args: unknown;
     try {
       const text = await readBody(req, MAX_CALL_BODY_BYTES, limits.callBodyTimeoutMs);
-      args = text === '' ? {} : JSON.parse(text);
+      args = text === '' ? {} : JSON.parse(text, refuseProtoKeys);
     } catch (err) {
       const reason = (err as Error).message;
-      if (reason === 'too-large') {
+      if (err instanceof ProtoKeyError) {
+        sendError(res, 400, { code: 'bad-input', message: err.message });
+      } else if (reason === 'too-large') {
         sendErrorAndClose(req, res, 413, {
           code: 'bad-input',
           message: `request body above ${MAX_CALL_BODY_BYTES / 1048576} MB (files are imported through /api/import)`,
@@ -236,7 +250,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       if (v !== null) meta[key] = v;
     }
     const khz = url.searchParams.get('tscKhz');
-    if (khz !== null) meta.tscKhz = Number(khz);
+    if (khz !== null) meta.tscKhz = parseDecimalInteger(khz) ?? khz; // not an integer: the schema names it
     try {
       const result = await api.importStream(meta, req, Number.isFinite(size) ? size : 0);
       sendJson(res, 200, { ok: true, result });

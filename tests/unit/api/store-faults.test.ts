@@ -52,7 +52,9 @@ describe('services when writes fail', () => {
     expect(shown.error).toMatch(/could not be written to the database either; the run shows as interrupted/);
     const finished = t.pushes.filter((p) => p.channel === 'run:finished').map((p) => p.payload);
     expect(finished).toEqual([{ runId: id, status: 'failed', error: shown.error }]);
-    expect((await t.call('runs:get', { id })).status).toMatch(/queued|running/); // the file still says so
+    expect(t.lab.store.get(id).status).toMatch(/queued|running/); // the file still says so…
+    expect((await t.call('runs:get', { id })).status).toBe('failed'); // …the API tells how it really ended
+    expect((await t.call('runs:list', {}))[0]).toMatchObject({ id, status: 'failed', error: shown.error });
     t.lab.store.db.pragma('query_only = OFF');
     await closeLab(t); // close writes what it kept
     const again = openLab(t.dbPath);

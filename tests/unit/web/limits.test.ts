@@ -65,6 +65,14 @@ describe('web bridge: malformed requests', () => {
     expect(reply).toContain('malformed percent-encoding');
   });
 
+  it('refuses a __proto__ key in a call body (a schema would drop it silently)', async () => {
+    const body = '{"runs":[{"workload":"tscdeadline-busy","strategy":"hrtimer","set":{"__proto__":1}}]}';
+    const { reply } = await raw(`POST /api/call/experiments:submit HTTP/1.1\r\n${auth()}Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+    expect(reply).toMatch(/^HTTP\/1.1 400/);
+    expect(reply).toContain('__proto__');
+    expect(reply).toContain('is not a valid field name');
+  });
+
   it('survives clients that disappear in the middle of a body, a header or a response', async () => {
     const partial = [
       `POST /api/call/profiles:list HTTP/1.1\r\n${auth()}Content-Length: 1000\r\n\r\n{"a":`,
