@@ -64,7 +64,7 @@ export function idArgs(positionals: string[], what = 'ID'): number[] {
   if (positionals.length === 0) throw new UsageError(`expected at least one ${what}`);
   return positionals.map((p) => {
     const n = parseDecimalInteger(p);
-    if (n === null || n <= 0) throw new UsageError(`${what} "${p}" is not a run id (a positive integer)`);
+    if (n === null || n <= 0 || !Number.isSafeInteger(n)) throw new UsageError(`${what} "${p}" is not a run id (a positive integer)`);
     return n;
   });
 }
