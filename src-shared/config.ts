@@ -116,7 +116,7 @@ export function parseIntInRange(
 ): number {
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? (parseDecimalInteger(raw) ?? NaN) : NaN;
   if (!Number.isFinite(n) || !Number.isInteger(n)) {
-    throw new ConfigError(field, `expected a decimal integer, got "${String(raw)}"`);
+    throw new ConfigError(field, `expected an integer in plain decimal digits, got "${String(raw)}"`);
   }
   if (n < min || n > max) {
     throw new ConfigError(field, `must be between ${min} and ${max}${unit ? ` ${unit}` : ''}, got ${n}`);

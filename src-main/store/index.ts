@@ -10,5 +10,4 @@ export type { MeasuredRunInput } from './measured.js';
 export type { ListFilter } from './list-query.js';
 export { BUILT_IN_PROFILE_NAMES } from './profiles.js';
 export { StoreError, NotFoundError, ConflictError } from './errors.js';
-export { describeSqliteFailure, isBusy, retryBusy } from './sqlite-failures.js';
 export { SAMPLES_ENCODING, encodeSamples, decodeSamples } from './blobs.js';

@@ -23,7 +23,7 @@ describe('plain decimal integers only', () => {
   it('refuses every other spelling in config values and flags, naming them', () => {
     for (const t of NOT_DECIMAL) {
       expect(() => parseIntInRange('delta', t, 0, 1e9), t).toThrow(ConfigError);
-      expect(() => parseIntInRange('delta', t, 0, 1e9), t).toThrow(/^delta: expected a decimal integer/);
+      expect(() => parseIntInRange('delta', t, 0, 1e9), t).toThrow(/^delta: expected an integer in plain decimal digits/);
       expect(() => intFlag('samples', t, 1, 100), t).toThrow(/^--samples: expected a decimal integer/);
       expect(() => idArgs([t]), t).toThrow(UsageError);
     }
@@ -96,7 +96,7 @@ describe('the real CLI', () => {
       [['--set', 'pending_inject.jitter.x=0.3'], '--set pending_inject.jitter.x: unknown parameter'],
       [['--set', '__proto__=1'], '--set __proto__: not a parameter name'],
       ...['0x100', '0o7', '0b11', '+5', '1e3'].map((v): [string[], string] => [['--samples', v], `--samples: expected a decimal integer between 1 and`]),
-      [['--set', 'delta=0x100'], '--set delta: expected a decimal integer'],
+      [['--set', 'delta=0x100'], '--set delta: expected an integer in plain decimal digits, got "0x100"'],
       [['--set', 'hostNoise=on', '--set', 'preemptRateHz=100000', '--set', 'preemptCycles=100000'], '--set hostIrqRateHz: host noise would take'],
     ];
     for (const [extra, message] of cases) {
