@@ -13,9 +13,18 @@ const config: Configuration = {
   directories: { output: 'release', buildResources: 'build-resources' },
   files: ['build/**/*', 'dist-renderer/**/*', 'migrations/*.sql', 'package.json', '!build/tests/**'],
   extraResources: [{ from: '.electron-native', to: 'native', filter: ['better_sqlite3.node'] }],
-  // Worker threads start from real files: the runner, the engine they import and piscina's own
-  // worker stay outside the asar archive, as do native modules.
-  asarUnpack: ['**/*.node', 'build/src-main/**', 'build/src-shared/**', 'node_modules/piscina/**'],
+  // Only what cannot be read from inside the archive is unpacked, so everything else — main.js,
+  // the preload, the engine, the store, the renderer — stays in the asar the integrity fuse
+  // checks: native modules (the OS loads them from real files) and the entry files of the
+  // runner's worker threads (piscina's thread bootstrap with the two modules it requires, and
+  // the shard worker it imports). What those import is read from the archive.
+  asarUnpack: [
+    '**/*.node',
+    'node_modules/piscina/dist/worker.js',
+    'node_modules/piscina/dist/common.js',
+    'node_modules/piscina/dist/symbols.js',
+    'build/src-main/runner/shard-worker.js',
+  ],
   npmRebuild: false,
   electronFuses: {
     runAsNode: false,

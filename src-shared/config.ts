@@ -80,6 +80,20 @@ export function parseParamValue(spec: ParamSpec, raw: unknown): number | string 
   return parseIntInRange(field, raw, spec.min ?? 0, spec.max ?? Number.MAX_SAFE_INTEGER, spec.unit);
 }
 
+/** Integer text as people write it: an optional minus and decimal digits, `_` between digits (200_000). */
+const DECIMAL_INTEGER = /^-?\d+(?:_\d+)*$/;
+/** Decimal number text: digits with an optional fraction and exponent (0.3, .3, 3e-1); no hex, no Infinity. */
+const DECIMAL_NUMBER = /^[+-]?(?:\d+(?:_\d+)*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The integer a plain decimal text denotes, or null for anything else (0x100, 0o7, 0b11, +5, 1e3, 1.0, ''). */
+export function parseDecimalInteger(text: string): number | null {
+  const t = text.trim();
+  return DECIMAL_INTEGER.test(t) ? Number(t.replace(/_/g, '')) : null;
+}
+
+/** What can be a setting name (`delta`, `pending_inject.jitter`): a letter first, then letters, digits, _ and dots. */
+export const SETTING_NAME = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$/;
+
 export function parseIntInRange(
   field: string,
   raw: unknown,
@@ -87,9 +101,9 @@ export function parseIntInRange(
   max: number,
   unit?: string,
 ): number {
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw.replace(/_/g, '')) : NaN;
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? (parseDecimalInteger(raw) ?? NaN) : NaN;
   if (!Number.isFinite(n) || !Number.isInteger(n)) {
-    throw new ConfigError(field, `expected an integer, got "${String(raw)}"`);
+    throw new ConfigError(field, `expected an integer in plain decimal digits, got "${String(raw)}"`);
   }
   if (n < min || n > max) {
     throw new ConfigError(field, `must be between ${min} and ${max}${unit ? ` ${unit}` : ''}, got ${n}`);
@@ -98,7 +112,8 @@ export function parseIntInRange(
 }
 
 export function parseNumberInRange(field: string, raw: unknown, min: number, max: number): number {
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  const n = typeof raw === 'number' ? raw : DECIMAL_NUMBER.test(text) ? Number(text.replace(/_/g, '')) : NaN;
   if (!Number.isFinite(n)) throw new ConfigError(field, `expected a number, got "${String(raw)}"`);
   if (n < min || n > max) throw new ConfigError(field, `must be between ${min} and ${max}, got ${n}`);
   return n;
@@ -131,8 +146,8 @@ export function applySetting(
   if (name === 'tsc_khz') {
     return { params, profile: { ...profile, tsc_khz: parseIntInRange('tsc_khz', raw, 100_000, 10_000_000, 'kHz') } };
   }
-  const [cost, sub] = name.split('.', 2) as [string, string | undefined];
-  if ((COST_NAMES as readonly string[]).includes(cost) && (sub === undefined || sub === 'jitter')) {
+  const [cost, sub, ...rest] = name.split('.') as [string, string | undefined, ...string[]];
+  if ((COST_NAMES as readonly string[]).includes(cost) && (sub === undefined || sub === 'jitter') && rest.length === 0) {
     const old = profile.costs[cost];
     if (!old) throw new ConfigError(name, 'the profile does not define this cost');
     const next =

@@ -130,6 +130,8 @@ export const CALLS = {
   'profiles:get': z.object({ name: z.string().min(1).max(64) }),
   'profiles:save': z.object({ profile: z.unknown() }),
   'params:spec': z.object({}),
+  /** The full integrity check of the database (timer-lab check). */
+  'db:check': z.object({}),
 } as const;
 
 export type CallChannel = keyof typeof CALLS;
@@ -268,6 +270,7 @@ export interface CallResults {
   'profiles:get': Profile;
   'profiles:save': { ok: true };
   'params:spec': ParamsSpec;
+  'db:check': { file: string; ok: boolean; problems: string[] };
 }
 
 /** Pushes from main to the renderer. */

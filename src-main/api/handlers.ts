@@ -20,8 +20,8 @@ export type HandlerTable = { [K in CallChannel]: Handler<K> };
 export const HANDLERS: HandlerTable = {
   'experiments:submit': (lab, args) => lab.submitExperiment(args),
   'runs:simulate': (lab, args) => lab.simulate(args),
-  'runs:list': (lab, args) => lab.store.list(args),
-  'runs:get': (lab, { id }) => lab.store.get(id),
+  'runs:list': (lab, args) => lab.listRuns(args),
+  'runs:get': (lab, { id }) => lab.getRun(id),
   'runs:histogram': (lab, { id }) => {
     const h = lab.store.getHistogram(id);
     if (!h) throw new ApiError('not-found', `run ${id} has no histogram (not finished?)`);
@@ -69,6 +69,10 @@ export const HANDLERS: HandlerTable = {
   'profiles:save': (lab, { profile }) => {
     lab.store.saveUserProfile(profile);
     return { ok: true };
+  },
+  'db:check': (lab) => {
+    const problems = lab.store.checkIntegrity();
+    return { file: lab.store.file, ok: problems.length === 0, problems };
   },
   'params:spec': () => ({ runParams: RUN_PARAMS, costNames: COST_NAMES }),
 };

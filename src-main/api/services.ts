@@ -4,11 +4,11 @@
  * each run is stored queued, marked running when its first shard reports, and saved in one
  * transaction when it finishes (or marked failed / cancelled). Must not import electron.
  */
-import { ConfigError, type RunConfig } from '../../src-shared/config.js';
-import type { CallResults, ImportResult, ParsedArgs, PushChannel, PushPayloads, RunStatus } from '../../src-shared/contract.js';
+import { ConfigError, settableNames, type RunConfig } from '../../src-shared/config.js';
+import type { CallResults, ImportResult, ParsedArgs, PushChannel, PushPayloads, RunDetail, RunListItem, RunStatus } from '../../src-shared/contract.js';
 import { buildRunConfig, type MergedRun } from '../engine/index.js';
 import { Runner, RunCancelledError } from '../runner/index.js';
-import { LEASE_RENEW_MS, openStore, type OpenedStore, type RunStore } from '../store/index.js';
+import { LEASE_RENEW_MS, NotFoundError, openStore, type ListFilter, type OpenedStore, type RunStore } from '../store/index.js';
 import type { ParsedMeasurement } from '../formats/index.js';
 import { toApiError } from './error-map.js';
 import { measuredImport, type ImportMeta } from './import.js';
@@ -24,6 +24,9 @@ export interface LabServicesOptions {
 
 type RunSpec = ParsedArgs<'experiments:submit'>['runs'][number];
 
+/** Names a run spec can change with `set` (run parameters, X, tsc_khz, costs, jitters). */
+const SETTABLE = new Set(settableNames());
+
 /** Timer events traced for runs submitted with `trace` (shard 0 only), and kept from imported traces. */
 export const TRACE_TIMER_EVENTS = 2000;
 
@@ -36,7 +39,15 @@ export class LabServices {
   private readonly pending = new Map<number, Promise<RunStatus>>();
   /** Runs interrupted by a previous crash, found when the database was opened. */
   readonly interruptedAtOpen: number;
+  /** Said once to the user when the database opened read-only or damaged; null when all is well. */
+  readonly notice: string | null;
   private readonly leaseTimer: NodeJS.Timeout;
+  /**
+   * How runs of this process ended when that could not be written (disk full, read-only file):
+   * written as soon as the database accepts it again (every lease tick, and at close). If it
+   * never does, the next start finds the run abandoned and marks it interrupted.
+   */
+  private readonly unrecorded = new Map<number, { status: 'failed' | 'cancelled'; error: string | null }>();
 
   constructor(opts: LabServicesOptions) {
     this.opened = openStore(opts.dbPath, {
@@ -45,13 +56,15 @@ export class LabServices {
     });
     this.store = this.opened.store;
     this.interruptedAtOpen = this.opened.interrupted;
+    this.notice = this.opened.notice;
     // Keep the lease on this process's unfinished runs fresh, so other processes leave them alone.
     this.leaseTimer = setInterval(() => {
       try {
         if (this.pending.size > 0) this.store.renewLease();
       } catch {
-        // a busy database is retried at the next tick
+        // a busy or full database is retried at the next tick
       }
+      this.recordUnrecorded();
     }, LEASE_RENEW_MS);
     this.leaseTimer.unref();
     this.threads = opts.threads;
@@ -92,18 +105,22 @@ export class LabServices {
         set: spec.set,
       });
     } catch (err) {
-      // a bad override is named where the caller wrote it: runs.<i>.set.<name>
-      const fromSet = err instanceof ConfigError && Object.prototype.hasOwnProperty.call(spec.set, err.field);
-      throw toApiError(err, fromSet ? `${prefix}set.` : prefix);
+      // A setting is named where it is changed: runs.<i>.set.<name>, also when the caller left
+      // it at its default and a check of several settings together (host noise) refused it.
+      const isSetting = err instanceof ConfigError && (Object.prototype.hasOwnProperty.call(spec.set, err.field) || SETTABLE.has(err.field));
+      throw toApiError(err, isSetting ? `${prefix}set.` : prefix);
     }
   }
 
   submitExperiment(args: ParsedArgs<'experiments:submit'>): CallResults['experiments:submit'] {
     const configs = args.runs.map((spec, i) => this.configFor(spec, i)); // all valid before any write
-    const experimentId = this.store.createExperiment({ name: args.name, notes: args.notes, tags: args.tags });
     const varying = varyingSettings(args.runs.map((r) => r.set));
+    // one transaction: a failed write leaves neither an empty experiment nor runs nobody computes
     const runNames = configs.map((config, i) => runName(args.name, config, args.runs.length, args.runs[i]!.set, varying));
-    const runIds = configs.map((config, i) => this.store.insertQueuedRun({ experimentId, name: runNames[i]!, config }));
+    const { experimentId, runIds } = this.store.createExperimentWithRuns(
+      { name: args.name, notes: args.notes, tags: args.tags },
+      configs.map((config, i) => ({ name: runNames[i]!, config })),
+    );
     runIds.forEach((id, i) => {
       this.emit('run:progress', progressPayload(id, experimentId, 'queued', 0, configs[i]!.samples));
       this.start(id, experimentId, configs[i]!, args.runs[i]!.trace, args.runs[i]!.traceTimerEvents ?? TRACE_TIMER_EVENTS);
@@ -117,7 +134,11 @@ export class LabServices {
         trace,
         traceTimerEvents,
         onStart: () => {
-          this.store.markRunning(id);
+          try {
+            this.store.markRunning(id);
+          } catch {
+            // not fatal: finish() marks it running with the result, or fail() records why not
+          }
         },
         onProgress: (p) =>
           this.emit('run:progress', {
@@ -133,7 +154,8 @@ export class LabServices {
       .then(
         (merged) => this.finish(id, experimentId, merged),
         (err: unknown) => this.fail(id, err),
-      );
+      )
+      .catch((err: unknown) => this.fail(id, err)); // e.g. a subscriber's push failed: never an unhandled rejection
     this.pending.set(id, done);
     void done.finally(() => this.pending.delete(id));
   }
@@ -148,23 +170,55 @@ export class LabServices {
         ...(merged.trace ? { trace: merged.trace } : {}),
       });
     } catch (err) {
-      return this.fail(id, err);
+      return this.fail(id, new Error(`the result could not be saved: ${toApiError(err).message}`));
     }
     this.emit('run:progress', progressPayload(id, experimentId, 'done', merged.samples.length, merged.samples.length));
     this.emit('run:finished', { runId: id, status: 'done', error: null });
     return 'done';
   }
 
+  /** Records how a run ended; never throws (a final state the database refuses is kept in `unrecorded`). */
   private fail(id: number, err: unknown): RunStatus {
-    if (err instanceof RunCancelledError) {
-      this.store.markCancelled(id);
-      this.emit('run:finished', { runId: id, status: 'cancelled', error: null });
-      return 'cancelled';
+    const ending =
+      err instanceof RunCancelledError
+        ? { status: 'cancelled' as const, error: null }
+        : { status: 'failed' as const, error: err instanceof Error ? err.message : String(err) };
+    this.unrecorded.set(id, ending);
+    this.recordUnrecorded();
+    const error = this.unrecorded.has(id) ? unrecordedNote(ending.error) : ending.error;
+    this.emit('run:finished', { runId: id, status: ending.status, error });
+    return ending.status;
+  }
+
+  /** Writes the final states the database refused before; keeps those it still refuses. */
+  private recordUnrecorded(): void {
+    for (const [id, ending] of this.unrecorded) {
+      try {
+        if (ending.status === 'cancelled') this.store.markCancelled(id);
+        else this.store.markFailed(id, ending.error ?? 'failed');
+        this.unrecorded.delete(id);
+      } catch (err) {
+        // still full, read-only or busy: the next lease tick tries again (unless the run is gone)
+        if (err instanceof NotFoundError) this.unrecorded.delete(id);
+      }
     }
-    const message = err instanceof Error ? err.message : String(err);
-    this.store.markFailed(id, message);
-    this.emit('run:finished', { runId: id, status: 'failed', error: message });
-    return 'failed';
+  }
+
+  /** A run as stored, or as it ended in this process when that could not be stored yet. */
+  getRun(id: number): RunDetail {
+    return this.withUnrecorded(this.store.get(id));
+  }
+
+  /** The history (see RunStore.list), showing how runs ended that could not be stored yet. */
+  listRuns(filter: ListFilter = {}): RunListItem[] {
+    const rows = this.store.list(filter);
+    return this.unrecorded.size === 0 ? rows : rows.map((r) => this.withUnrecorded(r));
+  }
+
+  private withUnrecorded<R extends { id: number; status: RunStatus; error: string | null }>(row: R): R {
+    const ending = this.unrecorded.get(row.id);
+    if (!ending || (row.status !== 'queued' && row.status !== 'running')) return row;
+    return { ...row, status: ending.status, error: unrecordedNote(ending.error) };
   }
 
   /** Resolves when a run submitted in this process ends (its final status). */
@@ -224,8 +278,13 @@ export class LabServices {
     clearInterval(this.leaseTimer);
     await this.runnerInstance?.close();
     await Promise.allSettled([...this.pending.values()]);
+    this.recordUnrecorded();
     this.opened.close();
   }
+}
+
+function unrecordedNote(error: string | null): string {
+  return `${error ?? 'cancelled'} (this could not be written to the database either; the run shows as interrupted when Timer Lab next opens it)`;
 }
 
 

@@ -1,9 +1,12 @@
 /**
  * Command-line parsing helpers on node:util parseArgs: strict options, `--set key=value`
- * collection, integer flags with range checks. Bad input throws UsageError (exit code 2).
- * Must not import the engine.
+ * collection, integer flags with range checks (plain decimal integers only, as the config rules
+ * parse them), --threads capped at the machine's parallelism. Bad input throws UsageError (exit
+ * code 2). Must not import the engine.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseDecimalInteger, SETTING_NAME } from '../../src-shared/config.js';
 
 type OptionConfig = NonNullable<ParseArgsConfig['options']>[string];
 
@@ -22,31 +25,46 @@ export function parse<const O extends Record<string, OptionConfig>>(argv: string
   }
 }
 
-/** `--set a=1 --set b=on` → { a: '1', b: 'on' }. */
+/** `--set a=1 --set b=on` → { a: '1', b: 'on' }; a name that cannot be a setting is refused here. */
 export function collectSets(list: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of list ?? []) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set ${item}: expected name=value`);
-    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+    const name = item.slice(0, eq).trim();
+    if (!SETTING_NAME.test(name)) {
+      throw new UsageError(`--set ${name}: not a parameter name (names start with a letter; \`timer-lab profiles HSW-2016\` lists them)`);
+    }
+    out[name] = item.slice(eq + 1).trim();
   }
   return out;
 }
 
 export function intFlag(name: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
-  const n = Number(raw.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name}: expected an integer between ${min} and ${max}, got "${raw}"`);
+  const n = parseDecimalInteger(raw);
+  if (n === null || n < min || n > max) {
+    throw new UsageError(`--${name}: expected a decimal integer between ${min} and ${max}, got "${raw}"`);
   }
   return n;
+}
+
+/**
+ * --threads N: more worker threads than the machine runs at once only cost memory, so N is capped
+ * at os.availableParallelism(); `warn` is told when that happens.
+ */
+export function threadsFlag(raw: string | undefined, warn: (message: string) => void, available = availableParallelism()): number {
+  const n = intFlag('threads', raw ?? '', 1, 1024)!;
+  if (n <= available) return n;
+  warn(`--threads ${n}: this machine runs ${available} threads at once (os.availableParallelism()); using ${available}`);
+  return available;
 }
 
 export function idArgs(positionals: string[], what = 'ID'): number[] {
   if (positionals.length === 0) throw new UsageError(`expected at least one ${what}`);
   return positionals.map((p) => {
-    const n = Number(p);
-    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${what} "${p}" is not a run id (a positive integer)`);
+    const n = parseDecimalInteger(p);
+    if (n === null || n <= 0 || !Number.isSafeInteger(n)) throw new UsageError(`${what} "${p}" is not a run id (a positive integer)`);
     return n;
   });
 }

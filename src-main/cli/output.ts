@@ -107,19 +107,25 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
-/** A progress reporter that stays silent for the first second, then updates one stderr line. */
+/**
+ * A progress reporter for a terminal: silent for the first second, then one stderr line updated
+ * in place; silent when stderr is not a terminal unless TIMER_LAB_PROGRESS=1.
+ */
 export function progressLine(
   label: string,
   unit: 'samples' | 'bytes' = 'samples',
 ): { update(done: number, total: number, rate: number, eta: number | null): void; end(): void } {
   const started = Date.now();
+  // TIMER_LAB_PROGRESS=1 shows it on a pipe too (one line a second), for logs and tests
   const tty = process.stderr.isTTY === true;
+  const shownOnPipe = process.env.TIMER_LAB_PROGRESS === '1';
   let last = 0;
   let shown = false;
   return {
     update(done, total, rate, eta) {
       const now = Date.now();
-      if (now - started < 1000 || (!tty && now - last < 1000)) return;
+      // Progress is for a person at a terminal: piped or redirected output stays clean.
+      if ((!tty && !shownOnPipe) || now - started < 1000 || (!tty && now - last < 1000)) return;
       last = now;
       shown = true;
       const pct = total > 0 ? ((100 * done) / total).toFixed(0) : '0';

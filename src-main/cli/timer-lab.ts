@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { ApiError, LabServices, createApiHost, defaultDatabasePath, toApiError } from '../api/index.js';
-import { UsageError } from './args.js';
+import { threadsFlag, UsageError } from './args.js';
 import { createCliContext } from './context.js';
 import { globalHelp, verbHelp } from './help.js';
 import { runVerb } from './verb.js';
@@ -36,9 +36,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { db, json, threads, args } = globalFlags(rest);
     lab = new LabServices({ dbPath: db, ...(threads !== undefined ? { threads } : {}) });
+    if (lab.notice) process.stderr.write(`timer-lab: warning: ${lab.notice}\n`);
     return await runVerb(impl, createCliContext(createApiHost(lab), json), args);
   } catch (err) {
-    return reportError(err);
+    return reportError(err, rest);
   } finally {
     await lab?.close();
   }
@@ -59,27 +60,40 @@ function globalFlags(argv: string[]): { db: string; json: boolean; threads: numb
       if (existsSync(v) && statSync(v).isDirectory()) throw new UsageError(`--db ${v}: is a folder; give a database file path`);
       db = v;
     } else if (a === '--threads' || a.startsWith('--threads=')) {
-      const v = a === '--threads' ? argv[++i] : a.slice(10);
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--threads: expected an integer 1–256, got "${v}"`);
-      threads = n;
+      threads = threadsFlag(a === '--threads' ? argv[++i] : a.slice(10), (m) => process.stderr.write(`timer-lab: warning: ${m}\n`));
     } else args.push(a);
   }
   return { db, json, threads, args };
 }
 
-function reportError(err: unknown): number {
+function reportError(err: unknown, argv: string[]): number {
   if (!(err instanceof UsageError)) err = toApiError(err); // e.g. a FormatError from `import` is bad input (exit 2)
   if (err instanceof UsageError) {
     process.stderr.write(`timer-lab: ${err.message}\n`);
     return 2;
   }
   if (err instanceof ApiError) {
-    // API fields name the contract's arguments; on the command line they are flags.
-    const message = err.message.replace(/^runs\.\d+\.set\./, '--set ').replace(/^runs\.\d+\./, '--');
+    const field = err.field === undefined ? null : flagFor(err.field, argv);
+    const message = field !== null && err.message.startsWith(`${err.field}: `) ? `${field}: ${err.message.slice(err.field!.length + 2)}` : err.message;
     process.stderr.write(`timer-lab: ${message}\n`);
     return err.code === 'bad-input' ? 2 : 1;
   }
   process.stderr.write(`timer-lab: ${err instanceof Error ? err.message : String(err)}\n`);
   return 1;
+}
+
+/**
+ * API fields name the contract's arguments; on the command line they are flags or positionals:
+ * runs.0.set.delta → `--set delta`, runs.0.samples → `--samples`, ids.0 → `ID`, tags.1 → `--tag`
+ * or `TAG`, workload → `--workload` when that flag was given. Null when nothing fits.
+ */
+function flagFor(field: string, argv: string[]): string | null {
+  const set = /^runs\.\d+\.set\.(.+)$/.exec(field);
+  if (set) return `--set ${set[1]}`;
+  const top = field.replace(/^runs\.\d+\./, '').split('.')[0]!;
+  const given = (flag: string) => argv.some((a) => a === flag || a.startsWith(`${flag}=`));
+  if (top === 'id' || top === 'ids') return 'ID';
+  if (top === 'tags') return given('--tag') ? '--tag' : 'TAG';
+  const flag = `--${top.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return field.startsWith('runs.') || given(flag) ? flag : null;
 }

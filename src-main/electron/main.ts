@@ -19,6 +19,7 @@ import {
   IPC_CALL,
   IPC_IMPORT_DIALOG,
   IPC_PUSH,
+  isAllowedExternalLink,
   isAllowedNavigation,
   isTrustedSender,
   windowOptions,
@@ -64,7 +65,7 @@ function harden(): void {
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      if (url.startsWith('https://')) void shell.openExternal(url);
+      if (isAllowedExternalLink(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
   });

@@ -66,6 +66,22 @@ export function isTrustedSender(frameUrl: string | undefined | null, isMainFrame
   }
 }
 
+/**
+ * The only links the app may hand to the system browser (shell.openExternal): the project's own
+ * site, over https. Everything else — other sites, other schemes, credentials in the URL, other
+ * ports — opens nothing.
+ */
+export const EXTERNAL_LINK_ORIGINS: readonly string[] = ['https://timerlab.org', 'https://www.timerlab.org'];
+
+export function isAllowedExternalLink(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.username === '' && u.password === '' && EXTERNAL_LINK_ORIGINS.includes(u.origin);
+  } catch {
+    return false;
+  }
+}
+
 /** Navigation away from the app is never allowed (links open nothing). */
 export function isAllowedNavigation(url: string): boolean {
   return isTrustedSender(url, true);

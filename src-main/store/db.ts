@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { retryBusy } from './sqlite-failures.js';
 
 export type Db = Database.Database;
 
@@ -29,7 +30,8 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   try {
     db.pragma('busy_timeout = 5000');
     if (!readonly) {
-      db.pragma('journal_mode = WAL');
+      // Switching a new file to WAL needs a lock another opening process may hold for a moment.
+      retryBusy(() => db.pragma('journal_mode = WAL'));
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');

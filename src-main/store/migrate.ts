@@ -1,7 +1,9 @@
 /**
  * Schema migrations: `migrations/NNNN_name.sql` at the repo root (or an explicit folder for
- * packaged apps), numbered 1..N without gaps, each applied in its own transaction together with
- * `PRAGMA user_version = N`. A database newer than the highest migration is refused untouched.
+ * packaged apps), numbered 1..N without gaps, each applied in its own exclusive transaction
+ * together with `PRAGMA user_version = N`. The version is read again inside that lock, so
+ * processes opening the same file at once apply each migration exactly once. A database newer
+ * than the highest migration is refused untouched.
  * May import better-sqlite3 and node:fs/path only; must not import electron, src-main/engine,
  * runner or api.
  */
@@ -9,6 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from './db.js';
 import { StoreError } from './errors.js';
+import { retryBusy } from './sqlite-failures.js';
 
 export interface Migration {
   version: number;
@@ -75,27 +78,37 @@ export function newerSchemaError(found: number, known: number): StoreError {
 
 /**
  * Applies every pending migration (up to `target`, default all). Throws before writing anything
- * if the database is newer than the migrations known here.
+ * if the database is newer than the migrations known here. Each step locks the database
+ * (BEGIN EXCLUSIVE, retried while another process holds it), reads user_version again and applies
+ * the next migration only if no other process did so meanwhile.
  */
 export function migrate(db: Db, opts: { migrationsDir?: string; target?: number } = {}): MigrateResult {
   const all = loadMigrations(opts.migrationsDir ?? findMigrationsDir());
   const known = all.length;
-  const target = opts.target ?? known;
-  const from = userVersion(db);
+  const target = Math.min(opts.target ?? known, known);
+  const from = retryBusy(() => userVersion(db));
   if (from > known) throw newerSchemaError(from, known);
   const applied: number[] = [];
-  for (const mig of all) {
-    if (mig.version <= from || mig.version > target) continue;
-    const sql = readFileSync(mig.file, 'utf8');
-    try {
-      db.transaction(() => {
-        db.exec(sql);
-        db.pragma(`user_version = ${mig.version}`);
-      })();
-    } catch (err) {
-      throw new StoreError(`migration ${path.basename(mig.file)} failed: ${(err as Error).message}`, { cause: err });
-    }
-    applied.push(mig.version);
+  for (;;) {
+    const next = retryBusy(() => db.transaction(() => applyNext(db, all, target)).exclusive());
+    if (next === null) break;
+    applied.push(next);
   }
   return { from, to: userVersion(db), applied };
+}
+
+/** Inside the lock: applies the migration after the current user_version; null when none is due. */
+function applyNext(db: Db, all: Migration[], target: number): number | null {
+  const current = userVersion(db);
+  if (current > all.length) throw newerSchemaError(current, all.length);
+  const mig = all[current];
+  if (current >= target || !mig) return null;
+  const sql = readFileSync(mig.file, 'utf8');
+  try {
+    db.exec(sql);
+    db.pragma(`user_version = ${mig.version}`);
+  } catch (err) {
+    throw new StoreError(`migration ${path.basename(mig.file)} failed: ${(err as Error).message}`, { cause: err });
+  }
+  return mig.version;
 }

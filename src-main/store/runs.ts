@@ -1,8 +1,10 @@
 /**
  * RunStore: every read and write of experiments and runs (lifecycle queued → running → done /
  * failed / cancelled / interrupted, results, imports, list, detail, blobs) over one
- * better-sqlite3 connection, with statements prepared once and every multi-row write in one
- * transaction. Must not import electron, src-main/engine, runner or api.
+ * better-sqlite3 connection, with statements prepared once. Every write is one immediate
+ * transaction (the write lock is taken first, so another process's commit can never invalidate
+ * what it read), retried while other processes hold the database; SQLite failures surface as
+ * StoreErrors naming the file. Must not import electron, src-main/engine, runner or api.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -16,16 +18,22 @@ import type { Histogram, RunSummary } from '../../src-shared/result.js';
 import { decodeSamples, decodeTrace, encodeSamples, encodeTrace } from './blobs.js';
 import type { Db } from './db.js';
 import { ConflictError, NotFoundError, StoreError } from './errors.js';
+import { integrityCheck } from './integrity.js';
 import { ListQuery, type ListFilter } from './list-query.js';
 import { measuredSummary, sampleCount, type MeasuredRunInput } from './measured.js';
 import { UserProfiles } from './profiles.js';
 import { prepareRunStatements, type RunStatements } from './run-statements.js';
+import { guarded } from './sqlite-failures.js';
 import { normalizeTags, toDetail, toListItem, type DetailRow } from './rows.js';
 
 export interface RunStoreOptions {
   now?: () => Date;
   /** Built-in profiles that user profiles derive from (tests pass their own). */
   baseProfiles?: readonly Profile[];
+  /** The database file as the user named it (default: the connection's own file name). */
+  file?: string;
+  /** Why nothing may be written (the database was opened read-only); null or absent: writable. */
+  readOnly?: string | null;
 }
 
 export interface ExperimentInput {
@@ -102,11 +110,17 @@ export class RunStore {
   private readonly expTagsStmt: Statement<[number], { tags: string }>;
   private readonly detailStmt: Statement<[number], DetailRow>;
   private readonly dataStmt: Statement<[number], { id: number } & Partial<DataRow>>;
+  /** The database file, as error messages name it. */
+  readonly file: string;
+  /** Why this store refuses writes, or null when it is writable. */
+  readonly readOnly: string | null;
 
   constructor(
     readonly db: Db,
     opts: RunStoreOptions = {},
   ) {
+    this.file = opts.file ?? db.name;
+    this.readOnly = opts.readOnly ?? null;
     this.now = opts.now ?? (() => new Date());
     this.bases = opts.baseProfiles ?? BUILTIN_PROFILES;
     this.profiles = new UserProfiles(db, this.now, this.bases);
@@ -125,6 +139,17 @@ export class RunStore {
 
   private stamp(): string {
     return this.now().toISOString();
+  }
+
+  /** One write: an immediate transaction, retried while the database is busy. */
+  private write<T>(unit: () => T): T {
+    if (this.readOnly !== null) throw new StoreError(`cannot write to ${this.file}: ${this.readOnly}`);
+    return guarded(this.file, () => this.db.transaction(unit).immediate());
+  }
+
+  /** One read, retried while the database is busy. */
+  private read<T>(unit: () => T): T {
+    return guarded(this.file, unit);
   }
 
   private requireExperimentTags(id: number): string[] {
@@ -148,6 +173,10 @@ export class RunStore {
   // ---- experiments and the run lifecycle ----
 
   createExperiment(input: ExperimentInput): number {
+    return this.write(() => this.insertExperiment(input));
+  }
+
+  private insertExperiment(input: ExperimentInput): number {
     const info = this.s.insertExperiment.run({
       name: input.name,
       notes: input.notes ?? '',
@@ -157,39 +186,60 @@ export class RunStore {
     return Number(info.lastInsertRowid);
   }
 
+  /**
+   * Stores an experiment and its queued runs in one transaction: either all of them exist
+   * afterwards or none (never an empty experiment, never a run nobody will compute).
+   */
+  createExperimentWithRuns(
+    experiment: ExperimentInput,
+    runs: ReadonlyArray<Omit<QueuedRunInput, 'experimentId'>>,
+  ): { experimentId: number; runIds: number[] } {
+    const configs = runs.map((r) => validateRunConfig(r.config, this.bases));
+    return this.write(() => {
+      const experimentId = this.insertExperiment(experiment);
+      const runIds = runs.map((r, i) => this.insertQueued({ ...r, experimentId, config: configs[i]! }));
+      return { experimentId, runIds };
+    });
+  }
+
   /** Stores a validated copy of `config` (every profile cost included); returns the run id. */
   insertQueuedRun(input: QueuedRunInput): number {
     const config = validateRunConfig(input.config, this.bases);
-    return this.db.transaction(() => {
-      const experimentId = input.experimentId ?? null;
-      const inherited = experimentId === null ? [] : this.requireExperimentTags(experimentId);
-      const tags = normalizeTags(input.tags ?? inherited);
-      const info = this.s.insertQueued.run({
-        experimentId,
-        name: input.name,
-        notes: input.notes ?? '',
-        tags: JSON.stringify(tags),
-        workload: config.workload,
-        strategy: config.strategy,
-        profile: config.profile.name,
-        samples: config.samples,
-        seed: config.seed,
-        now: this.stamp(),
-        config: JSON.stringify(config),
-        owner: OWNER,
-        seenAt: Date.now(),
-      });
-      const id = Number(info.lastInsertRowid);
-      this.writeTags(id, tags);
-      return id;
-    })();
+    return this.write(() => this.insertQueued({ ...input, config }));
+  }
+
+  private insertQueued(input: QueuedRunInput & { config: RunConfig }): number {
+    const config = input.config;
+    const experimentId = input.experimentId ?? null;
+    const inherited = experimentId === null ? [] : this.requireExperimentTags(experimentId);
+    const tags = normalizeTags(input.tags ?? inherited);
+    const info = this.s.insertQueued.run({
+      experimentId,
+      name: input.name,
+      notes: input.notes ?? '',
+      tags: JSON.stringify(tags),
+      workload: config.workload,
+      strategy: config.strategy,
+      profile: config.profile.name,
+      samples: config.samples,
+      seed: config.seed,
+      now: this.stamp(),
+      config: JSON.stringify(config),
+      owner: OWNER,
+      seenAt: Date.now(),
+    });
+    const id = Number(info.lastInsertRowid);
+    this.writeTags(id, tags);
+    return id;
   }
 
   /** queued → running. False when the run is no longer queued (e.g. cancelled before it started). */
   markRunning(id: number): boolean {
-    if (this.s.markRunning.run({ id, now: this.stamp() }).changes === 1) return true;
-    if (!this.statusStmt.get(id)) throw new NotFoundError('run', id);
-    return false;
+    return this.write(() => {
+      if (this.s.markRunning.run({ id, now: this.stamp() }).changes === 1) return true;
+      if (!this.statusStmt.get(id)) throw new NotFoundError('run', id);
+      return false;
+    });
   }
 
   /**
@@ -202,7 +252,7 @@ export class RunStore {
     const trace = result.trace ? encodeTrace(result.trace) : null;
     const histogram = result.histogram ? JSON.stringify(result.histogram) : null;
     const summary = JSON.stringify(result.summary);
-    this.db.transaction(() => {
+    this.write(() => {
       const now = this.stamp();
       const changed = this.s.markDone.run({
         id,
@@ -225,26 +275,30 @@ export class RunStore {
         count: enc?.count ?? 0,
         trace,
       });
-    })();
+    });
   }
 
   /** queued/running → failed. False if the run had already finished. */
   markFailed(id: number, error: string): boolean {
-    if (this.s.markFailed.run({ id, error, now: this.stamp() }).changes === 1) return true;
-    if (!this.statusStmt.get(id)) throw new NotFoundError('run', id);
-    return false;
+    return this.write(() => {
+      if (this.s.markFailed.run({ id, error, now: this.stamp() }).changes === 1) return true;
+      if (!this.statusStmt.get(id)) throw new NotFoundError('run', id);
+      return false;
+    });
   }
 
   /** queued/running → cancelled. False if the run had already finished. */
   markCancelled(id: number): boolean {
-    if (this.s.markCancelled.run({ id, now: this.stamp() }).changes === 1) return true;
-    if (!this.statusStmt.get(id)) throw new NotFoundError('run', id);
-    return false;
+    return this.write(() => {
+      if (this.s.markCancelled.run({ id, now: this.stamp() }).changes === 1) return true;
+      if (!this.statusStmt.get(id)) throw new NotFoundError('run', id);
+      return false;
+    });
   }
 
   /** Renews this process's lease on its unfinished runs (called every LEASE_RENEW_MS). */
   renewLease(): void {
-    this.s.renewLease.run({ owner: OWNER, seenAt: Date.now() });
+    this.write(() => this.s.renewLease.run({ owner: OWNER, seenAt: Date.now() }));
   }
 
   /**
@@ -253,22 +307,22 @@ export class RunStore {
    * still computing are left alone.
    */
   markInterruptedRuns(isAlive: (owner: string | null, seenAt: number | null) => boolean = ownerIsAlive): number {
-    const rows = this.s.unfinished.all({}) as Array<{ id: number; owner: string | null; owner_seen_at: number | null }>;
-    return this.db.transaction(() => {
+    type Row = { id: number; owner: string | null; owner_seen_at: number | null };
+    const abandoned = (): Row[] => (this.s.unfinished.all({}) as Row[]).filter((r) => !isAlive(r.owner, r.owner_seen_at));
+    // Looked up first without the write lock: most opens find nothing to do and write nothing.
+    if (this.read(abandoned).length === 0) return 0;
+    return this.write(() => {
       let n = 0;
-      for (const r of rows) {
-        if (isAlive(r.owner, r.owner_seen_at)) continue;
-        n += this.s.markInterrupted.run({ id: r.id, error: INTERRUPTED_MESSAGE }).changes;
-      }
+      for (const r of abandoned()) n += this.s.markInterrupted.run({ id: r.id, error: INTERRUPTED_MESSAGE }).changes;
       return n;
-    })();
+    });
   }
 
   /** Stores an imported run (status done) with its data in one transaction; returns the id. */
   insertMeasuredRun(input: MeasuredRunInput): number {
     const summary = measuredSummary(input);
     const trace = input.trace ? encodeTrace(input.trace) : null;
-    return this.db.transaction(() => {
+    return this.write(() => {
       const experimentId = input.experimentId ?? null;
       if (experimentId !== null) this.requireExperimentTags(experimentId);
       const tags = normalizeTags(input.tags ?? []);
@@ -303,7 +357,7 @@ export class RunStore {
         trace,
       });
       return id;
-    })();
+    });
   }
 
   /**
@@ -340,17 +394,17 @@ export class RunStore {
 
   /** Newest first. */
   list(filter: ListFilter = {}): RunListItem[] {
-    return this.listQuery.run(filter).map(toListItem);
+    return this.read(() => this.listQuery.run(filter)).map(toListItem);
   }
 
   get(id: number): RunDetail {
-    const row = this.detailStmt.get(id);
+    const row = this.read(() => this.detailStmt.get(id));
     if (!row) throw new NotFoundError('run', id);
     return toDetail(row, this.bases);
   }
 
   private data(id: number): Partial<DataRow> {
-    const row = this.dataStmt.get(id);
+    const row = this.read(() => this.dataStmt.get(id));
     if (!row) throw new NotFoundError('run', id);
     return row;
   }
@@ -379,6 +433,11 @@ export class RunStore {
     return d.trace_blob ? (decodeTrace(d.trace_blob, limit) as TraceEventRow[]) : [];
   }
 
+  /** The full integrity check (integrity_check and foreign_key_check): the problems, none when sound. */
+  checkIntegrity(): string[] {
+    return this.read(() => integrityCheck(this.db));
+  }
+
   // ---- edits ----
 
   private requireChanged(changes: number, id: number): void {
@@ -386,43 +445,43 @@ export class RunStore {
   }
 
   rename(id: number, name: string): void {
-    this.requireChanged(this.s.rename.run({ id, name }).changes, id);
+    this.write(() => this.requireChanged(this.s.rename.run({ id, name }).changes, id));
   }
 
   setNotes(id: number, notes: string): void {
-    this.requireChanged(this.s.setNotes.run({ id, notes }).changes, id);
+    this.write(() => this.requireChanged(this.s.setNotes.run({ id, notes }).changes, id));
   }
 
   /** Replaces the run's tags (trimmed, case-insensitive duplicates dropped). */
   setTags(id: number, tags: readonly string[]): string[] {
     const clean = normalizeTags(tags);
-    this.db.transaction(() => {
+    this.write(() => {
       this.requireChanged(this.s.setTagsJson.run({ id, tags: JSON.stringify(clean) }).changes, id);
       this.writeTags(id, clean);
-    })();
+    });
     return clean;
   }
 
   /** Deletes runs and their data; unknown ids are skipped. Returns how many were deleted. */
   deleteRuns(ids: readonly number[]): number {
-    return this.db.transaction(() => {
+    return this.write(() => {
       let n = 0;
       for (const id of ids) n += this.s.deleteRun.run({ id }).changes;
       return n;
-    })();
+    });
   }
 
   // ---- user profiles ----
 
   listUserProfiles(): ProfileInfo[] {
-    return this.profiles.list();
+    return this.read(() => this.profiles.list());
   }
 
   getUserProfile(name: string): Profile | null {
-    return this.profiles.get(name);
+    return this.read(() => this.profiles.get(name));
   }
 
   saveUserProfile(profile: unknown): Profile {
-    return this.profiles.save(profile);
+    return this.write(() => this.profiles.save(profile));
   }
 }

@@ -8,6 +8,10 @@
  * - a present `Origin` header must be this server's own origin (cross-site requests → 403);
  * - the `Host` header must name this server (DNS-rebinding guard);
  * - static files are resolved inside `staticDir` only; errors never leak stack traces.
+ * Resource limits (a careless or hostile client must not exhaust the process): a call's JSON
+ * body is capped well below the streaming import's size (files go to /api/import), headers and
+ * whole requests have deadlines, a call's body has its own shorter one, and no request — a
+ * malformed path included — can throw out of the handler and end the server.
  * Imports the api only through the ApiHost type, never the engine.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -18,13 +22,34 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { CALL_CHANNELS, MAX_IMPORT_BYTES, PUSH_CHANNELS, type LabErrorPayload } from '../../src-shared/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/csp.js';
+import { parseDecimalInteger } from '../../src-shared/config.js';
 import type { ApiHost } from '../api/host.js';
 
 /** The lab's one Content-Security-Policy, sent with every response. */
 export const CSP = CONTENT_SECURITY_POLICY;
 
-/** Largest accepted JSON body (imports carry whole files as text). */
-export const MAX_BODY_BYTES = MAX_IMPORT_BYTES;
+/** Largest JSON body of a call (/api/call/*); files are streamed to /api/import instead. */
+export const MAX_CALL_BODY_BYTES = 8 * 1024 * 1024;
+/** Largest file streamed to /api/import. */
+export const MAX_IMPORT_BODY_BYTES = MAX_IMPORT_BYTES;
+
+export interface WebLimits {
+  /** Time allowed for a request's headers. */
+  headersTimeoutMs: number;
+  /** Time allowed for a whole request, body included: a 250 MB import at 1 MB/s. */
+  requestTimeoutMs: number;
+  /** Time allowed for a call's JSON body. */
+  callBodyTimeoutMs: number;
+  /** How often Node checks the header and request deadlines. */
+  checkIntervalMs: number;
+}
+
+export const WEB_LIMITS: WebLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 300_000,
+  callBodyTimeoutMs: 30_000,
+  checkIntervalMs: 1_000,
+};
 const HEARTBEAT_MS = 15_000;
 const HOST = '127.0.0.1';
 
@@ -52,6 +77,8 @@ export interface WebServerOptions {
   staticDir: string;
   /** Fixed token (tests); a random one is made otherwise. */
   token?: string;
+  /** Shorter limits for tests; WEB_LIMITS otherwise. */
+  limits?: Partial<WebLimits>;
 }
 
 export interface WebServer {
@@ -92,8 +119,8 @@ function tokenMatches(given: string | null | undefined, token: string): boolean 
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Reads the body up to `limit` bytes; rejects with 'too-large' beyond it. */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/** Reads the body up to `limit` bytes within `timeoutMs`; rejects with 'too-large' or 'too-slow'. */
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<string> {
   return new Promise((resolveBody, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > limit) {
@@ -102,19 +129,43 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     }
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer = setTimeout(() => stop(new Error('too-slow')), timeoutMs);
+    const stop = (err: Error): void => {
+      // Stop buffering; the caller answers and closes the connection.
+      clearTimeout(timer);
+      req.removeAllListeners('data');
+      req.resume();
+      reject(err);
+    };
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        // Stop buffering; the caller answers 413 and closes the connection.
-        req.removeAllListeners('data');
-        reject(new Error('too-large'));
-        return;
-      }
-      chunks.push(chunk);
+      if (size > limit) stop(new Error('too-large'));
+      else chunks.push(chunk);
     });
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('end', () => {
+      clearTimeout(timer);
+      resolveBody(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', (err) => stop(err));
   });
+}
+
+class ProtoKeyError extends Error {}
+
+/**
+ * JSON.parse reviver: `__proto__` is no field of any call, and schemas would drop it silently
+ * (an override the user believes applied); refuse it instead.
+ */
+function refuseProtoKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new ProtoKeyError('request body: "__proto__" is not a valid field name');
+  return value;
+}
+
+/** Answers, then drops the connection (the rest of an upload is not read). */
+function sendErrorAndClose(req: IncomingMessage, res: ServerResponse, status: number, error: LabErrorPayload): void {
+  res.setHeader('connection', 'close');
+  res.on('finish', () => req.destroy());
+  sendError(res, status, error);
 }
 
 /** Maps an error thrown by `api.call` to an HTTP status and a payload without stack traces. */
@@ -131,6 +182,7 @@ function toPayload(err: unknown): { status: number; error: LabErrorPayload } {
 }
 
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
+  const limits: WebLimits = { ...WEB_LIMITS, ...(opts.limits ?? {}) };
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const root = resolve(opts.staticDir);
   const { api } = opts;
@@ -153,13 +205,19 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     }
     let args: unknown;
     try {
-      const text = await readBody(req, MAX_BODY_BYTES);
-      args = text === '' ? {} : JSON.parse(text);
+      const text = await readBody(req, MAX_CALL_BODY_BYTES, limits.callBodyTimeoutMs);
+      args = text === '' ? {} : JSON.parse(text, refuseProtoKeys);
     } catch (err) {
-      if ((err as Error).message === 'too-large') {
-        res.setHeader('connection', 'close');
-        res.on('finish', () => req.destroy());
-        sendError(res, 413, { code: 'bad-input', message: `request body above ${MAX_BODY_BYTES} bytes` });
+      const reason = (err as Error).message;
+      if (err instanceof ProtoKeyError) {
+        sendError(res, 400, { code: 'bad-input', message: err.message });
+      } else if (reason === 'too-large') {
+        sendErrorAndClose(req, res, 413, {
+          code: 'bad-input',
+          message: `request body above ${MAX_CALL_BODY_BYTES / 1048576} MB (files are imported through /api/import)`,
+        });
+      } else if (reason === 'too-slow') {
+        sendErrorAndClose(req, res, 408, { code: 'bad-input', message: `request body not received within ${limits.callBodyTimeoutMs / 1000} s` });
       } else {
         sendError(res, 400, { code: 'bad-input', message: 'request body is not valid JSON' });
       }
@@ -182,10 +240,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       return;
     }
     const size = Number(req.headers['content-length'] ?? 0);
-    if (size > MAX_BODY_BYTES) {
-      res.setHeader('connection', 'close');
-      res.on('finish', () => req.destroy());
-      sendError(res, 413, { code: 'bad-input', message: `file above ${MAX_BODY_BYTES} bytes` });
+    if (size > MAX_IMPORT_BODY_BYTES) {
+      sendErrorAndClose(req, res, 413, { code: 'bad-input', message: `file above ${MAX_IMPORT_BODY_BYTES / 1048576} MB` });
       return;
     }
     const meta: Record<string, unknown> = {};
@@ -193,19 +249,17 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       const v = url.searchParams.get(key);
       if (v !== null) meta[key] = v;
     }
-    for (const key of ['tscKhz', 'traceTimerEvents'] as const) {
-      const v = url.searchParams.get(key);
-      if (v !== null) meta[key] = Number(v);
-    }
+    const khz = url.searchParams.get('tscKhz');
+    if (khz !== null) meta.tscKhz = parseDecimalInteger(khz) ?? khz; // not an integer: the schema names it
+    const events = url.searchParams.get('traceTimerEvents');
+    if (events !== null) meta.traceTimerEvents = parseDecimalInteger(events) ?? events;
     try {
       const result = await api.importStream(meta, req, Number.isFinite(size) ? size : 0);
       sendJson(res, 200, { ok: true, result });
     } catch (err) {
       // The parser stopped reading: answer, then drop the rest of the upload with the connection.
-      res.setHeader('connection', 'close');
-      res.on('finish', () => req.destroy());
       const { status, error } = toPayload(err);
-      sendError(res, status, error);
+      sendErrorAndClose(req, res, status, error);
     }
   }
 
@@ -274,7 +328,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     }
   }
 
-  const server = createServer((req, res) => {
+  function route(req: IncomingMessage, res: ServerResponse): void {
     securityHeaders(res);
     const host = req.headers.host ?? '';
     if (!allowedHosts().has(host.toLowerCase())) {
@@ -320,7 +374,13 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         return;
       }
       if (path.startsWith('/api/call/')) {
-        const channel = decodeURIComponent(path.slice('/api/call/'.length));
+        let channel: string;
+        try {
+          channel = decodeURIComponent(path.slice('/api/call/'.length));
+        } catch {
+          sendError(res, 400, { code: 'bad-input', message: 'malformed percent-encoding in the channel name' });
+          return;
+        }
         handleCall(req, res, channel).catch(() => sendError(res, 500, { code: 'failed', message: 'internal error' }));
         return;
       }
@@ -331,13 +391,31 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
-  });
+  }
+
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+    },
+    (req, res) => {
+      // A client that goes away mid-request makes these emit 'error': handled, never fatal.
+      req.on('error', () => undefined);
+      res.on('error', () => undefined);
+      try {
+        route(req, res);
+      } catch {
+        // nothing a request sends may end the server
+        if (!res.headersSent) sendError(res, 400, { code: 'bad-input', message: 'malformed request' });
+        else res.destroy();
+      }
+    },
+  );
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  // Imports may stream up to 250 MB: no request timeout beyond Node's header timeout.
-  server.requestTimeout = 0;
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);

@@ -127,7 +127,7 @@ describe('timer-lab run', () => {
 
   it('shows a progress line on stderr for a long run, never on stdout with --json', async () => {
     const db = newDb();
-    const r = await cli(['run', '--db', db, '--workload', 'tscdeadline-busy', '--strategy', 'hrtimer', '--samples', '3000000', '--json'], { timeoutMs: 60_000 });
+    const r = await cli(['run', '--db', db, '--workload', 'tscdeadline-busy', '--strategy', 'hrtimer', '--samples', '3000000', '--json'], { timeoutMs: 60_000, env: { TIMER_LAB_PROGRESS: '1' } });
     expect(r.code, r.stderr).toBe(0);
     console.log(`3M-sample CLI run took ${(r.ms / 1000).toFixed(2)} s; stderr: ${JSON.stringify(r.stderr.trim().split('\n').at(-1))}`);
     expect(r.ms).toBeGreaterThan(1500);

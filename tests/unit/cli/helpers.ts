@@ -22,8 +22,8 @@ export function assertBuilt(): void {
 }
 
 /** Runs `timer-lab ...args`; never inherits TIMER_LAB_DB, so a missing --db cannot touch the user's database. */
-export function cli(args: string[], opts: { timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<CliResult> {
-  const env = { ...process.env };
+export function cli(args: string[], opts: { timeoutMs?: number; nodeArgs?: string[]; env?: Record<string, string> } = {}): Promise<CliResult> {
+  const env = { ...process.env, ...opts.env };
   delete env.TIMER_LAB_DB;
   const t0 = performance.now();
   return new Promise((resolve, reject) => {

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   APP_ORIGIN,
   CONTENT_SECURITY_POLICY,
+  EXTERNAL_LINK_ORIGINS,
+  isAllowedExternalLink,
   isAllowedNavigation,
   isTrustedSender,
   windowOptions,
@@ -69,6 +71,41 @@ describe('Electron window security', () => {
     expect(isAllowedNavigation(`${APP_ORIGIN}/index.html#/history`)).toBe(true);
     expect(isAllowedNavigation('https://example.com/')).toBe(false);
     expect(isAllowedNavigation('http://127.0.0.1:8080/')).toBe(false);
+  });
+
+  it('opens only the project links (https, its own site) in the system browser', () => {
+    expect(EXTERNAL_LINK_ORIGINS.length).toBeGreaterThan(0);
+    for (const origin of EXTERNAL_LINK_ORIGINS) {
+      expect(isAllowedExternalLink(`${origin}/`)).toBe(true);
+      expect(isAllowedExternalLink(`${origin}/docs/compare?x=1#p99`)).toBe(true);
+      expect(isAllowedExternalLink(origin.toUpperCase().replace('HTTPS', 'https') + '/x')).toBe(true); // hosts are case-insensitive
+    }
+    for (const url of [
+      'https://example.com/',
+      'https://timerlab.org.evil.example/',
+      'https://evil.example/?next=https://timerlab.org/',
+      'https://evil.example/https://timerlab.org',
+      'http://timerlab.org/',
+      'https://timerlab.org:8443/',
+      'https://user:pass@timerlab.org/',
+      'https://timerlab.org@evil.example/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'data:text/html,<script>1</script>',
+      `${APP_ORIGIN}/index.html`,
+      'smb://timerlab.org/share',
+      'not a url',
+      '',
+    ]) {
+      expect(isAllowedExternalLink(url), url).toBe(false);
+    }
+  });
+
+  it('hands links to shell.openExternal only after the allow-list check', () => {
+    const src = readFileSync('src-main/electron/main.ts', 'utf8');
+    const calls = [...src.matchAll(/shell\.openExternal\(/g)];
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.length).toBe([...src.matchAll(/if \(isAllowedExternalLink\((\w+)\)\) void shell\.openExternal\(\1\)/g)].length);
   });
 
   it('exposes only window.lab from the preload, never ipcRenderer', () => {
