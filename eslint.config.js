@@ -76,6 +76,8 @@ export default tseslint.config(
   },
   forbid(['src-main/formats/**', 'src-main/stats/**'], [...NODE_BUILTINS, 'electron', 'better-sqlite3', '../store/*', '../api/*', '../runner/*'],
     'Parsers, exporters and statistics are pure: callers read files and hold the database.'),
+  forbid(['src-main/calibrate/**'], [...NODE_BUILTINS, 'electron', 'better-sqlite3', '../store/*', '../api/*', '../runner/*', '../engine/*', '!../engine/index.js'],
+    'Calibration is pure: it reaches the engine through its public index and a Simulator the caller passes, and never the store.'),
   forbid(['src-main/runner/**'], ['electron', 'better-sqlite3', '../store/*', '../api/*'],
     'The runner talks to the engine only; storage belongs to the api layer.'),
   forbid(['src-main/store/**'], ['electron', '../engine/*', '../engine/**', '../runner/*', '../api/*'],

@@ -1,0 +1,12 @@
+/**
+ * Public surface of calibration: reading the user's files, fitting a profile to them, checking
+ * it, and predicting what it did not measure. Pure (files are read and profiles stored by the
+ * callers): must not import node:*, electron or better-sqlite3.
+ */
+export { calibrate, WARMUP_CYCLES, type CalibrateOptions, type CalibrationInputs, type CalibrationOutcome, type SourceFile } from './calibrate.js';
+export { readHostTrace, type HostTrace, type ReadHostTraceOptions } from './host-trace.js';
+export { guestSideOf, type GuestSide } from './guest-side.js';
+export { CalibrationInputError } from './errors.js';
+export { parseKernelRelease, kernelSettings } from './kernel.js';
+export { readSimulatedTrace, type Scenario, type SimulationOutput, type SimulationRequest, type Simulator } from './simulator.js';
+export { predictVariants, drawProfile, type PredictVariant, type VariantPrediction, type PredictOptions } from './predict.js';
