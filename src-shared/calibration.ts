@@ -66,6 +66,7 @@ export interface Detection {
   strategy: string;
   strategyEvidence: string;
   guest: 'halt' | 'busy';
+  workloadEvidence: string;
   guestEvidence: string;
   workload: string;
   /** Run settings the simulations use (delta, interval, kernel, …). */
@@ -163,6 +164,19 @@ export interface CalibrationProvenance {
   draws: Array<Record<string, [number, number]>>;
   measuredRunIds: number[];
   poor: string[];
+}
+
+/** A read calibration input, kept by the main process until a calibration uses it. */
+export interface CalibrationInputInfo {
+  inputId: number;
+  fileName: string;
+  kind: CalibrationSource['kind'];
+  format: string;
+  lines: number;
+  bytes: number;
+  sha256: string;
+  /** One line on what the file holds (e.g. "trace-cmd report: 2 vCPU threads, 4120 timer expiries, 1 µs timestamps"). */
+  summary: string;
 }
 
 /** A predicted figure with the interval the fit's uncertainty gives it. */

@@ -5,6 +5,7 @@
  * Must not import node:*, electron, better-sqlite3, svelte or chart.js.
  */
 import { z } from 'zod';
+import type { CalibrationInputInfo, CalibrationProvenance, CalibrationResult, PredictResult, RunRole } from './calibration.js';
 import type { RunConfig } from './config.js';
 import type { Profile } from './profile.js';
 import type { MeasurementInfo } from './measurement.js';
@@ -130,6 +131,41 @@ export const CALLS = {
   'profiles:get': z.object({ name: z.string().min(1).max(64) }),
   'profiles:save': z.object({ profile: z.unknown() }),
   'params:spec': z.object({}),
+  /**
+   * Reads one calibration input (a host trace-cmd report, a guest-side tscdeadline_latency or
+   * cyclictest file, a perf kvm stat report) and keeps what calibration needs for a while; large
+   * files go through the streaming route instead (web: POST /api/calibrate/input, CLI: the host).
+   */
+  'calibrate:read': z.object({
+    fileName: z.string().min(1).max(255),
+    content: z.string().max(MAX_IMPORT_BYTES),
+  }),
+  /** Fits a profile to read inputs (one host trace, optionally a guest-side log and perf kvm stat). */
+  calibrate: z.object({
+    inputs: z.array(id).min(1).max(4),
+    base: z.string().min(1).max(64).default('HSW-2016'),
+    name: z.string().trim().min(1).max(64).optional(),
+    /** Kernel release to simulate, e.g. 5.15 (when the engine models releases). */
+    kernel: z.string().trim().min(1).max(16).optional(),
+    /** vCPU to read when several have timer cycles. */
+    vcpu: z.number().int().min(0).max(4096).optional(),
+    save: z.boolean().default(true),
+    bootstrap: z.number().int().min(20).max(2000).default(200),
+    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
+  }),
+  /** A profile with its calibration provenance (null for profiles that were not calibrated). */
+  'calibrate:get': z.object({ profile: z.string().min(1).max(64) }),
+  /** Simulates the strategies and settings a calibrated profile did not measure, with intervals. */
+  predict: z.object({
+    profile: z.string().min(1).max(64),
+    strategies: z.array(z.enum(STRATEGIES)).min(1).max(8).optional(),
+    /** Settings for the predicted runs (`--set` style), e.g. timerAdvanceNs=-1, haltPollNs=0, kernel=6.1. */
+    set: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    samples: z.number().int().min(100).max(MAX_SAMPLES).default(10_000),
+    /** Bootstrap draws of the fit to simulate (default: every one the profile keeps). */
+    draws: z.number().int().min(0).max(64).optional(),
+    name: name.optional(),
+  }),
   /** The full integrity check of the database (timer-lab check). */
   'db:check': z.object({}),
 } as const;
@@ -161,6 +197,8 @@ export interface RunListItem {
   unit: 'cycles' | 'ns' | null;
   /** What the run measures (measures.ts); null when not known. */
   measure: MeasureId | null;
+  /** In a calibration: measured (every import), reproduced or predicted; null for other simulated runs. */
+  role: RunRole | null;
 }
 
 export interface RunDetail extends RunListItem {
@@ -180,6 +218,8 @@ export interface CompareRow {
   strategy: string;
   /** What the run measures (measures.ts). */
   measure: MeasureId | null;
+  /** In a calibration: measured, reproduced or predicted (labels and groups it in charts and reports). */
+  role?: RunRole | null;
   samples: number;
   /** Statistics in the comparison's unit; null when unknown (no distribution, or no known TSC rate). */
   mean: number | null;
@@ -271,6 +311,10 @@ export interface CallResults {
   'profiles:save': { ok: true };
   'params:spec': ParamsSpec;
   'db:check': { file: string; ok: boolean; problems: string[] };
+  'calibrate:read': CalibrationInputInfo;
+  calibrate: CalibrationResult;
+  'calibrate:get': { profile: Profile; provenance: CalibrationProvenance | null; note: string | null };
+  predict: PredictResult;
 }
 
 /** Pushes from main to the renderer. */
@@ -292,9 +336,11 @@ export interface PushPayloads {
   'run:progress': RunProgress;
   'run:finished': RunFinished;
   'import:progress': { fileName: string; bytesDone: number; bytesTotal: number };
+  /** A calibration's or prediction's progress: reading a file (bytes), the model's simulations, the bootstrap, the reproduction. */
+  'calibrate:progress': { stage: string; done: number; total: number };
 }
 export type PushChannel = keyof PushPayloads;
-export const PUSH_CHANNELS: PushChannel[] = ['run:progress', 'run:finished', 'import:progress'];
+export const PUSH_CHANNELS: PushChannel[] = ['run:progress', 'run:finished', 'import:progress', 'calibrate:progress'];
 
 /** Error shape crossing any transport: a message and, for bad input, the field it names. */
 export interface LabErrorPayload {

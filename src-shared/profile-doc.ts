@@ -4,6 +4,7 @@
  * built-in profiles later never breaks a saved profile or a stored run. Errors name the field.
  * Must not import anything but other src-shared modules.
  */
+import type { CalibrationProvenance } from './calibration.js';
 import { ConfigError, parseIntInRange, parseNumberInRange } from './config.js';
 import type { CostSpec, Profile } from './profile.js';
 import { BUILTIN_PROFILES, builtinProfile } from './profiles/index.js';
@@ -18,6 +19,8 @@ export interface ProfileDoc {
     X?: number;
     costs?: Record<string, Partial<CostSpec>>;
   };
+  /** Where a calibrated profile comes from (calibration.ts, validated by readProvenance). */
+  provenance?: CalibrationProvenance;
 }
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;

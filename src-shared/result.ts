@@ -3,6 +3,7 @@
  * `timer-lab run`), its histogram and per-step breakdowns. Samples travel separately as an
  * Int32Array (guest TSC cycles). Must not import anything but src-shared modules.
  */
+import type { RunCalibrationInfo } from './calibration.js';
 import type { Strategy } from './strategies.js';
 import type { Workload } from './workloads.js';
 
@@ -83,4 +84,6 @@ export interface RunSummary {
   hostCyclesByStep: Record<string, number>;
   /** Set when the run stopped early (tscdeadline_latency breakmax). */
   stoppedBy?: 'breakmax';
+  /** Set on the runs of a prediction: reproduced or predicted, from which calibrated profile, with intervals. */
+  calibration?: RunCalibrationInfo;
 }

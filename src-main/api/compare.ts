@@ -8,6 +8,7 @@
  */
 import { defaultRunParams, guestTscKhz } from '../../src-shared/config.js';
 import type { CompareResult, ParsedArgs, RunDetail } from '../../src-shared/contract.js';
+import { RUN_ROLES } from '../../src-shared/calibration.js';
 import { measureTitle } from '../../src-shared/measures.js';
 import type { SummaryStats } from '../../src-shared/result.js';
 import { workloadMetric, type WorkloadMetric } from '../../src-shared/workloads.js';
@@ -15,6 +16,8 @@ import { contextDifferences } from '../../src-shared/run-context.js';
 import { Distribution, compareSides, scale, type CompareSide } from '../stats/index.js';
 import type { RunStore } from '../store/index.js';
 import { ApiError } from './errors.js';
+
+const ROLE_ORDER: readonly string[] = RUN_ROLES;
 
 /**
  * A finished run as a distribution in its native unit, or null when it has none (summary-only
@@ -93,6 +96,8 @@ export function compareWarnings(runs: readonly RunDetail[]): string[] {
   const params = new Set(runs.filter((r) => r.config).map(normal));
   const profiles = new Set(runs.filter((r) => r.config).map((r) => JSON.stringify(r.config!.profile)));
   if (params.size > 1 || profiles.size > 1) out.push('the simulated runs differ in parameters or profile, not only in strategy');
+  const roles = new Set(runs.map((r) => r.role).filter((x) => x !== null));
+  if (roles.size > 1) out.push(`measured, reproduced and predicted runs are shown apart: ${[...roles].join(', ')} (a reproduction checks the calibration; a prediction is a simulation of what was not measured)`);
   return out;
 }
 
@@ -102,7 +107,9 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>): CompareRe
   if (args.baseline !== undefined && !ids.includes(args.baseline)) {
     throw new ApiError('bad-input', `baseline: run ${args.baseline} is not among the compared runs`, 'baseline');
   }
-  const runs = ids.map((id) => store.get(id));
+  // measured, reproduced and predicted runs of a calibration are kept apart, in that order
+  const rank = (r: RunDetail): number => (r.role === null ? 3 : ROLE_ORDER.indexOf(r.role));
+  const runs = ids.map((id) => store.get(id)).map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map((x) => x.r);
   for (const r of runs) {
     if (r.status !== 'done') {
       throw new ApiError('conflict', `run ${r.id} (${r.name}) is ${r.status}; only finished runs can be compared`);
@@ -115,8 +122,10 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>): CompareRe
     noiseThresholdPct: args.noiseThresholdPct,
   });
   const unconvertible = sides.filter((s) => s.unconvertible);
+  const roleOf = new Map(runs.map((r) => [r.id, r.role]));
   return {
     ...result,
+    runs: result.runs.map((row) => ({ ...row, role: roleOf.get(row.id) ?? null })),
     unit,
     metric: commonMetric(runs),
     warnings: [...compareWarnings(runs), ...unconvertible.map((s) => `run ${s.id}: ${s.unconvertible}; it is left out of the charts`)],

@@ -10,6 +10,7 @@ import { toApiError } from './error-map.js';
 import { ApiError } from './errors.js';
 import { HANDLERS } from './handlers.js';
 import type { ApiHost } from './host.js';
+import { readInputStream } from './calibration.js';
 import { importParseOptions } from './import.js';
 import type { LabServices } from './services.js';
 
@@ -36,8 +37,19 @@ export function createApiHost(lab: LabServices): ApiHost {
     importStream(meta, body, size) {
       return importStream(lab, meta, body, size);
     },
+    async calibrationInputStream(meta, body, size, maxBytes = MAX_CALIBRATION_FILE_BYTES) {
+      const fileName = (meta as { fileName?: unknown } | null)?.fileName;
+      try {
+        return await readInputStream(lab, typeof fileName === 'string' ? fileName : '', body, size, maxBytes);
+      } catch (err) {
+        throw toApiError(err);
+      }
+    },
   };
 }
+
+/** Largest calibration input read from a stream (a file on this machine; uploads are capped lower). */
+export const MAX_CALIBRATION_FILE_BYTES = 4 * 1024 * 1024 * 1024;
 
 const importMetaSchema = CALLS.import.omit({ content: true });
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../src-shared/config.js';
+import { CalibrationInputError } from '../calibrate/index.js';
 import { FormatError } from '../formats/index.js';
 import { ConflictError, NotFoundError, StoreError } from '../store/index.js';
 import { ApiError } from './errors.js';
@@ -20,6 +21,7 @@ export function toApiError(err: unknown, fieldPrefix = ''): ApiError {
     return new ApiError('bad-input', `${field}: ${err.message.replace(`${err.field}: `, '')}`, field);
   }
   if (err instanceof FormatError) return new ApiError('bad-input', err.message, 'content');
+  if (err instanceof CalibrationInputError) return new ApiError('bad-input', err.message, 'inputs');
   if (err instanceof NotFoundError) return new ApiError('not-found', err.message);
   if (err instanceof ConflictError) return new ApiError('conflict', err.message);
   if (err instanceof StoreError) return new ApiError('failed', err.message);

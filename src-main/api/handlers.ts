@@ -7,6 +7,7 @@ import { COST_NAMES } from '../../src-shared/profile.js';
 import { RUN_PARAMS } from '../../src-shared/workloads.js';
 import type { CallChannel, CallResults, ParsedArgs } from '../../src-shared/contract.js';
 import { parseText } from '../formats/index.js';
+import { calibrationOf, readInputText, runCalibration, runPrediction } from './calibration.js';
 import { compare } from './compare.js';
 import { ApiError } from './errors.js';
 import { exportRuns } from './export.js';
@@ -75,4 +76,8 @@ export const HANDLERS: HandlerTable = {
     return { file: lab.store.file, ok: problems.length === 0, problems };
   },
   'params:spec': () => ({ runParams: RUN_PARAMS, costNames: COST_NAMES }),
+  'calibrate:read': (lab, args) => readInputText(lab, args),
+  calibrate: (lab, args) => runCalibration(lab, args),
+  'calibrate:get': (lab, { profile }) => calibrationOf(lab, profile),
+  predict: (lab, args) => runPrediction(lab, args),
 };

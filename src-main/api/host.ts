@@ -17,4 +17,6 @@ export interface ApiHost {
    * call's arguments without `content`; progress is pushed as `import:progress`.
    */
   importStream(meta: unknown, body: AsyncIterable<Buffer | string>, size: number): Promise<CallResults['import']>;
+  /** Reads a calibration input streamed chunk by chunk (`meta`: {fileName}); progress as `calibrate:progress`. */
+  calibrationInputStream(meta: unknown, body: AsyncIterable<Buffer | string>, size: number, maxBytes?: number): Promise<CallResults['calibrate:read']>;
 }

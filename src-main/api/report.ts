@@ -76,9 +76,9 @@ function runsTable(runs: RunDetail[]): string {
   const rows = runs.map((r) => {
     const c = r.config;
     const params = c ? Object.entries(c.params).map(([k, v]) => `${k}=${String(v)}`).join(', ') : r.sourceFile ?? '';
-    return `<tr><td>#${r.id}</td><td class="l">${escapeXml(r.name)}</td><td class="l">${escapeXml(r.kind)}: ${escapeXml(measureTitle(r.measure))}</td><td class="l">${escapeXml(r.workload)}</td><td class="l">${escapeXml(r.strategy)}</td><td class="l">${escapeXml(r.profile)}</td><td>${r.summary?.samples ?? r.samples}</td><td>${r.seed ?? ''}</td><td class="l">${escapeXml(params)}</td></tr>`;
+    return `<tr><td>#${r.id}</td><td class="l">${escapeXml(r.name)}</td><td class="l">${escapeXml(r.role ? `${r.role} (${r.kind})` : r.kind)}: ${escapeXml(measureTitle(r.measure))}</td><td class="l">${escapeXml(r.workload)}</td><td class="l">${escapeXml(r.strategy)}</td><td class="l">${escapeXml(r.profile)}</td><td>${r.summary?.samples ?? r.samples}</td><td>${r.seed ?? ''}</td><td class="l">${escapeXml(params)}</td></tr>`;
   });
-  return `<h2>Runs</h2><table><thead><tr><th>id</th><th>name</th><th>kind</th><th>workload</th><th>strategy</th><th>profile</th><th>samples</th><th>seed</th><th>parameters</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<h2>Runs</h2><table><thead><tr><th>id</th><th>name</th><th>kind / role</th><th>workload</th><th>strategy</th><th>profile</th><th>samples</th><th>seed</th><th>parameters</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function compareTable(cmp: CompareResult): string {
@@ -87,7 +87,7 @@ function compareTable(cmp: CompareResult): string {
     const cells = STATS.map((s) => `<td>${escapeXml(statText(r, s, formatNumber))}</td><td>${r.id === cmp.baseline ? '' : signed(r.deltaPct[s])}</td>`).join('');
     const v = verdict(r, cmp.baseline, cmp.noiseThresholdPct);
     const ci = r.ci95 ? `[${formatNumber(r.ci95[0])}, ${formatNumber(r.ci95[1])}]` : UNKNOWN_STAT;
-    return `<tr><td>#${r.id}</td>${cells}<td>${r.id === cmp.baseline ? '' : escapeXml(formatPValue(r.pValue))}</td><td>${r.id === cmp.baseline ? '' : ci}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
+    return `<tr><td>#${r.id}${r.role ? ` ${escapeXml(r.role)}` : ''}</td>${cells}<td>${r.id === cmp.baseline ? '' : escapeXml(formatPValue(r.pValue))}</td><td>${r.id === cmp.baseline ? '' : ci}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
   });
   return `<h2>Percentiles (${escapeXml(cmp.unit)}), baseline #${cmp.baseline}</h2><table><thead><tr><th>run</th>${head}<th>p (Mann–Whitney)</th><th>95% CI of Δmean</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

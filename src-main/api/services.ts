@@ -10,6 +10,8 @@ import { buildRunConfig, type MergedRun } from '../engine/index.js';
 import { Runner, RunCancelledError } from '../runner/index.js';
 import { LEASE_RENEW_MS, NotFoundError, openStore, type ListFilter, type OpenedStore, type RunStore } from '../store/index.js';
 import type { ParsedMeasurement } from '../formats/index.js';
+import type { RunCalibrationInfo } from '../../src-shared/calibration.js';
+import { CalibrationInputStore } from './calibration-inputs.js';
 import { toApiError } from './error-map.js';
 import { measuredImport, type ImportMeta } from './import.js';
 import type { PushListener } from './host.js';
@@ -32,6 +34,8 @@ export const TRACE_TIMER_EVENTS = 2000;
 
 export class LabServices {
   readonly store: RunStore;
+  /** Calibration inputs read and waiting for a calibration (this process only). */
+  readonly calibrationInputs = new CalibrationInputStore();
   private runnerInstance: Runner | null = null;
   private readonly threads: number | undefined;
   private readonly opened: OpenedStore;
@@ -128,7 +132,23 @@ export class LabServices {
     return { experimentId, runIds, runNames };
   }
 
-  private start(id: number, experimentId: number | null, config: RunConfig, trace: boolean, traceTimerEvents: number): void {
+  /**
+   * The runs of a prediction: one experiment of reproduced and predicted runs, each summary
+   * labelled with its role and intervals when it finishes. Returns at once; the runs go on.
+   */
+  submitCalibrationRuns(name: string, runs: ReadonlyArray<{ name: string; config: RunConfig; calibration: RunCalibrationInfo }>): { experimentId: number; runIds: number[] } {
+    const { experimentId, runIds } = this.store.createExperimentWithRuns(
+      { name, notes: '', tags: [] },
+      runs.map((r) => ({ name: r.name, config: r.config })),
+    );
+    runIds.forEach((id, i) => {
+      this.emit('run:progress', progressPayload(id, experimentId, 'queued', 0, runs[i]!.config.samples));
+      this.start(id, experimentId, runs[i]!.config, true, TRACE_TIMER_EVENTS, runs[i]!.calibration);
+    });
+    return { experimentId, runIds };
+  }
+
+  private start(id: number, experimentId: number | null, config: RunConfig, trace: boolean, traceTimerEvents: number, calibration?: RunCalibrationInfo): void {
     const done = this.runner
       .run(String(id), config, {
         trace,
@@ -152,7 +172,7 @@ export class LabServices {
           }),
       })
       .then(
-        (merged) => this.finish(id, experimentId, merged),
+        (merged) => this.finish(id, experimentId, calibration ? { ...merged, summary: { ...merged.summary, calibration } } : merged),
         (err: unknown) => this.fail(id, err),
       )
       .catch((err: unknown) => this.fail(id, err)); // e.g. a subscriber's push failed: never an unhandled rejection

@@ -223,9 +223,9 @@ export async function calibrate(inputs: CalibrationInputs, opts: CalibrateOption
     let jo: CostOrigin = jitterSolution.origin[j]!;
     let jv = Math.round(jitter[j]! * 1000) / 1000;
     let [jlo, jhi] = jo === 'base' ? [jv, jv] : interval95(js[j]!);
-    if (jo !== 'base' && (jitterSolution.held.includes(j) || !(jhi! - jlo! <= Math.max(JITTER_WIDTH_MAX, jv)))) {
-      // the variances cannot pin it down (e.g. under 1 µs timestamps, or they want less than
-      // none): keep the base jitter
+    if (jo !== 'base' && (jitterSolution.held.includes(j) || jhi! >= MAX_JITTER || !(jhi! - jlo! <= Math.max(JITTER_WIDTH_MAX, jv)))) {
+      // the variances cannot pin it down (e.g. under 1 µs timestamps), or they ask for less than
+      // none or more than the profile allows: keep the base jitter
       jo = 'base';
       jv = cur.costs[c]!.jitter;
       jlo = jv;

@@ -59,6 +59,9 @@ export function detect(input: DetectInput): Detection {
   const writesPerCycle = f.deadlineWrites / Math.max(1, f.expiries);
   const cyclictest = input.guest ? input.guest.workload === 'cyclictest' : writesPerCycle > 1.5;
   const settings: Detection['settings'] = {};
+  const workloadEvidence = input.guest
+    ? `the guest-side file is ${input.guest.format}`
+    : `${f.deadlineWrites} TSC_DEADLINE writes in ${f.expiries} timer cycles (${writesPerCycle.toFixed(2)} per cycle${cyclictest ? ': a guest kernel reprogramming its clock event, as under cyclictest' : ': one re-arm per interrupt, as tscdeadline_latency does'})`;
   let workload: string;
   if (cyclictest) {
     workload = 'cyclictest';
@@ -98,6 +101,7 @@ export function detect(input: DetectInput): Detection {
     guest,
     guestEvidence,
     workload,
+    workloadEvidence,
     settings,
     kernel: judged.kernel,
     kernelGiven: kernel.given,

@@ -10,3 +10,4 @@ export { CalibrationInputError } from './errors.js';
 export { parseKernelRelease, kernelSettings } from './kernel.js';
 export { readSimulatedTrace, type Scenario, type SimulationOutput, type SimulationRequest, type Simulator } from './simulator.js';
 export { predictVariants, drawProfile, type PredictVariant, type VariantPrediction, type PredictOptions } from './predict.js';
+export { checkHostTrace } from './select-vcpu.js';

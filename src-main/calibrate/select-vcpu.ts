@@ -15,7 +15,8 @@ function who(t: HostThread): string {
   return `thread ${t.pid}${t.comm ? ` (${t.comm})` : ''}${t.vcpuIds.length ? `, vCPU ${t.vcpuIds.join('/')}` : ''}`;
 }
 
-export function selectVcpu(trace: HostTrace, fileName: string, vcpu?: number): HostThread {
+/** The checks that need no choice of vCPU: a whole file with kvm events of some vCPU thread. */
+export function checkHostTrace(trace: HostTrace, fileName: string): void {
   if (trace.lastLine && !trace.lastLine.read) {
     throw new CalibrationInputError(fileName, `the last line is cut off ("${trace.lastLine.text.slice(0, 60)}"): the file is truncated; copy it again whole`, trace.lastLine.lineNo);
   }
@@ -27,6 +28,10 @@ export function selectVcpu(trace: HostTrace, fileName: string, vcpu?: number): H
     throw new CalibrationInputError(fileName, `no kvm events (the trace has ${names}): record the host with \`trace-cmd record -e kvm -e timer …\` while the guest runs its timer benchmark`);
   }
   if (trace.threads.length === 0) throw new CalibrationInputError(fileName, 'no vCPU thread: no kvm_exit or kvm_entry event');
+}
+
+export function selectVcpu(trace: HostTrace, fileName: string, vcpu?: number): HostThread {
+  checkHostTrace(trace, fileName);
   for (const t of trace.threads) {
     if (t.vcpuChange) {
       throw new CalibrationInputError(fileName, `mixed vCPUs: ${who(t)} reports vCPU ${t.vcpuChange.from} and then vCPU ${t.vcpuChange.to}; a vCPU thread runs one vCPU, so this trace mixes the events of several`, t.vcpuChange.line);

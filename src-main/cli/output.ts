@@ -91,7 +91,7 @@ export function compareText(c: CompareResult, verdictOf: (row: CompareResult['ru
   const header = ['run', ...keys, 'p-value', '95% CI Δmean', 'verdict'];
   const delta = (v: number | null) => (v === null ? '' : ` (${v >= 0 ? '+' : ''}${fmt(v, 2)}%)`);
   const body = c.runs.map((r) => [
-    `${r.id === c.baseline ? '*' : ''}${r.id}`,
+    `${r.id === c.baseline ? '*' : ''}${r.id}${r.role ? ` ${r.role}` : ''}`,
     ...keys.map((k) => `${statText(r, k, num)}${r.id === c.baseline ? '' : delta(r.deltaPct[k])}`),
     r.id === c.baseline ? '' : formatPValue(r.pValue),
     r.id === c.baseline ? '' : r.ci95 ? `[${fmt(r.ci95[0])}, ${fmt(r.ci95[1])}]` : UNKNOWN_STAT,

@@ -2,9 +2,12 @@
  * User cost profiles in the `profiles` table, each stored as its built-in base plus overrides
  * (ProfileDoc) and resolved against the current built-ins when read, so costs added later come
  * from the base. Saving validates (resolveProfileDoc) and refuses built-in names such as HSW-2016.
+ * A calibrated profile keeps its provenance in the same document (`provenance`), validated when
+ * saved and again when read (a damaged one reads as absent, with a note; the profile still works).
  * Must not import electron, src-main/engine, runner or api.
  */
 import type { Statement } from 'better-sqlite3';
+import { readProvenance, type CalibrationProvenance } from '../../src-shared/calibration.js';
 import type { ProfileInfo } from '../../src-shared/contract.js';
 import type { Profile } from '../../src-shared/profile.js';
 import { resolveProfileDoc, toProfileDoc, type ProfileDoc } from '../../src-shared/profile-doc.js';
@@ -44,14 +47,33 @@ export class UserProfiles {
     return row ? resolveProfileDoc(JSON.parse(row.json), this.bases) : null;
   }
 
-  /** Validates and stores (insert or overwrite); returns the validated profile. */
-  save(raw: unknown): Profile {
+  /**
+   * Validates and stores (insert or overwrite); returns the validated profile. The provenance is
+   * `provenance`, else the one the document carries (a profile file written out and added back).
+   */
+  save(raw: unknown, provenance?: CalibrationProvenance): Profile {
     const profile = resolveProfileDoc(raw, this.bases);
     const lower = profile.name.toLowerCase();
     if (this.bases.some((b) => b.name.toLowerCase() === lower)) {
       throw new ConflictError(`"${profile.name}" is a built-in profile and cannot be overwritten; save it under another name`);
     }
-    this.upsertStmt.run({ name: profile.name, json: JSON.stringify(toProfileDoc(profile, this.bases)), now: this.now().toISOString() });
+    const carried = (raw as { provenance?: unknown } | null)?.provenance;
+    const kept = provenance ?? (carried === undefined ? undefined : readProvenance(carried));
+    const doc: ProfileDoc = { ...toProfileDoc(profile, this.bases), ...(kept ? { provenance: kept } : {}) };
+    this.upsertStmt.run({ name: profile.name, json: JSON.stringify(doc), now: this.now().toISOString() });
     return profile;
+  }
+
+  /** The stored profile's calibration provenance: null when it has none, with a note when it is damaged. */
+  provenance(name: string): { provenance: CalibrationProvenance | null; note: string | null } | null {
+    const row = this.getStmt.get(name);
+    if (!row) return null;
+    const doc = JSON.parse(row.json) as { provenance?: unknown };
+    if (doc.provenance === undefined) return { provenance: null, note: null };
+    try {
+      return { provenance: readProvenance(doc.provenance), note: null };
+    } catch (err) {
+      return { provenance: null, note: `the stored calibration details are damaged and were ignored (${(err as Error).message})` };
+    }
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { Profile } from '../../src-shared/profile.js';
 import { readStoredRunConfig } from '../../src-shared/run-config.js';
+import { RUN_ROLES, type RunRole } from '../../src-shared/calibration.js';
 import type { RunDetail, RunKind, RunListItem, RunStatus } from '../../src-shared/contract.js';
 import type { MeasurementInfo } from '../../src-shared/measurement.js';
 import { isMeasureId, measureOfWorkload } from '../../src-shared/measures.js';
@@ -36,6 +37,14 @@ export interface ListRow {
   measure: string | null;
   /** Unit of mean/p99 (from the summary; list queries select it). */
   unit?: 'cycles' | 'ns' | null;
+  /** A prediction's role of a simulated run (from the summary; list queries select it). */
+  role?: string | null;
+}
+
+/** Measured for every import; reproduced or predicted when the summary says so; else none. */
+function roleOf(kind: RunKind, role: string | null | undefined): RunRole | null {
+  if (kind === 'measured') return 'measured';
+  return (RUN_ROLES as readonly string[]).includes(role ?? '') ? (role as RunRole) : null;
 }
 
 export interface DetailRow extends ListRow {
@@ -69,6 +78,7 @@ export function toListItem(r: ListRow): RunListItem {
     sourceFile: r.source_file,
     unit: r.unit ?? null,
     measure: isMeasureId(r.measure) ? r.measure : measureOfWorkload(r.workload),
+    role: roleOf(r.kind, r.role),
   };
 }
 
@@ -77,6 +87,7 @@ export function toDetail(r: DetailRow, bases?: readonly Profile[]): RunDetail {
   return {
     ...toListItem(r),
     unit: summary?.latency.unit ?? null,
+    role: roleOf(r.kind, summary?.calibration?.role),
     notes: r.notes,
     config: r.config_json === null ? null : readStoredRunConfig(r.config_json, bases),
     summary,

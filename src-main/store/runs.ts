@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import type { Statement } from 'better-sqlite3';
 import type { RunConfig } from '../../src-shared/config.js';
 import { validateRunConfig } from '../../src-shared/run-config.js';
+import type { CalibrationProvenance } from '../../src-shared/calibration.js';
 import type { ProfileInfo, RunDetail, RunListItem, RunStatus, TraceEventRow } from '../../src-shared/contract.js';
 import type { Profile } from '../../src-shared/profile.js';
 import { BUILTIN_PROFILES } from '../../src-shared/profiles/index.js';
@@ -483,5 +484,27 @@ export class RunStore {
 
   saveUserProfile(profile: unknown): Profile {
     return this.write(() => this.profiles.save(profile));
+  }
+
+  /** A user profile's calibration provenance (null: no such user profile). */
+  getProfileProvenance(name: string): { provenance: CalibrationProvenance | null; note: string | null } | null {
+    return this.read(() => this.profiles.provenance(name));
+  }
+
+  /**
+   * A calibration's writes in one transaction: every input file imported as measured runs (or
+   * the runs of an earlier import of the same file), then the profile with its provenance, which
+   * names those runs. All of it or nothing.
+   */
+  saveCalibration(
+    imports: ReadonlyArray<{ experiment: ExperimentInput; runs: readonly MeasuredRunInput[] }>,
+    profile: Profile,
+    provenance: CalibrationProvenance,
+  ): { measuredRunIds: number[]; profile: Profile } {
+    return this.write(() => {
+      const measuredRunIds = imports.flatMap((i) => (i.runs.length > 0 ? this.insertMeasuredImport(i.experiment, i.runs).runIds : []));
+      const saved = this.profiles.save(profile, { ...provenance, measuredRunIds });
+      return { measuredRunIds, profile: saved };
+    });
   }
 }

@@ -12,6 +12,7 @@
  * body is capped well below the streaming import's size (files go to /api/import), headers and
  * whole requests have deadlines, a call's body has its own shorter one, and no request — a
  * malformed path included — can throw out of the handler and end the server.
+ * Files (imports, calibration inputs) are streamed as request bodies to their own routes.
  * Imports the api only through the ApiHost type, never the engine.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -263,6 +264,27 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     }
   }
 
+  /** POST /api/calibrate/input?fileName=… with the raw file as the body (a calibration input). */
+  async function handleCalibrationInput(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      sendError(res, 405, { code: 'bad-input', message: 'use POST' });
+      return;
+    }
+    const size = Number(req.headers['content-length'] ?? 0);
+    if (size > MAX_IMPORT_BODY_BYTES) {
+      sendErrorAndClose(req, res, 413, { code: 'bad-input', message: `file above ${MAX_IMPORT_BODY_BYTES / 1048576} MB` });
+      return;
+    }
+    try {
+      const result = await api.calibrationInputStream({ fileName: url.searchParams.get('fileName') ?? '' }, req, Number.isFinite(size) ? size : 0, MAX_IMPORT_BODY_BYTES);
+      sendJson(res, 200, { ok: true, result });
+    } catch (err) {
+      const { status, error } = toPayload(err);
+      sendErrorAndClose(req, res, status, error);
+    }
+  }
+
   function handleEvents(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -371,6 +393,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       }
       if (path === '/api/import') {
         handleImport(req, res, url).catch(() => sendError(res, 500, { code: 'failed', message: 'internal error' }));
+        return;
+      }
+      if (path === '/api/calibrate/input') {
+        handleCalibrationInput(req, res, url).catch(() => sendError(res, 500, { code: 'failed', message: 'internal error' }));
         return;
       }
       if (path.startsWith('/api/call/')) {

@@ -54,6 +54,11 @@ export function createDevFakeApi(): FakeApiHost {
       for await (const chunk of body) content += chunk.toString();
       return this.call('import', { ...(meta as object), content }) as never;
     },
+    async calibrationInputStream(meta, body) {
+      let content = '';
+      for await (const chunk of body) content += chunk.toString();
+      return this.call('calibrate:read', { ...(meta as object), content }) as never;
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -139,6 +139,7 @@ describe('web bridge: calls and errors', () => {
         call: () => Promise.reject(new Error('kaboom\n    at secret (/home/x/file.ts:1:1)')),
         subscribe: () => () => undefined,
         importStream: () => Promise.reject(new Error('kaboom')),
+        calibrationInputStream: () => Promise.reject(new Error('kaboom')),
       },
       staticDir: dir,
     });
