@@ -39,7 +39,8 @@ export function quantizationVariance(mean: number, sd: number): number {
  */
 export function dequantizedVariance(variance: number, mean: number, step: number): number {
   if (!(step > 0)) return variance;
-  let v = Math.max(0, variance - (step * step) / 6);
-  for (let i = 0; i < 4; i++) v = Math.max(0, variance - step * step * quantizationVariance(mean / step, Math.sqrt(v) / step));
+  // from the narrowest reading (as if the durations did not vary), widen until consistent
+  let v = Math.max(0, variance - step * step * quantizationVariance(mean / step, 0));
+  for (let i = 0; i < 8; i++) v = Math.max(0, variance - step * step * quantizationVariance(mean / step, Math.sqrt(v) / step));
   return v;
 }

@@ -17,17 +17,22 @@ function who(t: HostThread): string {
 
 /** The checks that need no choice of vCPU: a whole file with kvm events of some vCPU thread. */
 export function checkHostTrace(trace: HostTrace, fileName: string): void {
-  if (trace.lastLine && !trace.lastLine.read) {
-    throw new CalibrationInputError(fileName, `the last line is cut off ("${trace.lastLine.text.slice(0, 60)}"): the file is truncated; copy it again whole`, trace.lastLine.lineNo);
-  }
   if (trace.events === 0) {
     throw new CalibrationInputError(fileName, `no trace events in ${trace.lines} lines: expected a host \`trace-cmd report\` (lines "COMM-PID [CPU] SECONDS: EVENT: FIELDS")`);
+  }
+  if (trace.lastLine && !trace.lastLine.read) {
+    throw new CalibrationInputError(fileName, `the last line is cut off ("${trace.lastLine.text.slice(0, 60)}"): the file is truncated; copy it again whole`, trace.lastLine.lineNo);
   }
   if (trace.kvmEvents === 0) {
     const names = [...trace.eventCounts.keys()].slice(0, 6).join(', ');
     throw new CalibrationInputError(fileName, `no kvm events (the trace has ${names}): record the host with \`trace-cmd record -e kvm -e timer …\` while the guest runs its timer benchmark`);
   }
   if (trace.threads.length === 0) throw new CalibrationInputError(fileName, 'no vCPU thread: no kvm_exit or kvm_entry event');
+}
+
+function missingKvmEvents(t: HostThread, fileName: string): void {
+  if (t.kvmEntries === 0) throw new CalibrationInputError(fileName, `${who(t)} has kvm_exit events but no kvm_entry: record kvm:kvm_entry too`);
+  if (t.kvmExits === 0) throw new CalibrationInputError(fileName, `${who(t)} has kvm_entry events but no kvm_exit: record kvm:kvm_exit too`);
 }
 
 export function selectVcpu(trace: HostTrace, fileName: string, vcpu?: number): HostThread {
@@ -47,18 +52,14 @@ export function selectVcpu(trace: HostTrace, fileName: string, vcpu?: number): H
   }
   const timed = candidates.filter((t) => t.expiries > 0);
   if (timed.length === 0) {
-    const t = candidates[0]!;
-    if (t.kvmEntries === 0) throw new CalibrationInputError(fileName, `${who(t)} has kvm_exit events but no kvm_entry: record kvm:kvm_entry too`);
-    if (t.kvmExits === 0) throw new CalibrationInputError(fileName, `${who(t)} has kvm_entry events but no kvm_exit: record kvm:kvm_exit too`);
+    missingKvmEvents(candidates[0]!, fileName);
     throw new CalibrationInputError(fileName, 'no timer expiry of a vCPU (no PREEMPTION_TIMER exit, no apic_timer_fn hrtimer expiry): record the timer events too (`-e timer`), while the guest runs tscdeadline_latency or cyclictest');
   }
   if (timed.length > 1 && vcpu === undefined) {
     throw new CalibrationInputError(fileName, `mixed vCPUs: ${timed.length} vCPU threads have timer cycles (${timed.slice(0, 4).map(who).join('; ')}): choose one with --vcpu N`);
   }
   const chosen = timed.sort((a, b) => b.expiries - a.expiries)[0]!;
-  if (chosen.kvmEntries === 0 || chosen.kvmExits === 0) {
-    throw new CalibrationInputError(fileName, `${who(chosen)} lacks ${chosen.kvmEntries === 0 ? 'kvm_entry' : 'kvm_exit'} events: record both kvm:kvm_exit and kvm:kvm_entry`);
-  }
+  missingKvmEvents(chosen, fileName);
   if (chosen.expiries < MIN_TIMER_CYCLES) {
     throw new CalibrationInputError(fileName, `only ${chosen.expiries} timer cycle${chosen.expiries === 1 ? '' : 's'} of ${who(chosen)}: at least ${MIN_TIMER_CYCLES} are needed`);
   }
