@@ -1,0 +1,111 @@
+// Calibration through the contract, as the CLI, web mode and the app call it: read inputs, fit
+// and save (profile + provenance + the files as measured runs, in one go), look it up, predict
+// (reproduced and predicted runs in one experiment, labelled); every bad input refused with the
+// file named and nothing saved.
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PROFILE } from '../../../src-main/engine/index.js';
+import { simulatedFiles, trueProfile } from '../calibrate/helpers.js';
+import { apiError, openLab } from './helpers.js';
+
+const files = simulatedFiles({ workload: 'tscdeadline-busy', strategy: 'vmx-preemption', profile: trueProfile(), samples: 600, ts: 'ns' });
+
+describe('calibrate through the API', () => {
+  it('fits, saves with provenance and measured runs, and predicts with labelled runs', async () => {
+    const t = openLab();
+    const host = await t.call('calibrate:read', { fileName: 'host.report', content: files.trace });
+    const guest = await t.call('calibrate:read', { fileName: 'guest.log', content: files.guestLog });
+    expect(host).toMatchObject({ kind: 'host-trace', format: 'trace-cmd', fileName: 'host.report' });
+    expect(host.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(guest).toMatchObject({ kind: 'guest-latency', format: 'tscdeadline-latency' });
+    const result = await t.call('calibrate', { inputs: [host.inputId, guest.inputId], name: 'my host', bootstrap: 20 });
+    expect(result.saved).toBe(true);
+    expect(result.detected).toMatchObject({ strategy: 'vmx-preemption', guest: 'busy', workload: 'tscdeadline-busy' });
+    expect(result.costs.entry_prep).toMatchObject({ origin: 'fitted' });
+    expect(result.measuredRunIds.length).toBeGreaterThanOrEqual(2);
+    expect(t.pushes.some((p) => p.channel === 'calibrate:progress')).toBe(true);
+
+    const got = await t.call('calibrate:get', { profile: 'my host' });
+    expect(got.profile.costs.entry_prep!.cycles).toBe(result.costs.entry_prep!.value);
+    expect(got.provenance?.sources.map((s) => s.sha256)).toEqual([host.sha256, guest.sha256]);
+    expect(got.provenance?.draws.length).toBe(20);
+    expect(got.provenance?.measuredRunIds).toEqual(result.measuredRunIds);
+    const measured = await t.call('runs:get', { id: result.measuredRunIds[0]! });
+    expect(measured.role).toBe('measured');
+    expect(measured.source?.sha256).toBe(host.sha256);
+    // --profile NAME works everywhere: a plain run with it
+    const { runIds } = await t.call('experiments:submit', { runs: [{ workload: 'tscdeadline-busy', strategy: 'hrtimer', profile: 'my host', samples: 200 }] });
+    expect(await t.lab.waitForRun(runIds[0]!)).toBe('done');
+    expect((await t.call('runs:get', { id: runIds[0]! })).role).toBeNull();
+
+    const p = await t.call('predict', { profile: 'my host', samples: 500, draws: 4 });
+    expect(p.runs.map((r) => [r.role, r.strategy])).toEqual([
+      ['reproduced', 'vmx-preemption'],
+      ['predicted', 'hrtimer'],
+    ]);
+    for (const r of p.runs) {
+      expect(r.mean.low).toBeLessThanOrEqual(r.mean.value);
+      expect(r.mean.high).toBeGreaterThanOrEqual(r.mean.value);
+      expect(await t.lab.waitForRun(r.runId)).toBe('done');
+    }
+    expect(p.runs[1]!.undetermined).toContain('apic_timer_fn'); // the hrtimer path was never measured
+    const predicted = await t.call('runs:get', { id: p.runs[1]!.runId });
+    expect(predicted.role).toBe('predicted');
+    expect(predicted.experimentId).toBe(p.experimentId);
+    expect(predicted.summary?.calibration).toMatchObject({ role: 'predicted', profile: 'my host', draws: 4 });
+    const list = await t.call('runs:list', { experimentId: p.experimentId });
+    expect(list.map((r) => r.role).sort()).toEqual(['predicted', 'reproduced']);
+    // the guest-side log compares with the simulated runs; the rows come measured, reproduced, predicted
+    const guestRun = p.measuredRunIds[0]!;
+    expect((await t.call('runs:get', { id: guestRun })).measure).toBe('guest-deadline-to-isr');
+    const cmp = await t.call('compare', { ids: [p.runs[1]!.runId, p.runs[0]!.runId, guestRun] });
+    expect(cmp.runs.map((r) => r.role)).toEqual(['measured', 'reproduced', 'predicted']);
+    expect(cmp.warnings.some((w) => /measured, reproduced and predicted runs are shown apart/.test(w))).toBe(true);
+  });
+
+  it('refuses bad inputs with the file named and saves nothing', async () => {
+    const t = openLab();
+    const before = await t.call('profiles:list', {});
+    const lines = files.trace.trimEnd().split('\n');
+    const cut = await apiError(t.call('calibrate:read', { fileName: 'cut.report', content: `${lines.join('\n')}\n${lines[5]!.slice(0, 60)}` }));
+    expect(cut).toMatchObject({ code: 'bad-input', field: 'inputs' });
+    expect(cut.message).toMatch(/^cut\.report line \d+: the last line is cut off/);
+    const vmexit = await apiError(t.call('calibrate:read', { fileName: 'vmexit.log', content: 'tscdeadline 5600\ntscdeadline_immed 3700\n' }));
+    expect(vmexit.message).toMatch(/^vmexit\.log: a kvm-unit-tests vmexit log gives cycles per iteration/);
+    const empty = await apiError(t.call('calibrate:read', { fileName: 'empty.txt', content: '\n\n' }));
+    expect(empty.message).toBe('empty.txt: the file is empty');
+    const guest = await t.call('calibrate:read', { fileName: 'guest.log', content: files.guestLog });
+    expect(await apiError(t.call('calibrate', { inputs: [guest.inputId] }))).toMatchObject({ code: 'bad-input', field: 'inputs', message: expect.stringMatching(/no host trace among them/) });
+    expect(await apiError(t.call('calibrate', { inputs: [999] }))).toMatchObject({ code: 'not-found', field: 'inputs.0' });
+    const host = await t.call('calibrate:read', { fileName: 'host.report', content: files.trace });
+    expect(await apiError(t.call('calibrate', { inputs: [host.inputId], name: 'HSW-2016' }))).toMatchObject({ code: 'conflict', field: 'name' });
+    expect(await apiError(t.call('calibrate', { inputs: [host.inputId], name: 'bad/name' }))).toMatchObject({ code: 'bad-input', field: 'name' });
+    expect(await apiError(t.call('calibrate', { inputs: [host.inputId], kernel: '3.2' }))).toMatchObject({ code: 'bad-input', field: 'kernel', message: expect.stringMatching(/releases 4\.9 to 6\.19/) });
+    expect(await apiError(t.call('predict', { profile: 'HSW-2016' }))).toMatchObject({ code: 'bad-input', field: 'profile', message: expect.stringMatching(/no calibration to predict from/) });
+    expect(await t.call('profiles:list', {})).toEqual(before);
+    expect(await t.call('runs:list', {})).toEqual([]);
+    // --no-save: the whole report, nothing stored
+    const dry = await t.call('calibrate', { inputs: [host.inputId], save: false, bootstrap: 20 });
+    expect(dry.saved).toBe(false);
+    expect(await t.call('profiles:list', {})).toEqual(before);
+    expect(await t.call('runs:list', {})).toEqual([]);
+  });
+
+  it('validates provenance when a profile is saved and when it is read', async () => {
+    const t = openLab();
+    const bad = { name: 'forged', base: 'HSW-2016', overrides: {}, provenance: { version: 1, createdAt: 'x', base: 'HSW-2016', sources: [{ fileName: 'a', sha256: 'nothex' }] } };
+    expect(await apiError(t.call('profiles:save', { profile: bad }))).toMatchObject({ code: 'bad-input', field: 'provenance.sources.0' });
+    await t.call('profiles:save', { profile: { name: 'plain', costs: { entry_prep: { cycles: 310 } } } });
+    expect(await t.call('calibrate:get', { profile: 'plain' })).toMatchObject({ provenance: null, note: null });
+    // a document damaged in the database: the profile still works, the provenance reads as absent
+    const db = new Database(t.dbPath);
+    db.prepare("UPDATE profiles SET json = json_set(json, '$.provenance', json('{\"version\": 2}')) WHERE name = 'plain'").run();
+    db.close();
+    const damaged = await t.call('calibrate:get', { profile: 'plain' });
+    expect(damaged.provenance).toBeNull();
+    expect(damaged.note).toMatch(/damaged and were ignored \(provenance\.version: expected 1/);
+    expect(damaged.profile.costs.entry_prep!.cycles).toBe(310);
+    expect((await t.call('calibrate:get', { profile: 'HSW-2016' })).note).toMatch(/built-in profile/);
+    expect(DEFAULT_PROFILE.name).toBe('HSW-2016');
+  });
+});
