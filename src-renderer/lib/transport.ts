@@ -69,7 +69,7 @@ function createWebApi(): LabApi {
   function ensureSource(): void {
     if (source) return;
     source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
-    for (const channel of ['run:progress', 'run:finished', 'import:progress'] as PushChannel[]) {
+    for (const channel of ['run:progress', 'run:finished', 'import:progress', 'calibrate:progress'] as PushChannel[]) {
       source.addEventListener(channel, (ev) => {
         let data: unknown;
         try {
@@ -177,6 +177,29 @@ export async function importFile(api: LabApi, file: File, opts: ImportOptions = 
     throw new LabCallError({ code: 'failed', message: 'cannot reach the lab server (is it still running?)' });
   }
   const body = (await res.json().catch(() => ({ ok: false }))) as { ok: boolean; result?: CallResults['import']; error?: LabErrorPayload };
+  if (body.ok && body.result) return body.result;
+  throw new LabCallError(body.error ?? { code: 'failed', message: `HTTP ${res.status}` });
+}
+
+/**
+ * Reads a calibration input (host trace, guest-side log, perf kvm stat). In web mode the File is
+ * the request body (streamed and read line by line by the server); in Electron its text goes
+ * through the `calibrate:read` call. Progress arrives as `calibrate:progress`.
+ */
+export async function readCalibrationFile(api: LabApi, file: File): Promise<CallResults['calibrate:read']> {
+  if (window.lab) return api.call('calibrate:read', { fileName: file.name, content: await file.text() });
+  const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
+  let res: Response;
+  try {
+    res = await fetch(`/api/calibrate/input?${new URLSearchParams({ fileName: file.name }).toString()}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${token}` },
+      body: file,
+    });
+  } catch {
+    throw new LabCallError({ code: 'failed', message: 'cannot reach the lab server (is it still running?)' });
+  }
+  const body = (await res.json().catch(() => ({ ok: false }))) as { ok: boolean; result?: CallResults['calibrate:read']; error?: LabErrorPayload };
   if (body.ok && body.result) return body.result;
   throw new LabCallError(body.error ?? { code: 'failed', message: `HTTP ${res.status}` });
 }

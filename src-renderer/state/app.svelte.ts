@@ -1,6 +1,7 @@
 // The app's state, made once at start and handed to components through context.
 import { getContext, setContext } from 'svelte';
 import type { LabApi } from '../../src-shared/contract.js';
+import { CalibrationState } from './calibrate.svelte.js';
 import { ExperimentForm } from './experiment.svelte.js';
 import { HistoryStore } from './history.svelte.js';
 import { QueueStore } from './queue.svelte.js';
@@ -22,6 +23,7 @@ export class LabApp {
   readonly queue: QueueStore;
   readonly form: ExperimentForm;
   readonly sweep: SweepForm;
+  readonly calibration: CalibrationState;
   showShortcuts = $state(false);
   toasts = $state.raw<Toast[]>([]);
   #toastId = 0;
@@ -32,6 +34,7 @@ export class LabApp {
     this.queue = new QueueStore(api);
     this.form = new ExperimentForm(api);
     this.sweep = new SweepForm(api);
+    this.calibration = new CalibrationState(api);
   }
 
   /** Subscribes to pushes and loads the first data; returns the cleanup. */

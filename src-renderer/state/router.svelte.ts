@@ -1,12 +1,13 @@
 // Which view is shown, kept in location.hash so Back/Forward and reloads work:
-// #/new, #/history, #/run/<id>, #/compare/<id>,<id>[,…], #/sweep, #/sweep/<experimentId>
+// #/new, #/history, #/run/<id>, #/compare/<id>,<id>[,…], #/sweep, #/sweep/<experimentId>, #/calibrate
 
 export type Route =
   | { view: 'new' }
   | { view: 'history' }
   | { view: 'run'; id: number }
   | { view: 'compare'; ids: number[] }
-  | { view: 'sweep'; experimentId?: number };
+  | { view: 'sweep'; experimentId?: number }
+  | { view: 'calibrate' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/');
@@ -16,6 +17,7 @@ export function parseRoute(hash: string): Route {
     if (ids.length >= 2) return { view: 'compare', ids };
   }
   if (parts[0] === 'new') return { view: 'new' };
+  if (parts[0] === 'calibrate') return { view: 'calibrate' };
   if (parts[0] === 'sweep') return /^\d+$/.test(parts[1] ?? '') ? { view: 'sweep', experimentId: Number(parts[1]) } : { view: 'sweep' };
   return { view: 'history' };
 }

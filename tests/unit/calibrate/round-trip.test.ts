@@ -32,7 +32,7 @@ const truth = trueProfile();
 
 describe.each(ROWS)('$workload measured with $measured at $ts (kernel $kernel)', (row) => {
   it('recovers every determined cost and predicts the other strategy', async () => {
-    const kernelSet = row.kernel && PARAM_BY_NAME.has('kernel') ? { kernel: row.kernel } : {};
+    const kernelSet: Record<string, string> = row.kernel && PARAM_BY_NAME.has('kernel') ? { kernel: row.kernel } : {};
     const files = simulatedFiles({ workload: row.workload, strategy: row.measured, profile: truth, samples: row.samples, ts: row.ts, set: kernelSet });
     const { result, profile } = await calibrate(await inputsOf(files), quickOptions(row.kernel ? { kernel: row.kernel } : {}));
     expect(result.detected.strategy).toBe(row.measured);
