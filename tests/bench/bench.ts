@@ -5,6 +5,11 @@
  *   2. peak resident memory of a 10M-sample run (child process)
  *   3. runner speed-up: 4M samples on 2 workers vs 1 worker (median of 3 each)
  *   4. saving a 1M-sample run to SQLite, and comparing two stored 1M-sample runs (median of 5)
+ *   5. importing a generated 100 MB trace-cmd report (CLI, child process)
+ *   6. calibrating from a generated ~100 MB host trace (CLI, child process): time, peak RSS, and
+ *      every determined cost against the profile that made the trace
+ *   7. calibration round trips with many cycles (both strategies, halting and busy, ns and µs):
+ *      the error of every cost called determined, and of the other strategy's predicted mean
  * Targets are reported as PASS/MISS lines; the script exits 0 either way (it measures).
  */
 import { execFileSync } from 'node:child_process';
@@ -20,6 +25,10 @@ import { toTraceCmdReport } from '../../src-main/formats/index.js';
 import { Runner } from '../../src-main/runner/index.js';
 import { openStore } from '../../src-main/store/index.js';
 import { compare } from '../../src-main/api/compare.js';
+import type { CalibrationResult } from '../../src-shared/calibration.js';
+import { COST_NAMES, type Profile } from '../../src-shared/profile.js';
+import { calibrate, guestSideOf, readHostTrace, type Simulator } from '../../src-main/calibrate/index.js';
+import { parseText, toTscdeadlineLog } from '../../src-main/formats/index.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -206,8 +215,148 @@ async function childImport(file: string, db: string): Promise<void> {
   process.stdout.write(`\n${JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, code })}\n`);
 }
 
+/** The profile the calibration benches make their traces with: each cost ±10–40 %, alternating. */
+function trueProfile(): Profile {
+  const p = structuredClone(DEFAULT_PROFILE);
+  p.name = 'truth';
+  COST_NAMES.forEach((c, i) => {
+    p.costs[c]!.cycles = Math.round(p.costs[c]!.cycles * (1 + (i % 2 ? -1 : 1) * [0.1, 0.2, 0.3, 0.4][i % 4]!));
+  });
+  return p;
+}
+
+/**
+ * A continuous host trace of about `mb` MB (µs timestamps, as `trace-cmd report` prints): laps of
+ * one simulated 50 000-cycle trace, each shifted in host time and in guest TSC (deadlines written,
+ * hrtimer expiry times), so the file reads as one long run.
+ */
+function generateCalibrationTrace(file: string, mb: number, profile: Profile): void {
+  const config = buildRunConfig({ workload: 'tscdeadline-halt', strategy: 'vmx-preemption', profile, samples: 50_000, seed: 11 });
+  const trace = simulate(config, { trace: true, traceTimerEvents: 50_000 }).trace!;
+  const span = trace.at(-1)!.t - trace[0]!.t + 200_000;
+  const spanNs = Math.round((span * 1e6) / profile.tsc_khz);
+  const shift = (r: (typeof trace)[number], lap: number) => {
+    let text = r.text;
+    if (r.event === 'kvm_msr') text = text.replace(/= 0x([0-9a-f]+)/, (_, h: string) => `= 0x${(parseInt(h, 16) + lap * span).toString(16)}`);
+    else if (r.event.startsWith('hrtimer_')) text = text.replace(/(expires|softexpires|now)=(\d+)/g, (_, k: string, v: string) => `${k}=${Number(v) + lap * spanNs}`);
+    return { ...r, t: r.t + lap * span, text };
+  };
+  const fd = openSync(file, 'w');
+  writeSync(fd, 'cpus=4\n');
+  let bytes = 0;
+  for (let lap = 0; bytes < mb * 1024 * 1024; lap++) {
+    const report = toTraceCmdReport(trace.map((r) => shift(r, lap)), { tscKhz: profile.tsc_khz, cpus: 4, baseSeconds: 3000 });
+    const chunk = report.slice(report.indexOf('\n') + 1);
+    writeSync(fd, chunk);
+    bytes += Buffer.byteLength(chunk);
+  }
+  closeSync(fd);
+}
+
+function costErrors(result: CalibrationResult, truth: Profile): Array<{ name: string; errorPct: number; value: number; low: number; high: number; truth: number }> {
+  return Object.entries(result.costs)
+    .filter(([, c]) => c.determined)
+    .map(([name, c]) => ({ name, value: c.value, low: c.low, high: c.high, truth: truth.costs[name]!.cycles, errorPct: (100 * (c.value - truth.costs[name]!.cycles)) / truth.costs[name]!.cycles }));
+}
+
+function calibrateLarge(): void {
+  console.log('\n## Calibration from a generated ~100 MB host trace (CLI, streaming, 1 µs timestamps)');
+  const dir = mkdtempSync(join(tmpdir(), 'timer-lab-calibrate-'));
+  try {
+    const file = join(dir, 'host-100mb.report');
+    const truth = trueProfile();
+    generateCalibrationTrace(file, 100, truth);
+    const size = statSync(file).size / (1024 * 1024);
+    const self = fileURLToPath(import.meta.url);
+    const out = execFileSync(process.execPath, [self, '--child-calibrate', file, join(dir, 'c.sqlite')], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const r = JSON.parse(out.trim().split('\n').at(-1)!) as { ms: number; maxRssMb: number; code: number; result: CalibrationResult | null };
+    console.log(`calibrated from ${size.toFixed(0)} MB in ${(r.ms / 1000).toFixed(1)} s (${(size / (r.ms / 1000)).toFixed(1)} MB/s), peak RSS ${r.maxRssMb.toFixed(0)} MB, exit ${r.code}`);
+    if (r.result) {
+      console.log(`${r.result.fit.cycles} timer cycles, ${r.result.fit.segments.length} segments used; detected ${r.result.detected.strategy}, ${r.result.detected.guest}`);
+      for (const e of costErrors(r.result, truth)) console.log(`   ${e.name.padEnd(32)} fitted ${e.value} [${e.low}, ${e.high}]  true ${e.truth}  error ${e.errorPct.toFixed(2)} %`);
+      console.log(`${verdict(costErrors(r.result, truth).every((e) => Math.abs(e.errorPct) <= 20))} every determined cost within ±20 % (µs)`);
+    }
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    console.log(`calibration failed: ${e.stderr ?? e.message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function childCalibrate(file: string, db: string): Promise<void> {
+  const { main } = await import('../../src-main/cli/timer-lab.js');
+  let captured = '';
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    captured += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+    return true;
+  }) as typeof process.stdout.write;
+  const t0 = performance.now();
+  const code = await main(['calibrate', file, '--name', 'bench', '--db', db, '--json']);
+  const ms = performance.now() - t0;
+  process.stdout.write = write;
+  let result: CalibrationResult | null = null;
+  try {
+    result = JSON.parse(captured) as CalibrationResult;
+  } catch {
+    result = null;
+  }
+  process.stdout.write(`\n${JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, code, result })}\n`);
+}
+
+async function calibrationRoundTrips(): Promise<void> {
+  console.log('\n## Calibration round trips (profile ±10–40 %, calibrated from HSW-2016; determined costs and the other strategy\'s mean)');
+  const sim: Simulator = async (batch) =>
+    batch.map((r) => {
+      const m = simulate(r.config, { trace: r.traceTimerEvents > 0, traceTimerEvents: Math.max(1, r.traceTimerEvents) });
+      return { samples: m.samples, trace: m.trace, criticalPath: m.summary.criticalPath };
+    });
+  const truth = trueProfile();
+  const rows = [
+    ['tscdeadline-busy', 'hrtimer', 'vmx-preemption'],
+    ['tscdeadline-busy', 'vmx-preemption', 'hrtimer'],
+    ['tscdeadline-halt', 'hrtimer', 'vmx-preemption'],
+    ['tscdeadline-halt', 'vmx-preemption', 'hrtimer'],
+  ] as const;
+  for (const [workload, measured, other] of rows) {
+    for (const ts of ['ns', 'us'] as const) {
+      const samples = ts === 'ns' ? 10_000 : 40_000;
+      const config = buildRunConfig({ workload, strategy: measured, profile: truth, samples, seed: 42 });
+      const runOut = simulate(config, { trace: true, traceTimerEvents: samples + 1 });
+      const text = toTraceCmdReport(runOut.trace!, { tscKhz: truth.tsc_khz, nsTimestamps: ts === 'ns', baseSeconds: 5000 });
+      async function* lines(): AsyncGenerator<string> {
+        for (const l of text.split('\n')) if (l !== '') yield l;
+      }
+      const trace = await readHostTrace(lines());
+      const guestText = toTscdeadlineLog(runOut.samples);
+      const t0 = performance.now();
+      const { result, profile } = await calibrate(
+        {
+          host: { fileName: 'host', sha256: '0'.repeat(64), bytes: text.length, lines: trace.lines, format: 'trace-cmd', trace },
+          guest: { fileName: 'guest', sha256: '1'.repeat(64), bytes: guestText.length, lines: 0, format: 'tscdeadline-latency', side: guestSideOf(parseText(guestText), 'guest') },
+        },
+        { base: DEFAULT_PROFILE, name: 'fit', simulator: sim, bootstrap: 200 },
+      );
+      const ms = performance.now() - t0;
+      const set = result.detected.settings;
+      const mean = (p: Profile) => simulate(buildRunConfig({ workload, strategy: other, profile: p, samples: 20_000, seed: 5, set })).summary.latency.mean;
+      const predicted = mean(profile);
+      const actual = mean(truth);
+      const errs = costErrors(result, truth);
+      const worst = Math.max(0, ...errs.map((e) => Math.abs(e.errorPct)));
+      const tol = ts === 'ns' ? 10 : 20;
+      console.log(`${verdict(worst <= tol && Math.abs(predicted - actual) / actual <= 0.05)} ${workload} ${measured} → ${other}, ${ts}, ${samples} cycles: ${errs.length} determined, worst ${worst.toFixed(2)} % (±${tol} %), predicted ${other} mean ${predicted.toFixed(0)} vs ${actual.toFixed(0)} (${((100 * (predicted - actual)) / actual).toFixed(2)} %), ${(ms / 1000).toFixed(1)} s`);
+      console.log(`     ${errs.map((e) => `${e.name} ${e.errorPct >= 0 ? '+' : ''}${e.errorPct.toFixed(2)} %`).join(', ')}`);
+    }
+  }
+}
+
 if (process.argv.includes('--child-10m')) {
   child10m();
+} else if (process.argv.includes('--child-calibrate')) {
+  const i = process.argv.indexOf('--child-calibrate');
+  await childCalibrate(process.argv[i + 1]!, process.argv[i + 2]!);
 } else if (process.argv.includes('--child-import')) {
   const i = process.argv.indexOf('--child-import');
   await childImport(process.argv[i + 1]!, process.argv[i + 2]!);
@@ -221,4 +370,6 @@ if (process.argv.includes('--child-10m')) {
   if (want('speedup')) await speedup();
   if (want('store')) storeAndCompare();
   if (want('import')) importLarge();
+  if (want('calibrate')) calibrateLarge();
+  if (want('calibrate-roundtrip')) await calibrationRoundTrips();
 }
