@@ -6,7 +6,7 @@
  * the file (and the line); nothing is kept then. Must not import electron.
  */
 import type { CalibrationInputInfo } from '../../src-shared/calibration.js';
-import { checkHostTrace, CalibrationInputError, guestSideOf, readHostTrace } from '../calibrate/index.js';
+import { checkHostTrace, CalibrationInputError, guestSideOf, HostTraceReader } from '../calibrate/index.js';
 import { createParser, detectFormat, FormatError, MAX_LINE_CHARS, parseLineStream, type ParsedMeasurement } from '../formats/index.js';
 import { IMPORT_TRACE_TIMER_EVENTS } from './import.js';
 import type { CalibrationInput } from './calibration-inputs.js';
@@ -51,24 +51,24 @@ export async function readCalibrationInput(lines: AsyncIterable<string>, meta: R
   if (format === 'vmexit') throw new CalibrationInputError(meta.fileName, 'a kvm-unit-tests vmexit log gives cycles per iteration, not timer latencies: calibration reads tscdeadline_latency, cyclictest, trace-cmd and perf kvm stat files');
   if (format === 'trace-cmd') {
     const parser = createParser('trace-cmd', { traceTimerEvents: IMPORT_TRACE_TIMER_EVENTS });
+    const reader = new HostTraceReader(meta.onLines ? { onLines: meta.onLines } : {});
     let lineNo = 0;
     let importError: unknown = null;
-    async function* tee(): AsyncGenerator<string> {
-      for await (const raw of replay(first, it)) {
-        const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-        lineNo++;
-        if (line.length > MAX_LINE_CHARS) throw new FormatError(lineNo, `a line of at most ${MAX_LINE_CHARS} characters`, line.slice(0, 80));
-        if (importError === null) {
-          try {
-            parser.push(line, lineNo);
-          } catch (err) {
-            importError = err;
-          }
+    // one pass, both readers fed line by line
+    for await (const raw of replay(first, it)) {
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      lineNo++;
+      if (line.length > MAX_LINE_CHARS) throw new FormatError(lineNo, `a line of at most ${MAX_LINE_CHARS} characters`, line.slice(0, 80));
+      if (importError === null) {
+        try {
+          parser.push(line, lineNo);
+        } catch (err) {
+          importError = err;
         }
-        yield line;
       }
+      reader.push(line);
     }
-    const trace = await readHostTrace(tee(), { ...(meta.onLines ? { onLines: meta.onLines } : {}) });
+    const trace = reader.finish();
     checkHostTrace(trace, meta.fileName);
     let parsed: ParsedMeasurement | null = null;
     if (importError === null) {

@@ -30,71 +30,87 @@ export function isExpiryLabel(label: string): boolean {
 
 const VALUE_LABELS = new Set(['kvm_wait_lapic_expire']);
 
-interface Step {
-  label: string;
-  ts: number;
+/** What an episode with a given sequence of labels emits: the same for every episode of its kind. */
+interface EpisodePlan {
+  signature: string;
+  /** Segments as (info, index of the first event, index of the last). */
+  emits: Array<{ info: SegmentInfo; from: number; to: number }>;
 }
 
 export function segmentThread(events: ThreadEvents, labels: LabelTable, opts: SegmentOptions): SegmentSet {
   const set = new SegmentSet();
-  const allowed = labels.names.map((l) => l !== HOLE && opts.vocabulary.has(eventOfLabel(l)));
+  const names = labels.names;
+  const allowed = names.map((l) => l !== HOLE && opts.vocabulary.has(eventOfLabel(l)));
+  const expiry = names.map(isExpiryLabel);
+  const value = names.map((l) => VALUE_LABELS.has(l));
+  const hole = labels.id(HOLE);
+  const entry = names.indexOf('kvm_entry');
   const toCycles = opts.tscKhz / 1e6;
-  let cycle = 0;
-  let episode: Step[] | null = null;
-  let lastSignature: string | null = null;
   const infos = new Map<string, SegmentInfo>();
+  const plans = new Map<string, EpisodePlan>();
+  const lapicInfo = new Map<string, SegmentInfo>();
   const info = (id: string, kind: SegmentInfo['kind'], label: string, unit: SegmentInfo['unit'] = 'host cycles'): SegmentInfo => {
     let i = infos.get(id);
     if (!i) infos.set(id, (i = { id, kind, label, unit, timestamped: unit === 'host cycles' }));
     return i;
   };
-  const emit = (i: SegmentInfo, value: number): void => {
-    if (cycle >= opts.warmupCycles) set.add(i, value, cycle);
-  };
+  let cycle = 0;
+  // the open episode: label ids and timestamps since the last entry (null: not started, or broken by a hole)
+  const ids: number[] = [];
+  const ts: number[] = [];
+  let open = false;
+  let lastSignature: string | null = null;
 
   for (let k = 0; k < events.length; k++) {
     const id = events.labelAt(k);
-    const label = labels.name(id);
-    if (label === HOLE) {
-      episode = null;
+    if (id === hole) {
+      open = false;
       lastSignature = null;
       continue;
     }
     if (!allowed[id]) continue;
-    if (VALUE_LABELS.has(label)) {
-      if (lastSignature !== null) emit(info(`lapic | after ${lastSignature}`, 'lapic', `kvm_wait_lapic_expire delta after ${lastSignature}`, 'guest cycles'), events.valueAt(k));
+    if (value[id]) {
+      if (lastSignature !== null && cycle >= opts.warmupCycles) {
+        let li = lapicInfo.get(lastSignature);
+        if (!li) lapicInfo.set(lastSignature, (li = info(`lapic | after ${lastSignature}`, 'lapic', `kvm_wait_lapic_expire delta after ${lastSignature}`, 'guest cycles')));
+        set.add(li, events.valueAt(k), cycle);
+      }
       continue;
     }
-    if (isExpiryLabel(label)) cycle++;
-    const step = { label, ts: events.tsAt(k) };
-    if (label === 'kvm_entry') {
-      if (episode && episode.length > 0) {
-        episode.push(step);
-        lastSignature = closeEpisode(episode, info, emit, toCycles);
+    if (expiry[id]) cycle++;
+    if (id === entry) {
+      if (open && ids.length > 0) {
+        ids.push(id);
+        ts.push(events.tsAt(k));
+        const key = ids.join(',');
+        let plan = plans.get(key);
+        if (!plan) plans.set(key, (plan = planEpisode(ids.map((x) => names[x]!), info)));
+        if (cycle >= opts.warmupCycles) for (const e of plan.emits) set.add(e.info, (ts[e.to]! - ts[e.from]!) * toCycles, cycle);
+        lastSignature = plan.signature;
       } else lastSignature = null;
-      episode = [];
+      ids.length = 0;
+      ts.length = 0;
+      open = true;
       continue;
     }
-    episode?.push(step);
+    if (open) {
+      ids.push(id);
+      ts.push(events.tsAt(k));
+    }
   }
   set.cycles = cycle;
   set.skippedCycles = Math.min(cycle, opts.warmupCycles);
   return set;
 }
 
-/** Emits an episode's segments; returns its signature. */
-function closeEpisode(
-  ep: Step[],
-  info: (id: string, kind: SegmentInfo['kind'], label: string) => SegmentInfo,
-  emit: (i: SegmentInfo, v: number) => void,
-  toCycles: number,
-): string {
+/** The segments of an episode with these labels (the last is kvm_entry), and its signature. */
+function planEpisode(ep: readonly string[], info: (id: string, kind: SegmentInfo['kind'], label: string) => SegmentInfo): EpisodePlan {
+  const emits: EpisodePlan['emits'] = [];
   const last = ep.length - 1;
   // a gap is a wait: before a timer expiry that is not the episode's first event, after a switch away
-  const wait = (j: number): boolean => (j + 1 > 0 && isExpiryLabel(ep[j + 1]!.label)) || ep[j]!.label === 'sched_switch out';
-  let signature = ep[0]!.label;
-  for (let j = 0; j < last; j++) signature += `${wait(j) ? ' ⋯ ' : ' → '}${ep[j + 1]!.label}`;
-  const dur = (a: number, b: number): number => (ep[b]!.ts - ep[a]!.ts) * toCycles;
+  const wait = (j: number): boolean => isExpiryLabel(ep[j + 1]!) || ep[j] === 'sched_switch out';
+  let signature = ep[0]!;
+  for (let j = 0; j < last; j++) signature += `${wait(j) ? ' ⋯ ' : ' → '}${ep[j + 1]!}`;
   let firstWait = -1;
   let lastWait = -1;
   for (let j = 0; j < last; j++) {
@@ -103,19 +119,19 @@ function closeEpisode(
       lastWait = j;
       continue;
     }
-    emit(info(`${signature} | #${j} ${ep[j]!.label} → ${ep[j + 1]!.label}`, 'pair', `${ep[j]!.label} → ${ep[j + 1]!.label} (in ${signature})`), dur(j, j + 1));
+    emits.push({ info: info(`${signature} | #${j} ${ep[j]!} → ${ep[j + 1]!}`, 'pair', `${ep[j]!} → ${ep[j + 1]!} (in ${signature})`), from: j, to: j + 1 });
   }
-  const inner = (from: number, to: number): string => ep.slice(from, to).map((s) => s.label).sort().join(', ');
+  const inner = (from: number, to: number): string => ep.slice(from, to).sort().join(', ');
   if (firstWait < 0) {
-    if (last > 1) emit(info(`whole | ${ep[0]!.label} … ${ep[last]!.label} | ${inner(1, last)}`, 'whole', `${ep[0]!.label} → ${ep[last]!.label} (through ${inner(1, last) || 'nothing else'})`), dur(0, last));
-    return signature;
+    if (last > 1) emits.push({ info: info(`whole | ${ep[0]!} … ${ep[last]!} | ${inner(1, last)}`, 'whole', `${ep[0]!} → ${ep[last]!} (through ${inner(1, last) || 'nothing else'})`), from: 0, to: last });
+    return { signature, emits };
   }
   if (firstWait > 1) {
-    emit(info(`span | ${signature} | 0..${firstWait}`, 'span', `${ep[0]!.label} → ${ep[firstWait]!.label} (before the wait in ${signature})`), dur(0, firstWait));
+    emits.push({ info: info(`span | ${signature} | 0..${firstWait}`, 'span', `${ep[0]!} → ${ep[firstWait]!} (before the wait in ${signature})`), from: 0, to: firstWait });
   }
   const wake = lastWait + 1;
-  if (wake < last && isExpiryLabel(ep[wake]!.label) && last - wake > 1) {
-    emit(info(`wake | ${ep[wake]!.label} … ${ep[last]!.label} | ${inner(wake + 1, last)}`, 'wake', `${ep[wake]!.label} → ${ep[last]!.label} (through ${inner(wake + 1, last)})`), dur(wake, last));
+  if (wake < last && isExpiryLabel(ep[wake]!) && last - wake > 1) {
+    emits.push({ info: info(`wake | ${ep[wake]!} … ${ep[last]!} | ${inner(wake + 1, last)}`, 'wake', `${ep[wake]!} → ${ep[last]!} (through ${inner(wake + 1, last)})`), from: wake, to: last });
   }
-  return signature;
+  return { signature, emits };
 }

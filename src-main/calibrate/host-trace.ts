@@ -1,13 +1,13 @@
 /**
  * Reading a host trace for calibration, in one streaming pass: the trace reader's per-vCPU event
- * stream (readVcpuSegments) becomes, per vCPU thread, a compact list of the events that mark the
+ * stream (its tokenizer and per-vCPU sequencer, line by line) becomes, per vCPU thread, a compact list of the events that mark the
  * steps of a timer cycle (event-store.ts), plus what the whole file says (event counts, trace
  * format details that date a kernel, timestamp resolution, TSC rate estimate, lost events). Events
  * of other tasks count for a vCPU thread when they are about it: the expiry of the apic_timer_fn
  * hrtimer it armed, the scheduler switching to it or waking it. Pure: must not import node:*,
  * electron or better-sqlite3.
  */
-import { parseTraceLine, readVcpuSegments, traceFields, TscRateEstimator, isPreemptionTimerExit, type TraceEvent, type TraceResolution, type TscEstimate, type VcpuSegment, type VcpuStreamResult } from '../formats/index.js';
+import { parseTraceLine, traceFields, TraceTokenizer, TscRateEstimator, VcpuSequencer, isPreemptionTimerExit, type TraceEvent, type TraceResolution, type TscEstimate, type VcpuSegment } from '../formats/index.js';
 import { HOLE, LabelTable, ThreadEvents } from './event-store.js';
 
 /** Events kept across all threads; beyond it the rest of the trace is counted but not kept. */
@@ -275,42 +275,61 @@ class Reader {
   }
 }
 
+/** Reads a host trace line by line (push each line without its newline, then finish). */
+export class HostTraceReader {
+  private readonly reader: Reader;
+  private readonly tokenizer = new TraceTokenizer();
+  private readonly sequencer: VcpuSequencer;
+  private lines = 0;
+  private unknown = 0;
+  private lastText = '';
+
+  constructor(private readonly opts: ReadHostTraceOptions = {}) {
+    this.reader = new Reader(opts.maxKeptEvents ?? MAX_KEPT_EVENTS);
+    this.sequencer = new VcpuSequencer((s) => this.reader.segment(s));
+  }
+
+  push(raw: string): void {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    this.lines++;
+    if (line.trim() !== '') this.lastText = line;
+    const item = this.tokenizer.push(line, this.lines);
+    if (item.kind === 'unknown') this.unknown++;
+    else this.sequencer.push(item);
+    if (this.opts.onLines && this.lines % (this.opts.progressEvery ?? 50_000) === 0) this.opts.onLines(this.lines);
+  }
+
+  finish(): HostTrace {
+    this.sequencer.finish();
+    const reader = this.reader;
+    this.opts.onLines?.(this.lines);
+    if (this.lastText !== '') reader.lastLine = { lineNo: this.lines, text: this.lastText, read: isWholeLine(this.lastText) };
+    const threads = [...reader.threads.values()].filter((t) => t.kvmExits + t.kvmEntries > 0);
+    return {
+      labels: reader.labels,
+      threads,
+      eventCounts: reader.eventCounts,
+      events: reader.events,
+      kvmEvents: reader.kvmEvents,
+      lines: this.lines,
+      unknownLines: this.unknown,
+      lastLine: reader.lastLine,
+      holes: reader.holes,
+      lostEvents: reader.lostEvents,
+      resolution: this.tokenizer.resolution(),
+      tsc: reader.tsc.result(),
+      formats: reader.formats,
+      droppedEvents: reader.dropped,
+      haltPollShrinkTo: reader.haltPollShrinkTo,
+    };
+  }
+}
+
 /** Reads a host trace's lines (without newlines) in one pass. */
 export async function readHostTrace(lines: AsyncIterable<string>, opts: ReadHostTraceOptions = {}): Promise<HostTrace> {
-  const reader = new Reader(opts.maxKeptEvents ?? MAX_KEPT_EVENTS);
-  const every = opts.progressEvery ?? 50_000;
-  const stream: VcpuStreamResult = { resolution: null, unknownLines: 0, lines: 0 };
-  let lastText = '';
-  async function* counted(): AsyncGenerator<string> {
-    for await (const line of lines) {
-      if (line.trim() !== '') lastText = line;
-      yield line;
-    }
-  }
-  for await (const s of readVcpuSegments(counted(), stream)) {
-    reader.segment(s);
-    if (opts.onLines && stream.lines % every === 0) opts.onLines(stream.lines);
-  }
-  opts.onLines?.(stream.lines);
-  if (lastText !== '') reader.lastLine = { lineNo: stream.lines, text: lastText, read: isWholeLine(lastText) };
-  const threads = [...reader.threads.values()].filter((t) => t.kvmExits + t.kvmEntries > 0);
-  return {
-    labels: reader.labels,
-    threads,
-    eventCounts: reader.eventCounts,
-    events: reader.events,
-    kvmEvents: reader.kvmEvents,
-    lines: stream.lines,
-    unknownLines: stream.unknownLines,
-    lastLine: reader.lastLine,
-    holes: reader.holes,
-    lostEvents: reader.lostEvents,
-    resolution: stream.resolution ?? { stepNs: null, counter: false, note: 'no timestamps' },
-    tsc: reader.tsc.result(),
-    formats: reader.formats,
-    droppedEvents: reader.dropped,
-    haltPollShrinkTo: reader.haltPollShrinkTo,
-  };
+  const r = new HostTraceReader(opts);
+  for await (const line of lines) r.push(line);
+  return r.finish();
 }
 
 /** Whether a trace line reads whole: a header, a marker, or an event whose kvm fields parse. */

@@ -4,7 +4,7 @@
  * callers): must not import node:*, electron or better-sqlite3.
  */
 export { calibrate, WARMUP_CYCLES, type CalibrateOptions, type CalibrationInputs, type CalibrationOutcome, type SourceFile } from './calibrate.js';
-export { readHostTrace, type HostTrace, type ReadHostTraceOptions } from './host-trace.js';
+export { HostTraceReader, readHostTrace, type HostTrace, type ReadHostTraceOptions } from './host-trace.js';
 export { guestSideOf, type GuestSide } from './guest-side.js';
 export { CalibrationInputError } from './errors.js';
 export { parseKernelRelease, kernelSettings } from './kernel.js';
