@@ -66,6 +66,10 @@ export function detect(input: DetectInput): Detection {
   if (cyclictest) {
     workload = 'cyclictest';
     settings.guestIdle = guest === 'halt' ? 'hlt' : 'poll';
+    // the deadline armed at each expiry is the thread's wake-up: they are one interval apart
+    const khz = tscOf(trace, input.base).khz;
+    const interval = f.armedSpacing === null ? null : Math.round((f.armedSpacing * 1000) / khz);
+    if (interval !== null && interval >= 10 && interval <= 10_000_000) settings.interval = interval;
   } else {
     workload = guest === 'halt' ? 'tscdeadline-halt' : 'tscdeadline-busy';
     if (f.deadlineSpacing !== null) {

@@ -16,6 +16,8 @@ export interface ThreadFacts {
   deadlineWrites: number;
   /** Median difference of consecutive non-zero TSC_DEADLINE values (guest TSC cycles), or null. */
   deadlineSpacing: number | null;
+  /** Median difference between the deadlines that were armed when each expiry came (guest TSC cycles), or null. */
+  armedSpacing: number | null;
   hvArmed: number;
   hvSoftware: number;
   /** kvm_hv_timer_state in an HLT episode before the vCPU's timer expired (the switch before blocking). */
@@ -55,6 +57,7 @@ export function threadFacts(events: ThreadEvents, labels: LabelTable): ThreadFac
     hltExits: 0,
     deadlineWrites: 0,
     deadlineSpacing: null,
+    armedSpacing: null,
     hvArmed: 0,
     hvSoftware: 0,
     hvBeforeBlock: 0,
@@ -74,7 +77,9 @@ export function threadFacts(events: ThreadEvents, labels: LabelTable): ThreadFac
   };
   const spacings: number[] = [];
   const deltas: number[] = [];
+  const armed: number[] = [];
   let lastDeadline: number | null = null;
+  let lastArmed: number | null = null;
   let lastKvm: 'entry' | 'exit' | null = null;
   /** Inside an HLT episode: before (1) or after (2) its expiry; 0 outside. */
   let hlt = 0;
@@ -83,11 +88,16 @@ export function threadFacts(events: ThreadEvents, labels: LabelTable): ThreadFac
     const label = labels.name(events.labelAt(i));
     if (label === HOLE) {
       lastDeadline = null;
+      lastArmed = null;
       hlt = 0;
       continue;
     }
     if (isExpiryLabel(label)) {
       f.expiries++;
+      if (lastDeadline !== null) {
+        if (lastArmed !== null && lastDeadline > lastArmed && armed.length < MAX_KEPT) armed.push(lastDeadline - lastArmed);
+        lastArmed = lastDeadline;
+      }
       if (label === 'hrtimer_expire_entry') f.hrtimerExpiries++;
       else f.preemptionTimerExits++;
       if (hlt === 1) {
@@ -158,6 +168,7 @@ export function threadFacts(events: ThreadEvents, labels: LabelTable): ThreadFac
     }
   }
   f.deadlineSpacing = median(spacings);
+  f.armedSpacing = median(armed);
   f.lapicMedian = median(deltas);
   return f;
 }

@@ -2,10 +2,13 @@
 // and save (profile + provenance + the files as measured runs, in one go), look it up, predict
 // (reproduced and predicted runs in one experiment, labelled); every bad input refused with the
 // file named and nothing saved.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE } from '../../../src-main/engine/index.js';
 import { simulatedFiles, trueProfile } from '../calibrate/helpers.js';
+import { repoRoot } from '../../samples.js';
 import { apiError, openLab } from './helpers.js';
 
 const files = simulatedFiles({ workload: 'tscdeadline-busy', strategy: 'vmx-preemption', profile: trueProfile(), samples: 600, ts: 'ns' });
@@ -89,6 +92,23 @@ describe('calibrate through the API', () => {
     expect(dry.saved).toBe(false);
     expect(await t.call('profiles:list', {})).toEqual(before);
     expect(await t.call('runs:list', {})).toEqual([]);
+  });
+
+  it('sets perf kvm stat exit times against the reproduction', async () => {
+    const t = openLab();
+    const host = await t.call('calibrate:read', { fileName: 'host.report', content: files.trace });
+    const perfText = readFileSync(path.join(repoRoot, 'tests', 'fixtures', 'imports', 'perf-kvm-stat-x86.txt'), 'utf8');
+    const perf = await t.call('calibrate:read', { fileName: 'perf.txt', content: perfText });
+    expect(perf).toMatchObject({ kind: 'perf-kvm-stat', format: 'perf-kvm-stat' });
+    expect(perf.summary).toMatch(/^perf kvm stat: 5 exit reasons/);
+    const r = await t.call('calibrate', { inputs: [host.inputId, perf.inputId], save: false, bootstrap: 20 });
+    expect(r.sources.map((s) => s.kind)).toEqual(['host-trace', 'perf-kvm-stat']);
+    const msr = r.goodness.perf!.find((p) => p.reason === 'MSR_WRITE')!;
+    expect(msr.measuredUs).toBeCloseTo(1.44, 2);
+    expect(msr.reproducedUs).toBeGreaterThan(0);
+    // the fixture is another machine's: its HLT exits (812 µs) are nothing like this run's, and that is said
+    expect(r.goodness.perf!.find((p) => p.reason === 'EPT_MISCONFIG')!.reproducedUs).toBeNull();
+    expect(r.goodness.poor.some((p) => /^perf kvm stat \S+: the reproduction's mean exit time is/.test(p))).toBe(true);
   });
 
   it('validates provenance when a profile is saved and when it is read', async () => {

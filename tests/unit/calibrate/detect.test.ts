@@ -51,4 +51,13 @@ describe("the lab's own traces", () => {
     expect(result.detected.guest).toBe('busy');
     expect(result.detected.hvTimerStatePlacement).toBe('none');
   });
+
+  it('recognises cyclictest: two deadline writes per cycle, its interval and idle mode', async () => {
+    const files = simulatedFiles({ workload: 'cyclictest', strategy: 'hrtimer', profile: DEFAULT_PROFILE, samples: 250, ts: 'ns', set: { interval: 200, guestIdle: 'poll' } });
+    const { result } = await calibrate(await inputsOf({ trace: files.trace }), quickOptions({ bootstrap: 20, modelCycles: 100 }));
+    expect(result.detected.workload).toBe('cyclictest');
+    expect(result.detected.settings).toMatchObject({ interval: 200, guestIdle: 'poll' });
+    expect(result.detected.workloadEvidence).toMatch(/2\.00 per cycle: a guest kernel reprogramming its clock event/);
+    expect(result.goodness.poor).toEqual([]);
+  });
 });
