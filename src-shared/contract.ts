@@ -246,6 +246,8 @@ export interface TraceEventRow {
   /** Host TSC cycles since the start of the trace. */
   t: number;
   cpu: number;
+  /** Task that ran it: the vCPU thread, or 0 for the idle task (absent in older runs: the vCPU thread). */
+  pid?: number;
   event: string;
   text: string;
 }

@@ -3,7 +3,8 @@
  * traces. Everything else in src-main/engine is internal. Pure: no node:*, electron, sqlite,
  * clocks or Math.random anywhere below this file.
  */
-import { applySetting, ConfigError, defaultRunParams, validateSamples, validateSeed, type RunConfig } from '../../src-shared/config.js';
+import { applyContextDefaults, applySetting, ConfigError, defaultRunParams, validateSamples, validateSeed, type RunConfig } from '../../src-shared/config.js';
+import { checkKernelSettings } from '../../src-shared/run-checks.js';
 import type { Profile } from '../../src-shared/profile.js';
 import { isStrategy, STRATEGIES } from '../../src-shared/strategies.js';
 import { isWorkload, WORKLOAD_INFO, WORKLOADS } from '../../src-shared/workloads.js';
@@ -38,6 +39,7 @@ export function buildRunConfig(req: RunRequest): RunConfig {
   for (const [name, value] of Object.entries(req.set ?? {})) {
     ({ params, profile } = applySetting(params, profile, name, value));
   }
+  params = applyContextDefaults(params, profile, new Set(Object.keys(req.set ?? {})));
   const config: RunConfig = {
     workload: req.workload,
     strategy: req.strategy,
@@ -46,6 +48,7 @@ export function buildRunConfig(req: RunRequest): RunConfig {
     samples: req.samples === undefined ? 10_000 : validateSamples(req.samples),
     seed: req.seed === undefined ? 1 : validateSeed(req.seed),
   };
+  checkKernelSettings(config);
   checkSimulatedSpan(config);
   checkHostNoiseLoad(config);
   return config;

@@ -10,7 +10,6 @@ import { createGuestProgram } from './guest/index.js';
 import { GuestCpu } from './guest/guest-cpu.js';
 import { MODE_IN_GUEST } from './kvm/x86.js';
 import { summarizeSamples } from './metrics.js';
-import { LAPIC_TIMER_ADVANCE_NS_INIT } from './kvm/lapic.js';
 import { HostNoise } from './host-noise.js';
 import { shardSeed } from './rng.js';
 import { Simulation, type SimulationOptions } from './simulation.js';
@@ -60,9 +59,6 @@ export function createShardSimulation(config: RunConfig, index: number, opts: Sh
   const count = sizes[index];
   if (count === undefined) throw new RangeError(`shard ${index} does not exist for ${config.samples} samples`);
   const sim = new Simulation(config, shardSeed(config.seed, index), count, opts);
-  const adaptive = config.params.timerAdvanceNs === -1;
-  sim.lapic.lapic_timer.timer_advance_adaptive = adaptive;
-  sim.lapic.lapic_timer.timer_advance_ns = adaptive ? LAPIC_TIMER_ADVANCE_NS_INIT : config.params.timerAdvanceNs;
   sim.guest = new GuestCpu(sim, createGuestProgram(config));
   if (config.params.hostNoise) {
     sim.noise = new HostNoise(sim);

@@ -16,14 +16,26 @@ import { TraceBuffer } from './trace.js';
 import { KVM_DEFAULT_TSC_SCALING_RATIO, tscScalingRatio, type VcpuTsc } from './tsc.js';
 import { createLapic, type KvmLapic } from './kvm/lapic.js';
 import { createVmx, type VcpuVmx } from './kvm/vmx.js';
-import { createHostTimer, type HostTimer } from './kvm/hrtimer.js';
+import { createHostTimer, createHousekeepingTimer, type HostTimer } from './kvm/hrtimer.js';
+import { createTimerAdvance, type TimerAdvance } from './kvm/advance.js';
+import { createApicTimerVirt, type ApicTimerVirt } from './kvm/apic-timer-virt.js';
+import { HOUSEKEEPING_CPU } from './kvm/posted.js';
+import { MODE_SLEEPING } from './kvm/vcpu-mode.js';
+import { runFeatures } from '../../src-shared/run-checks.js';
+import type { KernelFeatures } from '../../src-shared/kernels.js';
 import { createVcpu, type Vcpu } from './kvm/x86.js';
-import { STRATEGY_OPS, type KvmX86Ops } from './strategies.js';
+import { hardware_setup, type KvmX86Ops } from './strategies.js';
 import { EVENT_HANDLERS } from './event-handlers.js';
 import { EVENT_NAMES, WAIT_FOREIGN, WAIT_GUEST, WAIT_IDLE, type WaitKind } from './events.js';
 import type { GuestCpu } from './guest/guest-cpu.js';
 import type { HostNoise } from './host-noise.js';
 
+
+/** The pCPU the vCPU thread runs on, and its thread id, in traces. */
+export const VCPU_CPU = 3;
+export const VCPU_PID = 4242;
+/** The idle task (swapper), as trace-cmd prints it: `<idle>-0`. */
+export const IDLE_PID = 0;
 
 /** Events in a row that may leave the clock where it was before the run is declared stuck. */
 export const MAX_EVENTS_WITHOUT_PROGRESS = 100_000;
@@ -58,8 +70,29 @@ export class Simulation {
   readonly tsc: VcpuTsc;
   readonly lapic: KvmLapic;
   readonly vmx: VcpuVmx;
+  /** The vCPU's CPU's hrtimer base and comparator. */
   readonly host: HostTimer;
+  /** A housekeeping CPU's hrtimer base: where the unpinned LAPIC hrtimer fires (posted timer interrupts). */
+  readonly hk: HostTimer;
   readonly vcpu: Vcpu;
+  /** The mechanisms the run's kernel release has (src-shared/kernels.ts). */
+  readonly kernel: KernelFeatures;
+  /** APICv (Intel) / AVIC (AMD): virtual-interrupt delivery, posted interrupts. */
+  readonly apicv: boolean;
+  /** Speculative-execution mitigations run on exit and entry (kernel 4.15+ and mitigations=on). */
+  readonly mitigations: boolean;
+  /** kvm.pi_inject_timer=1 (5.3+): the LAPIC hrtimer is unpinned and may post its interrupt. */
+  readonly pi_inject_timer: boolean;
+  /** kvm_can_post_timer_interrupt: pi_inject_timer with APICv (and, 5.18+, HLT/MWAIT passthrough). */
+  readonly can_post_timer_interrupt: boolean;
+  /** The LAPIC timer advance (kvm.lapic_timer_advance_ns) and its tuning state. */
+  readonly advance: TimerAdvance;
+  /** The CPU's APIC-timer virtualization state (strategy apic-timer-virt). */
+  readonly virt: ApicTimerVirt;
+  /** Housekeeping-CPU cycles spent on the vCPU's timer (posted timer interrupts). */
+  hkCycles = 0;
+  /** The code running now runs on the housekeeping CPU (its clock is `now` meanwhile). */
+  onHk = false;
   guest!: GuestCpu;
   /** Unrelated host interrupts and preemptions, when the run has host noise. */
   noise: HostNoise | null = null;
@@ -78,6 +111,9 @@ export class Simulation {
   private critDirtyCount = 0;
   readonly exitCount = new Float64Array(EXIT_NAMES.length);
   readonly exitCycles = new Float64Array(EXIT_NAMES.length);
+  /** What `perf kvm stat` sees per exit reason: kvm_exit → kvm_entry time and count. */
+  readonly exitTracedCycles = new Float64Array(EXIT_NAMES.length);
+  readonly exitTracedCount = new Float64Array(EXIT_NAMES.length);
   /** Host time at which the deadline of the sample being measured passes (+∞ = none). */
   critStart = Infinity;
   idleCycles = 0;
@@ -96,7 +132,7 @@ export class Simulation {
   constructor(config: RunConfig, seed: number, sampleTarget: number, opts: SimulationOptions = {}) {
     this.config = config;
     this.rng = new Rng(seed);
-    this.ops = STRATEGY_OPS[config.strategy];
+    this.ops = hardware_setup(config.strategy, config.profile.vendor ?? 'intel');
     this.X = config.profile.X;
     this.hvTick = 2 ** this.X;
     this.tsc_khz = config.profile.tsc_khz;
@@ -115,11 +151,20 @@ export class Simulation {
       virtual_tsc_khz: scaled ? p.guestTscKhz : this.tsc_khz,
       scaled,
     };
+    this.kernel = runFeatures(config);
+    this.apicv = p.apicv;
+    this.mitigations = p.mitigations && this.kernel.spec_mitigations;
+    this.pi_inject_timer = this.ops.pi_inject_timer === true && this.kernel.posted_timer;
+    this.can_post_timer_interrupt =
+      this.pi_inject_timer && this.apicv && (!this.kernel.posted_needs_hlt_mwait || p.hltInGuest);
+    this.advance = createTimerAdvance(p.timerAdvanceNs, this.kernel);
+    this.virt = createApicTimerVirt();
     this.lapic = createLapic();
     this.vmx = createVmx();
     this.host = createHostTimer();
+    this.hk = createHousekeepingTimer();
     this.vcpu = createVcpu(p.haltPollNs);
-    this.trace = opts.trace ? new TraceBuffer(3, opts.traceTimerEvents ?? 2000) : null;
+    this.trace = opts.trace ? new TraceBuffer(opts.traceTimerEvents ?? 2000) : null;
     this.target = sampleTarget;
     this.samples = new Int32Array(sampleTarget);
     this.onProgress = opts.onProgress;
@@ -191,6 +236,57 @@ export class Simulation {
     this.critDirtyCount = 0;
   }
 
+  /**
+   * Runs `fn` as work of the housekeeping CPU starting at `t`: meanwhile `now` is that CPU's
+   * clock, so its steps are timed and charged (to the critical path too) like the vCPU's, and
+   * its busy time counts as housekeeping cycles; the vCPU's clock is restored afterwards.
+   */
+  onHousekeeping(t: number, fn: () => void): void {
+    const vcpuNow = this.now;
+    this.now = t;
+    this.onHk = true;
+    try {
+      fn();
+    } finally {
+      this.hkCycles += this.now - t;
+      this.onHk = false;
+      this.now = vcpuNow;
+    }
+  }
+
+  /**
+   * A CPU that had nothing of this sample to do sees its event at `t`: the time from the measured
+   * deadline to `t` is on the critical path as `step` (the lateness of its comparator).
+   */
+  accountLateness(step: number, t: number): void {
+    if (t > this.critStart) this.addCrit(step, t - this.critStart);
+  }
+
+  /** Hardware time of `step`'s jittered cost (no CPU work): on the critical path, not host overhead. */
+  spendWait(step: number): void {
+    const d = this.cost(step);
+    const a = this.now;
+    const b = a + d;
+    if (b > this.critStart) this.addCrit(step, b - (a > this.critStart ? a : this.critStart));
+    this.now = b;
+  }
+
+  /** A message in flight for `step`'s jittered cost (an IPI), on the critical path, then event `kind` where it lands. */
+  scheduleAfterFlight(step: number, kind: number): void {
+    const a = this.now;
+    const b = a + this.cost(step);
+    if (b > this.critStart) this.addCrit(step, b - (a > this.critStart ? a : this.critStart));
+    this.schedule(b, kind);
+  }
+
+  /**
+   * The vCPU's CPU takes an event that arrives at `t` from elsewhere (an IPI): its clock moves on
+   * without charging the wait, which the sender's path already put on the critical path.
+   */
+  arriveAt(t: number): void {
+    if (t > this.now) this.now = t;
+  }
+
   /** Accounts an interval of guest work that already happened (a guest step, maybe cut short). */
   guestWork(step: number, a: number, b: number): void {
     if (b > a) this.work(step, a, b);
@@ -224,8 +320,11 @@ export class Simulation {
     this.done = true;
   }
 
+  /** Records a trace event now, on the CPU running this code, in the task that runs it. */
   traceEvent(event: string, text: string): void {
-    this.trace?.add(this.now, event, text);
+    if (!this.trace) return;
+    if (this.onHk) this.trace.add(this.now, HOUSEKEEPING_CPU, IDLE_PID, event, text);
+    else this.trace.add(this.now, VCPU_CPU, this.vcpu.mode === MODE_SLEEPING ? IDLE_PID : VCPU_PID, event, text);
   }
 
   /**

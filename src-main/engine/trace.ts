@@ -9,16 +9,15 @@ export interface TraceRecord {
   /** Host TSC cycles. */
   t: number;
   cpu: number;
+  /** Task running when the event fired: the vCPU thread, or 0 for the idle task. */
+  pid: number;
   event: string;
   text: string;
 }
 
 export class TraceBuffer {
   readonly records: TraceRecord[] = [];
-  constructor(
-    readonly cpu: number,
-    private readonly limitTimerEvents: number,
-  ) {}
+  constructor(private readonly limitTimerEvents: number) {}
   private timerEvents = 0;
 
   get full(): boolean {
@@ -30,7 +29,7 @@ export class TraceBuffer {
     this.timerEvents++;
   }
 
-  add(t: number, event: string, text: string): void {
-    if (this.timerEvents < this.limitTimerEvents) this.records.push({ t, cpu: this.cpu, event, text });
+  add(t: number, cpu: number, pid: number, event: string, text: string): void {
+    if (this.timerEvents < this.limitTimerEvents) this.records.push({ t, cpu, pid, event, text });
   }
 }

@@ -1,6 +1,6 @@
 /** `timer-lab experiment`: one run per strategy of the same setup, then their comparison. */
-import { STRATEGIES } from '../../../src-shared/strategies.js';
-import { UsageError } from '../args.js';
+import { usableStrategies } from '../../../src-shared/run-checks.js';
+import { collectSets, UsageError } from '../args.js';
 import { verdictOf } from '../context.js';
 import { compareText, summaryText } from '../output.js';
 import { RUN_OPTIONS, runSpec } from '../run-spec.js';
@@ -12,11 +12,18 @@ export const experiment = defineVerb({
   summary: 'run the same setup under several strategies and compare them',
   options: {
     ...RUN_OPTIONS,
-    strategies: { type: 'string', value: 'S,S…', default: STRATEGIES.join(','), help: 'comma-separated strategies, one run each' },
+    strategies: {
+      type: 'string',
+      value: 'S,S…',
+      help: 'comma-separated strategies, one run each (default: every released strategy this profile and kernel can run)',
+    },
     notes: { type: 'string', value: 'TEXT', help: 'free-text notes stored with the experiment' },
   },
   async run(ctx, v) {
-    const strategies = (v.strategies ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const strategies =
+      v.strategies === undefined
+        ? usableStrategies(await ctx.call('profiles:get', { name: v.profile ?? 'HSW-2016' }), collectSets(v.set))
+        : v.strategies.split(',').map((s) => s.trim()).filter(Boolean);
     if (strategies.length === 0) throw new UsageError('--strategies: give at least one strategy');
     const runs = strategies.map((s, i) => runSpec(ctx, v, s, { trace: true, strategyFlag: 'strategies', warn: i === 0 }));
     const watcher = new RunWatcher(ctx);

@@ -41,7 +41,7 @@ export class TscdeadlineLatency implements GuestProgram {
         g.wrmsr(MSR_IA32_TSCDEADLINE, this.exptime, T_REARMED);
         return;
       case T_REARMED:
-        g.exec(S.guest_eoi_iret, T_IRET);
+        g.eoiIret(T_IRET);
         return;
       case T_FIRST_ARMED:
       case T_IRET:

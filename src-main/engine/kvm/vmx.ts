@@ -3,7 +3,8 @@
  * TSC, with the TSC-scaling divide and the 32-bit range check), vmx_cancel_hv_timer, and
  * vmx_arm_hv_timer, which loads the countdown at every VM entry. The hardware countdown
  * decrements each time TSC bit X changes and exits at zero (Intel SDM "VMX-Preemption Timer").
- * Mirrors arch/x86/kvm/vmx.c (Linux 4.9). Must not import node:*, electron or sqlite.
+ * Mirrors arch/x86/kvm/vmx.c (4.9, with the 4.18 advance and the 5.3 soft-disable where the run's
+ * kernel has them). Must not import node:*, electron or sqlite.
  */
 import type { Simulation } from '../simulation.js';
 import { EV_PREEMPTION_TIMER_ZERO } from '../events.js';
@@ -19,10 +20,12 @@ export interface VcpuVmx {
   pin_preemption_timer: boolean;
   /** Generation of the loaded countdown; every VM exit invalidates it. */
   countdown_gen: number;
+  /** 5.3+: the VMCS holds the maximum value (hv_timer_soft_disabled). */
+  soft_disabled: boolean;
 }
 
 export function createVmx(): VcpuVmx {
-  return { hv_deadline_tsc: -1, pin_preemption_timer: false, countdown_gen: 0 };
+  return { hv_deadline_tsc: -1, pin_preemption_timer: false, countdown_gen: 0, soft_disabled: false };
 }
 
 /**
@@ -50,10 +53,9 @@ export function vmx_set_hv_timer(sim: Simulation, guest_deadline_tsc: number): n
   sim.spend(S.hv_set_math);
   const guest_tscl = kvm_read_l1_tsc(sim.tsc, tscl);
   let delta_tsc = Math.max(guest_deadline_tsc, guest_tscl) - guest_tscl;
-  const ktimer = sim.lapic.lapic_timer;
-  if (ktimer.timer_advance_adaptive) {
-    // 2018+ (c5ce8235): the preemption timer fires timer_advance_ns early too
-    const advance = nsec_to_cycles(sim.tsc, ktimer.timer_advance_ns);
+  if (sim.kernel.hv_advance) {
+    // 4.18+ (c5ce8235): the preemption timer fires timer_advance_ns early too (guest cycles)
+    const advance = nsec_to_cycles(sim.tsc, sim.advance.timer_advance_ns);
     delta_tsc = delta_tsc > advance ? delta_tsc - advance : 0;
   }
   if (sim.tsc.scaled) {
@@ -72,7 +74,12 @@ export function vmx_cancel_hv_timer(sim: Simulation): void {
   vmcs_set_pin_preemption_timer(sim, false);
 }
 
+/**
+ * The pin-based preemption-timer control: ≤5.2 toggled with a VMREAD+VMWRITE when arming and
+ * cancelling; from 5.3 (soft-disable) it stays set and nothing is written here.
+ */
 function vmcs_set_pin_preemption_timer(sim: Simulation, on: boolean): void {
+  if (sim.kernel.hv_soft_disable) return;
   sim.spend(S.vmcs_pin_rmw);
   sim.vmx.pin_preemption_timer = on;
 }
@@ -102,7 +109,15 @@ export function preemptionTimerFireTime(t_start: number, value: number, tick: nu
  */
 export function vmx_arm_hv_timer(sim: Simulation): void {
   const vmx = sim.vmx;
-  if (vmx.hv_deadline_tsc === -1) return;
+  if (vmx.hv_deadline_tsc === -1) {
+    // 5.3+ (vmx_update_hv_timer): a disarmed timer is soft-disabled with one VMWRITE of the maximum
+    if (sim.kernel.hv_soft_disable && !vmx.soft_disabled && sim.ops.set_hv_timer) {
+      sim.spend(S.hv_arm_per_entry);
+      vmx.soft_disabled = true;
+    }
+    return;
+  }
+  vmx.soft_disabled = false;
   const t_arm = sim.now;
   sim.spend(S.hv_arm_per_entry);
   const value = preemptionTimerValue(vmx.hv_deadline_tsc, t_arm, sim.hvTick);

@@ -31,10 +31,10 @@ describe('Simulation.step()', () => {
     }
     // first interrupt is not recorded (tscdeadline_latency), so 6 expiries make 5 samples
     expect(sim.sampleCount).toBe(5);
-    const expiries = events.filter((e) => e.startsWith('kvm_exit kvm_inj_virq kvm_entry'));
+    const expiries = events.filter((e) => e.startsWith('kvm_exit kvm_apic_accept_irq kvm_entry'));
     expect(expiries.length).toBeGreaterThanOrEqual(5);
     // each expiry's handler also re-arms (the ISR's WRMSR) inside the same event
-    for (const e of expiries.slice(0, 5)) expect(e).toBe('kvm_exit kvm_inj_virq kvm_entry kvm_wait_lapic_expire kvm_exit kvm_msr kvm_hv_timer_state kvm_entry');
+    for (const e of expiries.slice(0, 5)) expect(e).toBe('kvm_exit kvm_apic_accept_irq kvm_entry kvm_wait_lapic_expire kvm_exit kvm_hv_timer_state kvm_msr kvm_entry');
     expect(steps).toBeLessThan(20);
   });
 
