@@ -47,6 +47,11 @@ export interface ExitStat {
   count: number;
   /** Host cycles from the VM exit to the next VM entry, summed over all exits of this reason. */
   hostCycles: number;
+  /**
+   * What `perf kvm stat report` shows for this reason: kvm_exit → kvm_entry tracepoint time,
+   * mean per exit in µs, over the exits whose both tracepoints fired (absent in older runs).
+   */
+  perfKvmStat?: { samples: number; meanUs: number };
 }
 
 /**
@@ -83,4 +88,12 @@ export interface RunSummary {
   hostCyclesByStep: Record<string, number>;
   /** Set when the run stopped early (tscdeadline_latency breakmax). */
   stoppedBy?: 'breakmax';
+  /** The host it simulated: kernel release and CPU vendor (absent in older runs: 4.9, intel). */
+  host?: { kernel: string; vendor: 'intel' | 'amd'; apicv: boolean; mitigations: boolean };
+  /** Host cycles per timer event spent in wait_lapic_expire's busy-wait (the price of the advance). */
+  spinCyclesPerTimerEvent?: number;
+  /** Cycles of the housekeeping CPU per timer event (posted timer interrupts). */
+  housekeepingCyclesPerTimerEvent?: number;
+  /** What the user should read beside the figures: fallbacks, proposals, mechanisms switched. */
+  warnings?: string[];
 }

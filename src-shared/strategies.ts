@@ -83,8 +83,10 @@ export const STRATEGY_INFO: Readonly<Record<Strategy, StrategyInfo>> = {
       if (!ctx.features.posted_timer) return { refuse: `pi_inject_timer arrived in 5.3; kernel ${ctx.kernel} cannot post timer interrupts`, warnings: [] };
       const blocker = postingBlocker(ctx);
       if (!blocker) return ok();
-      const fallback = ctx.vendor === 'amd' ? 'hrtimer' : 'vmx-preemption';
-      return { warnings: [`posted-timer falls back to ${fallback}, as KVM does: ${blocker}`] };
+      if (ctx.vendor === 'amd') {
+        return { warnings: [`posted-timer cannot post here (${blocker}): as in KVM, the unpinned hrtimer's expiry sets the timer pending and kicks the vCPU (an IPI, and an exit if it is in guest mode); SVM has no hv timer to fall back to`] };
+      }
+      return { warnings: [`posted-timer falls back to the hv timer (the vmx-preemption path), as KVM does when ${blocker}`] };
     },
   },
   'apic-timer-virt': {

@@ -13,10 +13,11 @@ import { summarizeSamples } from './metrics.js';
 import { HostNoise } from './host-noise.js';
 import { shardSeed } from './rng.js';
 import { Simulation, type SimulationOptions } from './simulation.js';
-import { EXIT_NAMES, STEP_NAMES, isGuestStep } from './steps.js';
+import { EXIT_NAMES, S, STEP_NAMES, isGuestStep } from './steps.js';
+import { configWarnings, runFeatures } from '../../src-shared/run-checks.js';
 import type { TraceRecord } from './trace.js';
 
-export const ENGINE_VERSION = '1.0.0';
+export const ENGINE_VERSION = '2.0.0';
 /** Samples per shard. Fixed: changing it changes results, so it is part of the engine version. */
 export const SHARD_SIZE = 50_000;
 
@@ -34,6 +35,9 @@ export interface ShardResult {
   timerEvents: number;
   exitCount: Float64Array;
   exitCycles: Float64Array;
+  exitTracedCycles: Float64Array;
+  exitTracedCount: Float64Array;
+  hkCycles: number;
   idleCycles: number;
   foreignCycles: number;
   stepCycles: Float64Array;
@@ -78,6 +82,9 @@ export function simulateShard(config: RunConfig, index: number, opts: ShardOptio
     timerEvents: sim.timerEvents,
     exitCount: sim.exitCount,
     exitCycles: sim.exitCycles,
+    exitTracedCycles: sim.exitTracedCycles,
+    exitTracedCount: sim.exitTracedCount,
+    hkCycles: sim.hkCycles,
     idleCycles: sim.idleCycles,
     foreignCycles: sim.foreignCycles,
     stepCycles: sim.stepCycles,
@@ -118,7 +125,13 @@ export function mergeShards(config: RunConfig, shardsIn: readonly ShardResult[])
     const count = sum((s) => s.exitCount, i);
     const hostCycles = sum((s) => s.exitCycles, i);
     exitTotal += hostCycles;
-    if (count > 0) exits[name] = { count, hostCycles };
+    if (count === 0) return;
+    exits[name] = { count, hostCycles };
+    const traced = sum((s) => s.exitTracedCount, i);
+    if (traced > 0) {
+      const cycles = sum((s) => s.exitTracedCycles, i);
+      exits[name].perfKvmStat = { samples: traced, meanUs: cycles / traced / (config.profile.tsc_khz / 1000) };
+    }
   });
   const idle = used.reduce((a, s) => a + s.idleCycles, 0);
   const foreign = used.reduce((a, s) => a + s.foreignCycles, 0);
@@ -161,6 +174,13 @@ export function mergeShards(config: RunConfig, shardsIn: readonly ShardResult[])
     hostCyclesByStep,
   };
   if (used.some((s) => s.stoppedBy === 'breakmax')) summary.stoppedBy = 'breakmax';
+  const p = config.params;
+  summary.host = { kernel: p.kernel, vendor: config.profile.vendor ?? 'intel', apicv: p.apicv, mitigations: p.mitigations && runFeatures(config).spec_mitigations };
+  summary.spinCyclesPerTimerEvent = timerEvents > 0 ? sum((s) => s.stepCycles, S.wait_lapic_expire_spin) / timerEvents : 0;
+  const hk = used.reduce((a, s) => a + s.hkCycles, 0);
+  if (hk > 0) summary.housekeepingCyclesPerTimerEvent = timerEvents > 0 ? hk / timerEvents : 0;
+  const warnings = configWarnings(config);
+  if (warnings.length > 0) summary.warnings = warnings;
   return { summary, samples, histogram, trace: shards[0]?.trace ?? null };
 }
 

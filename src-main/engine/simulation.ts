@@ -243,6 +243,7 @@ export class Simulation {
    */
   onHousekeeping(t: number, fn: () => void): void {
     const vcpuNow = this.now;
+    const critStart = this.critStart;
     this.now = t;
     this.onHk = true;
     try {
@@ -251,6 +252,7 @@ export class Simulation {
       this.hkCycles += this.now - t;
       this.onHk = false;
       this.now = vcpuNow;
+      this.critStart = critStart;
     }
   }
 
@@ -277,6 +279,8 @@ export class Simulation {
     const b = a + this.cost(step);
     if (b > this.critStart) this.addCrit(step, b - (a > this.critStart ? a : this.critStart));
     this.schedule(b, kind);
+    // what the housekeeping CPU does after sending is off the sample's path (onHousekeeping restores it)
+    if (this.onHk) this.critStart = Infinity;
   }
 
   /**
@@ -285,6 +289,13 @@ export class Simulation {
    */
   arriveAt(t: number): void {
     if (t > this.now) this.now = t;
+  }
+
+  /** As arriveAt, for a pCPU that polled or idled until then: the wait is idle time. */
+  idleUntil(t: number): void {
+    if (t <= this.now) return;
+    this.idleCycles += t - this.now;
+    this.now = t;
   }
 
   /** Accounts an interval of guest work that already happened (a guest step, maybe cut short). */

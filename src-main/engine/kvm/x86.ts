@@ -237,17 +237,28 @@ function wake_sleeping_vcpu(sim: Simulation): void {
 }
 
 /**
- * A kick IPI from the CPU where the vCPU's unpinned hrtimer fired (5.3+): a polling vCPU sees the
- * pending timer, a sleeping one is woken; a vCPU in KVM or busy finds the request itself.
+ * A kick IPI from the CPU where the vCPU's unpinned hrtimer fired (5.3+): a vCPU in guest mode
+ * exits, a polling vCPU sees the pending timer, a sleeping one is woken; a vCPU whose thread waits
+ * for another host task finds the request when it runs.
  */
 export function on_kick(sim: Simulation, t: number): void {
   const vcpu = sim.vcpu;
-  if (vcpu.mode === MODE_POLLING) {
+  if (vcpu.mode === MODE_IN_GUEST) {
+    // kvm_vcpu_kick of a vCPU in guest mode: the IPI forces an exit; the pending timer is injected on the way back in
     sim.arriveAt(t);
+    wake_from_guest_hlt(sim);
+    vmexit(sim, X_EXT);
+    sim.spend(S.exit_post);
+    sim.spend(S.host_irq_dispatch);
+    if (!sim.kernel.fastpath) trace_kvm_exit(sim, X_EXT);
+    sim.spend(S.ext_intr_handler);
+    vcpu_run(sim);
+  } else if (vcpu.mode === MODE_POLLING) {
+    sim.idleUntil(t);
     sim.spend(S.halt_poll_wake);
     kvm_vcpu_block_end(sim, 'poll');
   } else if (vcpu.mode === MODE_SLEEPING) {
-    sim.arriveAt(t);
+    sim.idleUntil(t);
     trace_cpu_idle_exit(sim);
     sim.waitUntil(sim.now + sim.cost(S.cstate_exit), WAIT_IDLE, S.cstate_exit);
     sim.spend(S.host_irq_dispatch); // the reschedule IPI
