@@ -19,6 +19,8 @@ export interface RunParams {
   hostIrqCycles: number;
   preemptRateHz: number;
   preemptCycles: number;
+  /** Samples discarded before recording starts. */
+  warmup: number;
   /** Host Linux release, X.Y[.Z]. */
   kernel: string;
   apicv: boolean;

@@ -55,6 +55,16 @@ export interface SimulationOptions {
   /** Called every `progressEvery` samples; return false to stop the run early. */
   onProgress?: (samplesDone: number) => boolean | void;
   progressEvery?: number;
+  /** Samples to run and discard before recording (their accounting is dropped too). */
+  warmup?: number;
+}
+
+/** A latency that does not fit the int32 sample store: the run fails rather than keep a wrong value. */
+export class SampleRangeError extends Error {
+  constructor(value: number) {
+    super(`a sample of ${value} cycles does not fit the 32-bit sample store (±2^31 cycles); the run is refused rather than saved with a clipped value — lower the parameter that delays it (preemptCycles, hostIrqCycles, vmexitDelta)`);
+    this.name = 'SampleRangeError';
+  }
 }
 
 export class Simulation {
@@ -124,6 +134,8 @@ export class Simulation {
   readonly target: number;
   readonly samples: Int32Array;
   sampleCount = 0;
+  /** Samples still to discard before recording. */
+  private warmupLeft: number;
   done = false;
   stoppedBy: 'breakmax' | 'cancelled' | null = null;
   private readonly onProgress: SimulationOptions['onProgress'];
@@ -169,6 +181,21 @@ export class Simulation {
     this.samples = new Int32Array(sampleTarget);
     this.onProgress = opts.onProgress;
     this.progressEvery = opts.progressEvery ?? 16384;
+    this.warmupLeft = opts.warmup ?? 0;
+  }
+
+  /** Still discarding warm-up samples (a benchmark's own early stop does not apply yet). */
+  get warmingUp(): boolean {
+    return this.warmupLeft > 0;
+  }
+
+  /** The end of the warm-up: what it cost is not part of the run's accounting. */
+  private resetAccounting(): void {
+    for (const a of [this.stepCycles, this.critCycles, this.exitCount, this.exitCycles, this.exitTracedCycles, this.exitTracedCount]) a.fill(0);
+    this.idleCycles = 0;
+    this.foreignCycles = 0;
+    this.timerEvents = 0;
+    this.hkCycles = 0;
   }
 
   /** Jittered cost of a step, in cycles. */
@@ -312,8 +339,14 @@ export class Simulation {
   /** Records one latency sample (guest TSC cycles) and folds its critical path into the totals. */
   recordSample(value: number): void {
     if (this.done) return;
-    // Samples are stored as int32; a latency beyond ±2^31 cycles (minutes) is saturated, not wrapped.
-    this.samples[this.sampleCount++] = value > 2147483647 ? 2147483647 : value < -2147483648 ? -2147483648 : value;
+    if (this.warmupLeft > 0) {
+      this.clearCrit(false);
+      this.critStart = Infinity;
+      if (--this.warmupLeft === 0) this.resetAccounting();
+      return;
+    }
+    if (value > 2147483647 || value < -2147483648) throw new SampleRangeError(value);
+    this.samples[this.sampleCount++] = value;
     this.clearCrit(true);
     this.critStart = Infinity;
     if (this.sampleCount >= this.target) this.done = true;
@@ -327,6 +360,7 @@ export class Simulation {
 
   /** Stops collecting (tscdeadline_latency breakmax). */
   stop(reason: 'breakmax'): void {
+    if (this.warmingUp) return;
     this.stoppedBy = reason;
     this.done = true;
   }

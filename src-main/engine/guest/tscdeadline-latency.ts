@@ -57,7 +57,7 @@ export class TscdeadlineLatency implements GuestProgram {
     if (this.interrupts++ > 0) {
       const latency = now - this.exptime;
       g.record(latency);
-      if (this.breakmax > 0 && latency > this.breakmax) {
+      if (this.breakmax > 0 && latency > this.breakmax && !g.sim.warmingUp) {
         g.sim.stop('breakmax'); // hitmax: EOI and return without re-arming
         return;
       }
