@@ -98,6 +98,10 @@ export const CALLS = {
   'runs:get': z.object({ id }),
   'runs:histogram': z.object({ id }),
   'runs:trace': z.object({ id, limit: z.number().int().min(1).max(100_000).default(2_000) }),
+  /** The largest samples of a run, largest first (ties: lower index first). */
+  'runs:worst': z.object({ id, n: z.number().int().min(1).max(100).default(10) }),
+  /** The events of one sample of a simulated run, from the arming of its deadline to its measurement. */
+  'runs:sampleTrace': z.object({ id, index: z.number().int().min(0).max(MAX_SAMPLES - 1) }),
   'runs:rename': z.object({ id, name }),
   'runs:notes': z.object({ id, notes: z.string().max(10_000) }),
   'runs:tag': z.object({ id, tags: z.array(tag).max(32) }),
@@ -260,6 +264,8 @@ export interface CallResults {
   'runs:get': RunDetail;
   'runs:histogram': Histogram;
   'runs:trace': TraceEventRow[];
+  'runs:worst': Array<{ index: number; value: number }>;
+  'runs:sampleTrace': { index: number; value: number; events: TraceEventRow[] };
   'runs:rename': { ok: true };
   'runs:notes': { ok: true };
   'runs:tag': { ok: true };

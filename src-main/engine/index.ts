@@ -10,8 +10,8 @@ import { isStrategy, STRATEGIES } from '../../src-shared/strategies.js';
 import { isWorkload, WORKLOAD_INFO, WORKLOADS } from '../../src-shared/workloads.js';
 
 import { SHARD_SIZE } from './run.js';
-export { ENGINE_VERSION, SHARD_SIZE, createShardSimulation, mergeShards, planShards, simulate, simulateShard } from './run.js';
-export { SampleRangeError, SimulationStalledError } from './simulation.js';
+export { ENGINE_VERSION, SHARD_SIZE, createShardSimulation, mergeShards, planShards, sampleWindow, simulate, simulateShard } from './run.js';
+export { SampleRangeError, SimulationStalledError, type SampleWindow } from './simulation.js';
 export type { MergedRun, ShardOptions, ShardResult } from './run.js';
 export type { TraceRecord } from './trace.js';
 export { BUILTIN_PROFILES, DEFAULT_PROFILE, builtinProfile } from '../../src-shared/profiles/index.js';

@@ -12,7 +12,7 @@ import { MODE_IN_GUEST } from './kvm/x86.js';
 import { summarizeSamples } from './metrics.js';
 import { HostNoise } from './host-noise.js';
 import { shardSeed } from './rng.js';
-import { Simulation, type SimulationOptions } from './simulation.js';
+import { Simulation, type SampleWindow, type SimulationOptions } from './simulation.js';
 import { EXIT_NAMES, S, STEP_NAMES, isGuestStep } from './steps.js';
 import { configWarnings, runFeatures } from '../../src-shared/run-checks.js';
 import type { TraceRecord } from './trace.js';
@@ -55,6 +55,8 @@ export interface ShardResult {
   critCycles: Float64Array;
   stoppedBy: 'breakmax' | 'cancelled' | null;
   trace: TraceRecord[] | null;
+  /** The windows of the samples asked for (ShardOptions.windows), in sample order. */
+  windows: SampleWindow[];
 }
 
 export interface ShardOptions {
@@ -63,6 +65,8 @@ export interface ShardOptions {
   traceTimerEvents?: number;
   onProgress?: SimulationOptions['onProgress'];
   progressEvery?: number;
+  /** Sample indices in this shard whose event windows to record (the trace is then off). */
+  windows?: readonly number[];
 }
 
 /**
@@ -101,7 +105,8 @@ export function simulateShard(config: RunConfig, index: number, opts: ShardOptio
     stepCycles: sim.stepCycles,
     critCycles: sim.critCycles,
     stoppedBy: sim.stoppedBy,
-    trace: sim.trace ? sim.trace.records : null,
+    trace: opts.windows && opts.windows.length > 0 ? null : sim.trace ? sim.trace.records : null,
+    windows: sim.windows,
   };
 }
 
@@ -213,4 +218,22 @@ export function simulate(config: RunConfig, opts: ShardOptions = {}): MergedRun 
     if (opts.onProgress && opts.onProgress(done) === false) break;
   }
   return mergeShards(config, results);
+}
+
+/**
+ * The event window of sample `index` of a run (from the arming of its deadline to its
+ * measurement), by simulating its shard again up to it: the engine is deterministic, so these are
+ * the events of the stored sample. Returns null past the run's end.
+ */
+export function sampleWindow(config: RunConfig, index: number): SampleWindow | null {
+  const shard = Math.floor(index / SHARD_SIZE);
+  const sizes = planShards(config.samples);
+  if (!Number.isInteger(index) || index < 0 || shard >= sizes.length) return null;
+  const local = index - shard * SHARD_SIZE;
+  const sim = createShardSimulation(config, shard, { windows: [local] });
+  while (!sim.done && sim.windows.length === 0) {
+    if (!sim.step()) break;
+  }
+  const w = sim.windows[0];
+  return w ? { ...w, index } : null;
 }

@@ -12,7 +12,7 @@ import { COST_NAMES } from '../../src-shared/profile.js';
 import { EventHeap } from './event-heap.js';
 import { Rng } from './rng.js';
 import { EXIT_NAMES, STEP_COUNT } from './steps.js';
-import { TraceBuffer } from './trace.js';
+import { TraceBuffer, type TraceRecord } from './trace.js';
 import { KVM_DEFAULT_TSC_SCALING_RATIO, tscScalingRatio, type VcpuTsc } from './tsc.js';
 import { createLapic, type KvmLapic } from './kvm/lapic.js';
 import { createVmx, type VcpuVmx } from './kvm/vmx.js';
@@ -57,7 +57,20 @@ export interface SimulationOptions {
   progressEvery?: number;
   /** Samples to run and discard before recording (their accounting is dropped too). */
   warmup?: number;
+  /** Record the trace of these samples only (indices in this shard): from arming to the sample. */
+  windows?: readonly number[];
 }
+
+/** The events of one sample, from the arming of its deadline to its measurement. */
+export interface SampleWindow {
+  /** Index of the sample in its shard. */
+  index: number;
+  value: number;
+  events: TraceRecord[];
+}
+
+/** At most this many events are kept per sample window (a window is one timer period). */
+export const MAX_WINDOW_EVENTS = 5_000;
 
 /** A latency that does not fit the int32 sample store: the run fails rather than keep a wrong value. */
 export class SampleRangeError extends Error {
@@ -106,7 +119,11 @@ export class Simulation {
   guest!: GuestCpu;
   /** Unrelated host interrupts and preemptions, when the run has host noise. */
   noise: HostNoise | null = null;
-  readonly trace: TraceBuffer | null;
+  /** The trace being recorded: the run's first timer events, or the window of a chosen sample. */
+  trace: TraceBuffer | null;
+  /** Samples whose windows are recorded, and the windows recorded so far. */
+  private readonly windowTargets: ReadonlySet<number> | null;
+  readonly windows: SampleWindow[] = [];
 
   // cost table by step id
   private readonly costCycles = new Float64Array(STEP_COUNT);
@@ -182,6 +199,8 @@ export class Simulation {
     this.onProgress = opts.onProgress;
     this.progressEvery = opts.progressEvery ?? 16384;
     this.warmupLeft = opts.warmup ?? 0;
+    this.windowTargets = opts.windows && opts.windows.length > 0 ? new Set(opts.windows) : null;
+    if (this.windowTargets) this.trace = null;
   }
 
   /** Still discarding warm-up samples (a benchmark's own early stop does not apply yet). */
@@ -334,6 +353,9 @@ export class Simulation {
   beginSample(hostTime: number): void {
     this.critStart = hostTime;
     this.clearCrit(false);
+    if (this.windowTargets && !this.warmingUp) {
+      this.trace = this.windowTargets.has(this.sampleCount) ? new TraceBuffer(Infinity, MAX_WINDOW_EVENTS) : null;
+    }
   }
 
   /** Records one latency sample (guest TSC cycles) and folds its critical path into the totals. */
@@ -346,6 +368,10 @@ export class Simulation {
       return;
     }
     if (value > 2147483647 || value < -2147483648) throw new SampleRangeError(value);
+    if (this.windowTargets && this.trace) {
+      this.windows.push({ index: this.sampleCount, value, events: this.trace.records });
+      this.trace = null;
+    }
     this.samples[this.sampleCount++] = value;
     this.clearCrit(true);
     this.critStart = Infinity;

@@ -17,7 +17,10 @@ export interface TraceRecord {
 
 export class TraceBuffer {
   readonly records: TraceRecord[] = [];
-  constructor(private readonly limitTimerEvents: number) {}
+  constructor(
+    private readonly limitTimerEvents: number,
+    private readonly limitRecords = Infinity,
+  ) {}
   private timerEvents = 0;
 
   get full(): boolean {
@@ -30,6 +33,6 @@ export class TraceBuffer {
   }
 
   add(t: number, cpu: number, pid: number, event: string, text: string): void {
-    if (this.timerEvents < this.limitTimerEvents) this.records.push({ t, cpu, pid, event, text });
+    if (this.timerEvents < this.limitTimerEvents && this.records.length < this.limitRecords) this.records.push({ t, cpu, pid, event, text });
   }
 }

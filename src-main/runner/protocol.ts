@@ -17,6 +17,12 @@ export interface ShardTask {
   fault?: 'throw' | 'exit';
 }
 
+/** The events of one sample of a run (src-main/engine sampleWindow). */
+export interface SampleWindowTask {
+  config: RunConfig;
+  index: number;
+}
+
 export const CONTROL_CANCEL = 0;
 
 export function controlBuffer(shards: number): SharedArrayBuffer {

@@ -12,8 +12,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { RunConfig } from '../../src-shared/config.js';
-import { mergeShards, planShards, type MergedRun, type ShardResult } from '../engine/index.js';
-import { CONTROL_CANCEL, controlBuffer, type ShardTask } from './protocol.js';
+import { mergeShards, planShards, type MergedRun, type SampleWindow, type ShardResult } from '../engine/index.js';
+import { CONTROL_CANCEL, controlBuffer, type SampleWindowTask, type ShardTask } from './protocol.js';
 import { shardWorkerFile } from './worker-file.js';
 
 export interface RunProgressInfo {
@@ -67,6 +67,12 @@ export class Runner {
   }
 
   private readonly online: Promise<unknown>;
+
+  /** The event window of sample `index` of a run, computed in a worker (null past its end). */
+  sampleWindow(config: RunConfig, index: number): Promise<SampleWindow | null> {
+    const task: SampleWindowTask = { config, index };
+    return this.pool.run(task, { name: 'sampleWindowTask' }) as Promise<SampleWindow | null>;
+  }
 
   /** Runs all shards of `config`; resolves with the merged run or rejects (cancel or failure). */
   async run(key: string, config: RunConfig, opts: SubmitOptions = {}): Promise<MergedRun> {

@@ -3,8 +3,8 @@
  * shared control buffer and stopping when the run's cancel flag is set.
  * Must not import electron or the store.
  */
-import { simulateShard, type ShardResult } from '../engine/index.js';
-import { CONTROL_CANCEL, type ShardTask } from './protocol.js';
+import { sampleWindow, simulateShard, type SampleWindow, type ShardResult } from '../engine/index.js';
+import { CONTROL_CANCEL, type SampleWindowTask, type ShardTask } from './protocol.js';
 
 export default function runShard(task: ShardTask): ShardResult {
   if (task.fault === 'throw') throw new Error(`injected fault in shard ${task.shardIndex}`);
@@ -22,4 +22,9 @@ export default function runShard(task: ShardTask): ShardResult {
   });
   Atomics.store(control, slot, result.samples.length);
   return result;
+}
+
+/** Named task: the event window of one sample, by simulating its shard again up to it. */
+export function sampleWindowTask(task: SampleWindowTask): SampleWindow | null {
+  return sampleWindow(task.config, task.index);
 }
