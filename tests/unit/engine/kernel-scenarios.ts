@@ -154,7 +154,10 @@ export class ScriptedGuest implements GuestProgram {
     this.step(g, 0);
   }
   step(g: GuestCpu, tag: number): void {
-    if (tag === 1_000_000) return; // the ISR's iret: the guest goes back to what it was doing (its wait)
+    if (tag === 1_000_000) {
+      g.waitForInterrupt(); // the ISR's iret: back to the guest's wait loop
+      return;
+    }
     const action = this.script[this.next++];
     if (action) action(g, this.next);
   }
