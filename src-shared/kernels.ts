@@ -217,7 +217,7 @@ export type KernelFeatures = Readonly<Record<MechanismId, boolean>>;
 export interface KernelDefaults {
   /** KVM_HALT_POLL_NS_DEFAULT: 400000 until 4.11, 200000 from 4.12. */
   haltPollNs: number;
-  /** kvm.lapic_timer_advance_ns default: 0 until 4.19, 1000 (auto-tuned) in 4.20–5.0, -1 (adaptive) from 5.1. */
+  /** kvm.lapic_timer_advance_ns default: 0 until 4.19, 1000 (auto-tuned) in 4.20–5.0, -1 (adaptive) from 5.1 (by the advance mechanisms). */
   timerAdvanceNs: number;
 }
 
@@ -264,9 +264,14 @@ export function kernelFeatures(release: Release, overrides: Partial<Record<strin
   return out;
 }
 
-export function kernelDefaults(release: Release): KernelDefaults {
+/**
+ * The defaults of a release. The advance's default follows the advance mechanisms the run has,
+ * so switching one off (`mech.advance_per_vcpu=off`) also gives the earlier default instead of
+ * one its own release's checks refuse.
+ */
+export function kernelDefaults(release: Release, features: KernelFeatures = kernelFeatures(release)): KernelDefaults {
   return {
     haltPollNs: atLeast(release, '4.12') ? 200_000 : 400_000,
-    timerAdvanceNs: atLeast(release, '5.1') ? -1 : atLeast(release, '4.20') ? 1000 : 0,
+    timerAdvanceNs: features.advance_per_vcpu ? -1 : features.advance_autotune ? 1000 : 0,
   };
 }
