@@ -9,6 +9,7 @@ import { buildRunConfig, builtinProfile, DEFAULT_PROFILE, simulate, type TraceRe
 import { Simulation } from '../../../src-main/engine/simulation.js';
 import { shardSeed } from '../../../src-main/engine/rng.js';
 import { GuestCpu, type GuestProgram } from '../../../src-main/engine/guest/guest-cpu.js';
+import { createGuestProgram } from '../../../src-main/engine/guest/index.js';
 import { MODE_IN_GUEST } from '../../../src-main/engine/kvm/vcpu-mode.js';
 import type { Profile } from '../../../src-shared/profile.js';
 import type { RunConfig } from '../../../src-shared/config.js';
@@ -187,4 +188,30 @@ export function scriptedSim(r: Omit<ScenarioRequest, 'workload' | 'samples'>, pr
     },
     trace: (): TraceRecord[] => sim.trace!.records,
   };
+}
+
+/**
+ * Runs a zero-jitter shard built as createShardSimulation builds it and calls `probe` at each of
+ * the first `n` timer interrupts the guest takes, when its ISR starts (the advance tuning of that
+ * delivery has run by then).
+ */
+export function perDelivery<T>(r: Omit<ScenarioRequest, 'samples'>, n: number, probe: (sim: Simulation) => T): T[] {
+  const c = scenarioConfig({ ...r, samples: n + 2 });
+  const sim = new Simulation(c, shardSeed(c.seed, 0), n + 2, { trace: true, traceTimerEvents: n + 2 });
+  const program = createGuestProgram(c);
+  const out: T[] = [];
+  sim.guest = new GuestCpu(sim, {
+    start: (g) => program.start(g),
+    step: (g, tag) => program.step(g, tag),
+    interrupt: (g, vector) => {
+      if (out.length < n) out.push(probe(sim));
+      program.interrupt(g, vector);
+    },
+  });
+  sim.vcpu.mode = MODE_IN_GUEST;
+  sim.guest.start();
+  while (out.length < n && !sim.done && sim.step()) {
+    /* next event */
+  }
+  return out;
 }
