@@ -93,6 +93,9 @@ describe('block_switch_common (5.17): the hv ⇄ sw switch in vcpu_block, back o
 describe('halt_poll_shrink_halve (6.11): a long block halves the poll window', () => {
   /** Three 30 µs halts grow the window 10 → 20 → 40 µs; then a 300 µs halt outlasts the 200 µs cap. */
   function halts(kernel: string) {
+    return halts2(kernel, {});
+  }
+  function halts2(kernel: string, extra: Record<string, unknown>) {
     const gaps = [30, 30, 30, 30, 300, 30];
     const script: Array<(g: GuestCpu, t: number) => void> = [(g, t) => g.wrmsr(MSR_X2APIC_LVTT, (APIC_LVT_TIMER_TSCDEADLINE << 17) | 0xef, t)];
     for (const gap of gaps) {
@@ -100,7 +103,7 @@ describe('halt_poll_shrink_halve (6.11): a long block halves the poll window', (
       script.push((g) => g.hlt());
     }
     const g = new ScriptedGuest(script, (x) => x.eoiIret(7));
-    const s = scriptedSim({ strategy: 'vmx-preemption', set: { kernel, timerAdvanceNs: 0 } }, g);
+    const s = scriptedSim({ strategy: 'vmx-preemption', set: { kernel, timerAdvanceNs: 0, ...extra } }, g);
     s.runFor(us(700));
     expect(g.interrupts.length).toBe(gaps.length);
     return s.trace().filter((r) => r.event === 'kvm_halt_poll_ns' || r.event === 'kvm_vcpu_wakeup').map(line);
@@ -137,6 +140,7 @@ describe('halt_poll_shrink_halve (6.11): a long block halves the poll window', (
       'kvm_vcpu_wakeup wait time * ns, polling valid',
     ]);
     expect(halts('6.12')).toEqual(halts('6.11'));
+    expect(halts2('6.11', { 'mech.halt_poll_shrink_halve': 'off' })).toEqual(halts('6.10'));
   });
 });
 

@@ -117,9 +117,9 @@ describe('hlt_fastpath (6.12)', () => {
   it('a HLT exit with the interrupt already pending re-enters from the fastpath on 6.12: no vcpu_block, no poll, no timer switch', () => {
     // The model's guest takes a pending vector before HLT itself, so the exit is driven directly:
     // the vector sits in the virtual IRR (the STI shadow held it) when the guest executes HLT.
-    const hltWithPending = (kernel: string) => {
+    const hltWithPending = (kernel: string, extra: Record<string, unknown> = {}) => {
       const g = new ScriptedGuest([(x) => x.waitForInterrupt()]);
-      const s = scriptedSim({ strategy: 'vmx-preemption', set: { kernel, timerAdvanceNs: 0 } }, g);
+      const s = scriptedSim({ strategy: 'vmx-preemption', set: { kernel, timerAdvanceNs: 0, ...extra } }, g);
       s.sim.lapic.irr = 0xef;
       guest_hlt(s.sim);
       return { s, g };
@@ -138,6 +138,7 @@ describe('hlt_fastpath (6.12)', () => {
       ['kvm_entry vcpu 0 rip 0x4019f4', C('exit_post', 'halt_emulate', 'entry_prep')],
     ]);
     expect(old.g.interrupts.length).toBe(1);
+    expect(steps(hltWithPending('6.12', { 'mech.hlt_fastpath': 'off' }).s.trace())).toEqual(steps(old.s.trace()));
   });
 });
 

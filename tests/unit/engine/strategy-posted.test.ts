@@ -21,7 +21,7 @@ const HK_IRQ = C('host_lapic_irq_hw', 'host_irq_dispatch', 'hrtimer_interrupt');
 /** After the spin ends at the deadline: PIR + notification, its flight, the virtual delivery, the guest's vectoring. */
 const AFTER_SPIN = C('posted_deliver', 'ipi_latency', 'posted_intr_recv', 'guest_deliver');
 
-describe('posted-timer on Intel with APICv', () => {
+describe('posted-timer on Intel with APICv (posted_timer 5.3; the wait before posting: posted_wait_skipped 5.10, posted_wait 5.12)', () => {
   it('6.1: the deadline is an hrtimer on the housekeeping CPU; it waits out the advance there and posts; no VM exit delivers it', () => {
     const r = posted({ kernel: '6.1', timerAdvanceNs: 1000 });
     const cs = deadlineCycles(r.trace).slice(1);
@@ -94,6 +94,10 @@ describe('posted-timer on Intel with APICv', () => {
     }
     const off = hkGap('6.1', { 'mech.posted_wait': 'off' });
     expect(off.hk[1]!.t - off.hk[0]!.t).toBe(C('apic_timer_fn', 'posted_deliver'));
+    // and without 010fd37fddf6, 5.10 spins as 5.9 did
+    const before = hkGap('5.10', { 'mech.posted_wait_skipped': 'off' });
+    expect(Array.from(before.r.samples)).toEqual(Array(4).fill(AFTER_SPIN));
+    expect(Array.from(hkGap('5.9').r.samples)).toEqual(Array(4).fill(AFTER_SPIN));
   });
 
   it('a halted vCPU is not in guest mode: the housekeeping CPU sets the timer pending and kicks it; the poll loop sees it', () => {
@@ -114,7 +118,7 @@ describe('posted-timer on Intel with APICv', () => {
   });
 });
 
-describe('posted-timer fallbacks', () => {
+describe('posted-timer fallbacks (no APICv; posted_needs_hlt_mwait 5.18; AMD)', () => {
   const fallbackWarning = /^posted-timer falls back to the hv timer \(the vmx-preemption path\), as KVM does when /;
 
   it('apicv=off: kvm_can_post_timer_interrupt is false, the hv timer runs the deadline, the interrupt is injected (kvm_inj_virq) and the EOI exits', () => {
@@ -157,6 +161,7 @@ describe('posted-timer fallbacks', () => {
     expect(busyCycle({ kernel: '5.15.55', hltInGuest: 'off' }).r.summary.exits.PREEMPTION_TIMER?.count).toBeGreaterThan(0);
     expect(busyCycle({ kernel: '5.15.54', hltInGuest: 'off' }).r.summary.exits.PREEMPTION_TIMER).toBeUndefined();
     expect(busyCycle({ kernel: '5.18', hltInGuest: 'on' }).r.summary.exits.PREEMPTION_TIMER).toBeUndefined();
+    expect(busyCycle({ kernel: '5.18', hltInGuest: 'off', 'mech.posted_needs_hlt_mwait': 'off' }).r.summary.exits.PREEMPTION_TIMER).toBeUndefined();
   });
 
   it('AMD EPYC without AVIC: no hv timer to fall back to; the housekeeping CPU kicks the vCPU out of guest mode with an IPI', () => {
@@ -197,5 +202,6 @@ describe('posted-timer fallbacks', () => {
     expect(cfg('5.2')).toThrow(ConfigError);
     expect(cfg('5.2')).toThrow(/^strategy: posted-timer on HSW-2016: pi_inject_timer arrived in 5\.3/);
     expect(cfg('5.3')).not.toThrow();
+    expect(() => scenarioConfig({ workload: 'tscdeadline-busy', strategy: 'posted-timer', samples: 1, set: { kernel: '5.3', 'mech.posted_timer': 'off' } })).toThrow(/pi_inject_timer arrived in 5\.3/);
   });
 });
