@@ -28,7 +28,7 @@ import {
   trace_kvm_wait_lapic_expire,
   wait_lapic_expire,
 } from './lapic.js';
-import { vmx_arm_hv_timer } from './vmx.js';
+import { vmx_arm_hv_timer, vmx_start_countdown } from './vmx.js';
 import {
   KVM_MP_STATE_HALTED,
   KVM_MP_STATE_RUNNABLE,
@@ -389,6 +389,7 @@ function vcpu_enter_guest(sim: Simulation, reentry: boolean): void {
     if (delta !== null && !k.wait_trace_before_spin) vcpu.deferred_wait_delta = delta;
   }
   if (sim.mitigations) sim.spend(S.mitigation_entry);
+  vmx_start_countdown(sim);
   sim.spend(S.vmentry_hw);
   vcpu.mode = MODE_IN_GUEST;
   sim.exitCycles[vcpu.exit_reason]! += sim.now - vcpu.exit_start;
