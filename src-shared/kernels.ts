@@ -38,6 +38,12 @@ export const MECHANISMS = {
     effect: 'retpolines and the RSB fill on exit, SPEC_CTRL handling, and later the L1D flush and CPU buffer clear before entry: the profile\'s mitigation_exit and mitigation_entry costs (mitigations=off drops them)',
     source: 'vmx.c vmx_vcpu_run 5.2.1 (SPEC_CTRL restore, L1D flush, MDS clear before __vmx_vcpu_run); 4.9.45 predates them (Spectre/Meltdown work of 2018, retpolines in 4.15)',
   },
+  wait_only_with_advance: {
+    since: '4.16',
+    title: 'wait_lapic_expire only with an advance',
+    effect: 'trace only: vcpu_enter_guest calls wait_lapic_expire only while lapic_timer_advance_ns is set, so with no advance (the default until 4.20) no kvm_wait_lapic_expire is traced; before, every delivery of the deadline traced one (and spun 0 cycles)',
+    source: 'x86.c vcpu_enter_guest 4.16.13 (`if (lapic_timer_advance_ns) wait_lapic_expire(vcpu)`) vs 4.15.0 (unconditional); the 4.16 tree is a late stable, a backport of this tweak is unlikely',
+  },
   hv_advance: {
     since: '4.18',
     title: 'timer advance on the hv timer',
@@ -54,14 +60,14 @@ export const MECHANISMS = {
     since: '5.1',
     backports: ['5.0.14'],
     title: 'per-vCPU advance, module value -1 = adaptive',
-    effect: 'lapic_timer_advance_ns is an int: -1 (default) tunes a per-vCPU timer_advance_ns from 1000 ns, 0 is off, N is fixed; tuning above 5000 ns disables the advance; a deadline within the advance expires at once in start_sw_tscdeadline',
-    source: '5.1-rc8 KVM fixes pull (39497d7660d9 "KVM: lapic: Track lapic timer advance per vCPU"); lapic.c 5.1.15 vs 5.0.0',
+    effect: 'lapic_timer_advance_ns is an int: -1 (default) tunes a per-vCPU timer_advance_ns from 1000 ns, 0 is off, N is fixed; tuning above 5000 ns disables the advance; a deadline within the advance expires at once in start_sw_tscdeadline; with TSC scaling the spin is converted to host time (ndelay of the ns), where 4.9-5.0 passed guest cycles to __delay',
+    source: '5.1-rc8 KVM fixes pull (39497d7660d9 "KVM: lapic: Track lapic timer advance per vCPU", "KVM: lapic: Convert guest TSC to host time domain if necessary"); lapic.c 5.1.15 (__wait_lapic_expire) vs 5.0.0',
   },
   expired_trace_zero: {
     since: '5.2',
-    title: 'start_hv_timer(expired) always traces',
-    effect: 'set_hv_timer reports expiry through an out-parameter; start_hv_timer always traces kvm_hv_timer_state (0 for an expired deadline); restart_apic_timer does nothing while a timer is pending',
-    source: 'lapic.c 5.2.1 start_hv_timer/restart_apic_timer vs 5.1.15 ("KVM: lapic: Refactor start_hv_timer()\'s semantics and usage")',
+    title: 'start_hv_timer(expired) traces hv_timer 0',
+    effect: 'set_hv_timer reports expiry through an out-parameter; start_hv_timer traces kvm_hv_timer_state whenever set_hv_timer accepted the deadline (0 for an expired one, injected at once) and leaves a refused one to start_sw_timer\'s trace; restart_apic_timer does nothing while a timer is pending; apic_timer_expired records expired_tscdeadline for any timer on the hv timer (ee66e453db13), so one-shot and periodic hv timers can spin',
+    source: 'lapic.c 5.2.1 start_hv_timer/restart_apic_timer/apic_timer_expired vs 5.1.15 ("KVM: lapic: Refactor start_hv_timer()\'s semantics and usage"; ee66e453db13 "KVM: lapic: Busy wait for timer to expire when using hv_timer")',
   },
   hv_state_no_newline: {
     since: '5.3',
@@ -93,12 +99,6 @@ export const MECHANISMS = {
     effect: 'with pi_inject_timer and APICv the LAPIC hrtimer is unpinned (it fires on a housekeeping CPU) and delivers by posted interrupt without a VM exit when the vCPU is in guest mode, else sets pending and kicks; while posting is possible KVM does not use the hv timer',
     source: 'lapic.c, x86.c 5.3.1 (kvm_can_post_timer_interrupt, kvm_use_posted_timer_interrupt, HRTIMER_MODE_ABS) vs 5.2.1; 0c5f81dad46c',
   },
-  posted_wait: {
-    since: '5.13',
-    title: 'posted path waits out the advance',
-    effect: 'apic_timer_expired spins in __kvm_wait_lapic_expire on the CPU where the hrtimer fired before posting; before, the advanced interrupt was posted early (kvm_wait_lapic_expire never spun there)',
-    source: 'lapic.c apic_timer_expired: 5.11.0 lacks it, 5.12.9 has it (possibly a backport), 5.14-rc5 has it; 5.12 or 5.13, taken as 5.13',
-  },
   advance_continuous: {
     since: '5.4',
     title: 'continuous advance tuning with a dead band',
@@ -111,11 +111,43 @@ export const MECHANISMS = {
     effect: 'a TSC_DEADLINE WRMSR (when the hv timer is usable) and a preemption-timer exit are handled with IRQs off right after the exit and re-enter the guest (EXIT_FASTPATH_REENTER_GUEST), skipping the exit handler, IRQ enable and the outer vcpu_run loop; with APICv the expiry injects at once (apic_timer_expired(from_timer_fn = false)); kvm_exit is traced right after the exit, before host interrupt handling',
     source: 'x86.c, vmx.c 5.8.1 (handle_fastpath_set_tscdeadline, handle_fastpath_preemption_timer, kvm_can_use_hv_timer) vs 5.7.14; ae95f566b3d2, 26efe2fd92e5',
   },
+  posted_wait_skipped: {
+    since: '5.10',
+    title: 'posted path stops waiting out the advance',
+    effect: 'apic_timer_expired\'s posted branch calls kvm_wait_lapic_expire, whose lapic_timer_int_injected check is false before the injection: the advanced interrupt is posted up to timer_advance_ns early, nothing is traced and the advance is never tuned (5.3-5.9 spun in __kvm_wait_lapic_expire first)',
+    source: 'lapic.c apic_timer_expired 5.10.7 (kvm_wait_lapic_expire) vs 5.9.1 (__kvm_wait_lapic_expire); 010fd37fddf6 "KVM: LAPIC: Reduce world switch latency caused by timer_advance_ns" (5.10 KVM pull)',
+  },
   trace_entry_rip: {
     since: '5.10',
     title: 'kvm_entry prints the guest RIP',
     effect: 'trace only: kvm_entry becomes "vcpu %u, rip 0x%lx" (trace-cmd report prints "vcpu 0 rip 0x…"); kvm_exit gains info1/info2/intr_info/error_code',
     source: 'trace.h 5.10.7 vs 5.9.1',
+  },
+  trace_entry_per_reentry: {
+    since: '5.11',
+    title: 'kvm_entry traced on every fastpath re-entry',
+    effect: 'trace only: trace_kvm_entry moves from vcpu_enter_guest into vmx_vcpu_run after the reenter_guest label, so a fastpath re-entry shows kvm_entry (5.8-5.10 showed kvm_exit without a kvm_entry)',
+    source: 'vmx.c vmx_vcpu_run 5.11.0 vs 5.10.7 (trace_kvm_entry in vcpu_enter_guest)',
+  },
+  posted_wait: {
+    since: '5.12',
+    backports: ['5.10.24', '5.11.7'],
+    title: 'posted path waits out the advance again',
+    effect: 'apic_timer_expired open-codes the checks and spins in __kvm_wait_lapic_expire on the CPU where the hrtimer fired before posting, as 5.3-5.9 did',
+    source: 'lapic.c apic_timer_expired 5.12.9 vs 5.11.0; beda430177f5 "KVM: x86: Ensure deadline timer has truly expired before posting its IRQ" (kvm.git next, March 2021, for 5.12-rc; stable: "[PATCH 5.10 276/290]" of 5.10.24-rc1, and the 5.11.y push of 15 March 2021 for 5.11.7)',
+  },
+  hv_busy_wait_order: {
+    since: '5.13',
+    backports: ['5.10.38', '5.11.22', '5.12.5'],
+    title: 'one-shot and periodic hv timers really spin',
+    effect: 'kvm_lapic_expired_hv_timer calls apic_timer_expired before cancel_hv_timer, so hv_timer_in_use is still set when expired_tscdeadline is recorded and one-shot/periodic timers on the hv timer spin to the deadline (5.2-5.12: the cancel came first and they did not)',
+    source: 'lapic.c kvm_lapic_expired_hv_timer 5.14-rc5 vs 5.11.0; d981dd15498b (second KVM pull for 5.13, 8 May 2021; stable 5.11.22-rc1 and 5.10.38-rc1 of 17 May 2021; 5.12.5 from the same batch, inferred; the 5.12.9 tree has it)',
+  },
+  tune_before_spin: {
+    since: '5.13',
+    title: 'advance tuned before the spin',
+    effect: '__kvm_wait_lapic_expire adjusts the advance before spinning and re-reads the TSC when early, so the spin covers the tuning instead of the tuning following the spin',
+    source: 'lapic.c __kvm_wait_lapic_expire 5.14-rc5 vs 5.12.9; 9805cf03fdb6 "KVM: LAPIC: Narrow the timer latency between wait_lapic_expire and world switch" (KVM pull of 29 May 2021 for 5.13-rc4)',
   },
   block_switch_common: {
     since: '5.17',
@@ -185,7 +217,7 @@ export type KernelFeatures = Readonly<Record<MechanismId, boolean>>;
 export interface KernelDefaults {
   /** KVM_HALT_POLL_NS_DEFAULT: 400000 until 4.11, 200000 from 4.12. */
   haltPollNs: number;
-  /** kvm.lapic_timer_advance_ns default: 0 until 4.19, 1000 (auto-tuned) in 4.20–5.0, -1 (adaptive) from 5.1. */
+  /** kvm.lapic_timer_advance_ns default: 0 until 4.19, 1000 (auto-tuned) in 4.20–5.0, -1 (adaptive) from 5.1 (by the advance mechanisms). */
   timerAdvanceNs: number;
 }
 
@@ -232,9 +264,14 @@ export function kernelFeatures(release: Release, overrides: Partial<Record<strin
   return out;
 }
 
-export function kernelDefaults(release: Release): KernelDefaults {
+/**
+ * The defaults of a release. The advance's default follows the advance mechanisms the run has,
+ * so switching one off (`mech.advance_per_vcpu=off`) also gives the earlier default instead of
+ * one its own release's checks refuse.
+ */
+export function kernelDefaults(release: Release, features: KernelFeatures = kernelFeatures(release)): KernelDefaults {
   return {
     haltPollNs: atLeast(release, '4.12') ? 200_000 : 400_000,
-    timerAdvanceNs: atLeast(release, '5.1') ? -1 : atLeast(release, '4.20') ? 1000 : 0,
+    timerAdvanceNs: features.advance_per_vcpu ? -1 : features.advance_autotune ? 1000 : 0,
   };
 }

@@ -65,12 +65,18 @@ export function on_apic_timer_virt_fire(sim: Simulation, t: number, gen: number)
   sim.waitUntil(t, WAIT_GUEST, S.guest_wait);
   if (sim.guest.isHaltedInGuest) sim.waitUntil(sim.now + sim.cost(S.cstate_exit), WAIT_GUEST, S.cstate_exit);
   sim.spend(S.apic_timer_virt_deliver);
-  deliver(sim);
+  deliver(sim, true);
   sim.guest.interruptArrived();
 }
 
-function deliver(sim: Simulation): void {
-  apic_accept_timer_irq(sim);
+/**
+ * The timer vector reaches the virtual IRR. When the CPU delivers it (in guest mode, or at the
+ * entry after the deadline passed outside it) no KVM code runs, so no kvm_apic_accept_irq is
+ * traced; when KVM finds the deadline passed before blocking it accepts the vector itself.
+ */
+function deliver(sim: Simulation, byCpu: boolean): void {
+  if (byCpu) sim.lapic.irr = sim.lapic.lapic_timer.vector;
+  else apic_accept_timer_irq(sim);
   sim.lapic.lapic_timer.tscdeadline = 0;
 }
 
@@ -78,7 +84,7 @@ function deliver(sim: Simulation): void {
 export function apic_timer_virt_on_entry(sim: Simulation): void {
   if (!sim.virt.expired) return;
   sim.virt.expired = false;
-  deliver(sim);
+  deliver(sim, true);
 }
 
 /** Before blocking: take the deadline back from the VMCS and arm the hrtimer for it. */
@@ -88,7 +94,7 @@ export function apic_timer_virt_pre_block(sim: Simulation): void {
   sim.spend(S.apic_timer_virt_switch); // VMREAD the guest deadline, clear the hardware timer
   if (v.expired) {
     v.expired = false;
-    deliver(sim);
+    deliver(sim, false);
     return;
   }
   v.gen++;

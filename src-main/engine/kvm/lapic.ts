@@ -10,7 +10,7 @@
  */
 import type { Simulation } from '../simulation.js';
 import { S } from '../steps.js';
-import { guest_cycles_to_ns, kvm_read_l1_tsc, nsec_to_cycles } from '../tsc.js';
+import { guest_cycles_to_ns, kvm_read_l1_tsc, ndelay_cycles, nsec_to_cycles } from '../tsc.js';
 import { adjust_lapic_timer_advance } from './advance.js';
 import { hrtimer_cancel, hrtimer_start, ktime_get } from './hrtimer.js';
 import { EV_KICK, EV_POSTED_NOTIFY } from '../events.js';
@@ -119,11 +119,17 @@ export function apic_timer_expired(sim: Simulation, from_timer_fn: boolean): voi
   }
 }
 
-/** kvm_apic_local_deliver(LVTT) and what follows it for TSC-deadline mode. */
+/**
+ * kvm_apic_local_deliver(LVTT) and what follows it: the deadline of a TSC-deadline timer, and
+ * from 4.10 the equivalent deadline of a one-shot timer, reads 0 afterwards (kvm_inject_apic_timer_irqs
+ * 4.10–5.3, kvm_apic_inject_pending_timer_irqs 5.4+: `if (apic_lvtt_oneshot(apic)) tscdeadline = 0`),
+ * so a later restart_apic_timer does not re-arm a one-shot timer that already fired.
+ */
 export function kvm_apic_deliver_timer(sim: Simulation): void {
   const ktimer = sim.lapic.lapic_timer;
   if (!ktimer.masked) apic_accept_timer_irq(sim);
   if (apic_lvtt_tscdeadline(sim)) ktimer.tscdeadline = 0;
+  else if (ktimer.timer_mode === APIC_LVT_TIMER_ONESHOT && sim.kernel.hv_oneshot_periodic) ktimer.tscdeadline = 0;
 }
 
 /**
@@ -206,19 +212,24 @@ export function start_hv_timer(sim: Simulation): boolean {
   }
   const periodic = apic_lvtt_period(sim);
   if (!k.expired_trace_zero && k.expired_inject && !periodic && ktimer.pending > 0) return false;
-  const failed49 = !k.expired_inject && ktimer.pending > 0; // 4.9–4.12: pending blocks arming
+  // 4.9–4.12: a pending timer blocks arming; 4.10–4.12 only outside periodic mode (start_hv_timer 4.10.0)
+  const failed49 = !k.expired_inject && !periodic && ktimer.pending > 0;
   const r = failed49 ? -1 : sim.ops.set_hv_timer!(sim, ktimer.tscdeadline);
   if (r < 0) {
     if (ktimer.hv_timer_in_use) cancel_hv_timer(sim);
-    if (!k.expired_inject || k.expired_trace_zero) trace_kvm_hv_timer_state(sim);
+    // 4.9–4.12 trace at the end of start_hv_timer whatever happened; from 4.13 a refused arm returns
+    // false untraced and start_sw_timer traces hv_timer 0 (lapic.c start_hv_timer 4.13.4, 5.2.1:
+    // `if (kvm_x86_ops->set_hv_timer(...)) return false;`), so one kvm_hv_timer_state per arm
+    if (!k.expired_inject) trace_kvm_hv_timer_state(sim);
     return false;
   }
   const expired = r === HV_TIMER_EXPIRED;
   ktimer.hv_timer_in_use = true;
   hrtimer_cancel(sim, lapic_hrtimer_cpu(sim));
   if (!k.expired_inject) {
-    // 4.9–4.12: in case the sw timer triggered in the window; an expired deadline counts down from 0
-    if (ktimer.pending > 0) cancel_hv_timer(sim);
+    // 4.9–4.12: in case the sw timer triggered in the window (not for a periodic timer, 4.10+); an
+    // expired deadline counts down from 0
+    if (ktimer.pending > 0 && !periodic) cancel_hv_timer(sim);
     trace_kvm_hv_timer_state(sim);
     return ktimer.hv_timer_in_use;
   }
@@ -351,6 +362,10 @@ export function kvm_lapic_expired_hv_timer(sim: Simulation): void {
   if (sim.kernel.expired_inject && !ktimer.hv_timer_in_use) return; // 4.13+: already expired by the preempt notifier
   sim.vmx.hv_deadline_tsc = -1;
   if (!sim.kernel.hv_soft_disable) sim.vmx.pin_preemption_timer = false;
+  // Until 5.12 cancel_hv_timer came first, so apic_timer_expired saw hv_timer_in_use false and a
+  // one-shot/periodic timer recorded no expired_tscdeadline (no spin); 5.13 (d981dd15498b) expires
+  // first (kvm_lapic_expired_hv_timer 5.14-rc5 vs 5.11.0)
+  if (!sim.kernel.hv_busy_wait_order) ktimer.hv_timer_in_use = false;
   apic_timer_expired(sim, false);
   ktimer.hv_timer_in_use = false;
   if (apic_lvtt_period(sim) && sim.kernel.hv_oneshot_periodic) {
@@ -389,32 +404,65 @@ export function kvm_lapic_switch_to_hv_timer(sim: Simulation): void {
 }
 
 /**
- * wait_lapic_expire / __kvm_wait_lapic_expire on entry: if the timer interrupt being delivered
+ * wait_lapic_expire / kvm_wait_lapic_expire on entry: if the timer interrupt being delivered
  * fired early (the advance), spin until the guest TSC reaches the deadline — at most the advance —
- * then tune the advance. Where it sits in the entry path, and when its tracepoint fires, depend
+ * and tune the advance. Where it sits in the entry path, and when its tracepoint fires, depend
  * on the release (x86.ts vcpu_enter_guest; `traceNow` false defers the trace to the next exit).
  * Returns the delta it saw, or null when it did nothing.
  */
 export function wait_lapic_expire(sim: Simulation, traceNow: boolean): number | null {
   const ktimer = sim.lapic.lapic_timer;
-  const a = sim.advance;
   if (ktimer.expired_tscdeadline === 0 || sim.lapic.irr === 0) return null;
-  // ≤4.19 calls it on every entry, later only while an advance is set (timer_advance_ns != 0)
-  if (sim.kernel.advance_autotune && a.timer_advance_ns === 0) return null;
+  // 4.9–4.15 call it on every entry; from 4.16 vcpu_enter_guest calls it only while an advance is
+  // set (`if (lapic_timer_advance_ns) wait_lapic_expire(vcpu)`, x86.c 4.16.13; per vCPU from 5.1)
+  if (sim.kernel.wait_only_with_advance && sim.advance.timer_advance_ns === 0) return null;
+  return __kvm_wait_lapic_expire(sim, traceNow);
+}
+
+/**
+ * __kvm_wait_lapic_expire: read the guest TSC, trace (or defer) the delta, spin to the deadline and
+ * tune. Until 5.12 the tuning follows the spin; from 5.13 (9805cf03fdb6) it comes first and the TSC
+ * is read again, so the spin covers it (lapic.c __kvm_wait_lapic_expire 5.14-rc5 vs 5.12.9).
+ */
+function __kvm_wait_lapic_expire(sim: Simulation, traceNow: boolean): number {
+  const ktimer = sim.lapic.lapic_timer;
+  const a = sim.advance;
   const tsc_deadline = ktimer.expired_tscdeadline;
   ktimer.expired_tscdeadline = 0;
-  const guest_tsc = kvm_read_l1_tsc(sim.tsc, sim.now);
+  let guest_tsc = kvm_read_l1_tsc(sim.tsc, sim.now);
   const delta = guest_tsc - tsc_deadline;
   if (traceNow) trace_kvm_wait_lapic_expire(sim, delta);
-  if (guest_tsc < tsc_deadline) {
-    const spin = Math.min(tsc_deadline - guest_tsc, nsec_to_cycles(sim.tsc, a.timer_advance_ns));
-    sim.spendCycles(S.wait_lapic_expire_spin, spin);
-  }
-  if (a.tuning) {
-    sim.spend(S.lapic_expire_adjust);
-    adjust_lapic_timer_advance(a, delta, sim.kernel, (c) => guest_cycles_to_ns(sim.tsc, c));
+  if (sim.kernel.tune_before_spin) {
+    if (a.tuning) {
+      tune(sim, delta);
+      if (guest_tsc < tsc_deadline) guest_tsc = kvm_read_l1_tsc(sim.tsc, sim.now);
+    }
+    if (guest_tsc < tsc_deadline) __wait_lapic_expire(sim, tsc_deadline - guest_tsc);
+  } else {
+    if (guest_tsc < tsc_deadline) __wait_lapic_expire(sim, tsc_deadline - guest_tsc);
+    if (a.tuning) tune(sim, delta);
   }
   return delta;
+}
+
+function tune(sim: Simulation, delta: number): void {
+  sim.spend(S.lapic_expire_adjust);
+  adjust_lapic_timer_advance(sim.advance, delta, sim.kernel, (c) => guest_cycles_to_ns(sim.tsc, c));
+}
+
+/**
+ * __wait_lapic_expire: spin min(guest cycles to the deadline, the advance). Until 5.0 the guest
+ * cycles go to __delay as host cycles; from 5.1 ("KVM: lapic: Convert guest TSC to host time
+ * domain if necessary", lapic.c 5.1.15) a scaled guest TSC is converted to ns for ndelay().
+ */
+function __wait_lapic_expire(sim: Simulation, guest_cycles: number): void {
+  const advance_ns = sim.advance.timer_advance_ns;
+  if (!sim.tsc.scaled || !sim.kernel.advance_per_vcpu) {
+    sim.spendCycles(S.wait_lapic_expire_spin, Math.min(guest_cycles, nsec_to_cycles(sim.tsc, advance_ns)));
+    return;
+  }
+  const delay_ns = guest_cycles_to_ns(sim.tsc, guest_cycles);
+  sim.spendCycles(S.wait_lapic_expire_spin, ndelay_cycles(Math.min(delay_ns, advance_ns), sim.tsc_khz));
 }
 
 export function trace_kvm_wait_lapic_expire(sim: Simulation, delta: number): void {
@@ -427,29 +475,24 @@ export function kvm_use_posted_timer_interrupt(sim: Simulation): boolean {
 }
 
 /**
- * apic_timer_expired's posted branch, on the housekeeping CPU: wait out the advance there (from
- * 5.13; before, the early interrupt went out at once), accept the vector into the PIR and send the
- * posted-interrupt notification.
+ * apic_timer_expired's posted branch, on the housekeeping CPU: wait out the advance there, accept
+ * the vector into the PIR and send the posted-interrupt notification. 5.3–5.9 spin in
+ * __kvm_wait_lapic_expire; 5.10–5.11 call kvm_wait_lapic_expire instead, whose
+ * lapic_timer_int_injected check is false before the injection, so the advanced interrupt is
+ * posted early, untraced and untuned (010fd37fddf6); 5.12 open-codes the checks and spins again
+ * (beda430177f5; 5.10.24, 5.11.7). Until 5.18 the delta is traced after the vCPU's next VM exit
+ * (advance_expire_delta, vcpu_enter_guest); from 5.19 here, before the spin.
  */
 export function posted_timer_expired(sim: Simulation): void {
   const ktimer = sim.lapic.lapic_timer;
-  if (sim.kernel.posted_wait && ktimer.expired_tscdeadline !== 0 && sim.advance.timer_advance_ns !== 0) {
-    const deadline = ktimer.expired_tscdeadline;
-    ktimer.expired_tscdeadline = 0;
-    const guest_tsc = kvm_read_l1_tsc(sim.tsc, sim.now);
-    const delta = guest_tsc - deadline;
-    trace_kvm_wait_lapic_expire(sim, delta);
-    if (delta < 0) sim.spendCycles(S.wait_lapic_expire_spin, Math.min(-delta, nsec_to_cycles(sim.tsc, sim.advance.timer_advance_ns)));
-    if (sim.advance.tuning) {
-      sim.spend(S.lapic_expire_adjust);
-      adjust_lapic_timer_advance(sim.advance, delta, sim.kernel, (c) => guest_cycles_to_ns(sim.tsc, c));
-    }
-  } else {
-    ktimer.expired_tscdeadline = 0;
+  const k = sim.kernel;
+  const waits = !k.posted_wait_skipped || k.posted_wait;
+  if (waits && ktimer.expired_tscdeadline !== 0 && sim.advance.timer_advance_ns !== 0) {
+    const delta = __kvm_wait_lapic_expire(sim, k.wait_trace_before_spin);
+    if (!k.wait_trace_before_spin) sim.vcpu.deferred_wait_delta = delta;
   }
   sim.spend(S.posted_deliver); // kvm_apic_inject_pending_timer_irqs → __apic_accept_irq → PIR, notification IPI
-  if (!ktimer.masked) apic_accept_timer_irq(sim);
-  if (apic_lvtt_tscdeadline(sim)) ktimer.tscdeadline = 0;
+  kvm_apic_deliver_timer(sim);
   sim.scheduleAfterFlight(S.ipi_latency, EV_POSTED_NOTIFY);
 }
 

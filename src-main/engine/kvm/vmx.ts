@@ -22,10 +22,16 @@ export interface VcpuVmx {
   countdown_gen: number;
   /** 5.3+: the VMCS holds the maximum value (hv_timer_soft_disabled). */
   soft_disabled: boolean;
+  /** The value vmx_arm_hv_timer wrote for the coming VM entry (-1 none). */
+  loaded_value: number;
+  /** When that countdown would start if the entry followed at once (the rdtsc + arm_to_entry). */
+  loaded_start: number;
+  /** When vmx_arm_hv_timer finished: work between then and VMRESUME delays the countdown's start. */
+  loaded_at: number;
 }
 
 export function createVmx(): VcpuVmx {
-  return { hv_deadline_tsc: -1, pin_preemption_timer: false, countdown_gen: 0, soft_disabled: false };
+  return { hv_deadline_tsc: -1, pin_preemption_timer: false, countdown_gen: 0, soft_disabled: false, loaded_value: -1, loaded_start: 0, loaded_at: 0 };
 }
 
 /**
@@ -104,8 +110,9 @@ export function preemptionTimerFireTime(t_start: number, value: number, tick: nu
 }
 
 /**
- * vmx_arm_hv_timer, run on every VM entry (called between entry_prep and the VMRESUME): reads
- * the TSC, writes VMX_PREEMPTION_TIMER_VALUE. The countdown starts `arm_to_entry` cycles later.
+ * vmx_arm_hv_timer (vmx_update_hv_timer from 4.19), run on every VM entry between entry_prep and
+ * the VMRESUME: reads the TSC, writes VMX_PREEMPTION_TIMER_VALUE. The countdown starts at the VM
+ * entry (vmx_start_countdown).
  */
 export function vmx_arm_hv_timer(sim: Simulation): void {
   const vmx = sim.vmx;
@@ -120,8 +127,24 @@ export function vmx_arm_hv_timer(sim: Simulation): void {
   vmx.soft_disabled = false;
   const t_arm = sim.now;
   sim.spend(S.hv_arm_per_entry);
-  const value = preemptionTimerValue(vmx.hv_deadline_tsc, t_arm, sim.hvTick);
-  const t_start = t_arm + sim.cost(S.arm_to_entry);
+  vmx.loaded_value = preemptionTimerValue(vmx.hv_deadline_tsc, t_arm, sim.hvTick);
+  vmx.loaded_start = t_arm + sim.cost(S.arm_to_entry);
+  vmx.loaded_at = sim.now;
+}
+
+/**
+ * VMRESUME with a loaded countdown: it starts counting in guest mode. `arm_to_entry` is the
+ * rdtsc → entry gap of the 4.9 path, where nothing runs between vmx_arm_hv_timer and the world
+ * switch; what later releases run there — the advance spin from 5.3 (kvm_wait_lapic_expire after
+ * vmx_update_hv_timer) and the entry mitigations from 4.15 (SPEC_CTRL, L1D flush / VERW in
+ * vmx_vcpu_run and vmx_vcpu_enter_exit, 6.1) — passes before the countdown starts, so the exit
+ * comes that much later.
+ */
+export function vmx_start_countdown(sim: Simulation): void {
+  const vmx = sim.vmx;
+  if (vmx.loaded_value < 0) return;
+  const t_start = vmx.loaded_start + (sim.now - vmx.loaded_at);
   vmx.countdown_gen++;
-  sim.schedule(preemptionTimerFireTime(t_start, value, sim.hvTick), EV_PREEMPTION_TIMER_ZERO, vmx.countdown_gen);
+  sim.schedule(preemptionTimerFireTime(t_start, vmx.loaded_value, sim.hvTick), EV_PREEMPTION_TIMER_ZERO, vmx.countdown_gen);
+  vmx.loaded_value = -1;
 }

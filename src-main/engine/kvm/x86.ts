@@ -28,7 +28,7 @@ import {
   trace_kvm_wait_lapic_expire,
   wait_lapic_expire,
 } from './lapic.js';
-import { vmx_arm_hv_timer } from './vmx.js';
+import { vmx_arm_hv_timer, vmx_start_countdown } from './vmx.js';
 import {
   KVM_MP_STATE_HALTED,
   KVM_MP_STATE_RUNNABLE,
@@ -379,8 +379,8 @@ function vcpu_enter_guest(sim: Simulation, reentry: boolean): void {
     inject_pending_event(sim);
   }
   // kvm_entry: in vcpu_enter_guest until 5.10 (not seen on a 5.8–5.10 fastpath re-entry), in
-  // vmx_vcpu_run from 5.11
-  if (!reentry || k.trace_entry_rip) trace_kvm_entry(sim);
+  // vmx_vcpu_run after the reenter_guest label from 5.11 (vmx.c vmx_vcpu_run 5.11.0 vs 5.10.7)
+  if (!reentry || k.trace_entry_per_reentry) trace_kvm_entry(sim);
   if (!k.wait_before_vmentry) wait_lapic_expire(sim, true);
   sim.spend(S.vcpu_run_prologue);
   vmx_arm_hv_timer(sim);
@@ -389,6 +389,7 @@ function vcpu_enter_guest(sim: Simulation, reentry: boolean): void {
     if (delta !== null && !k.wait_trace_before_spin) vcpu.deferred_wait_delta = delta;
   }
   if (sim.mitigations) sim.spend(S.mitigation_entry);
+  vmx_start_countdown(sim);
   sim.spend(S.vmentry_hw);
   vcpu.mode = MODE_IN_GUEST;
   sim.exitCycles[vcpu.exit_reason]! += sim.now - vcpu.exit_start;
