@@ -81,6 +81,6 @@ export interface RunSummary {
   criticalPath: Record<string, number>;
   /** Mean host cycles per timer event spent in each host step (the overhead view). */
   hostCyclesByStep: Record<string, number>;
-  /** Set when the run stopped early (tscdeadline_latency breakmax). */
-  stoppedBy?: 'breakmax';
+  /** Set when the run stopped early: tscdeadline_latency breakmax, or cancelled (the samples it finished). */
+  stoppedBy?: 'breakmax' | 'cancelled';
 }

@@ -177,8 +177,25 @@ export class LabServices {
     return 'done';
   }
 
+  /** A cancelled run keeps the samples it finished (their true count); false when there were none or they could not be saved. */
+  private savePartial(id: number, err: unknown): boolean {
+    if (!(err instanceof RunCancelledError) || !err.partial) return false;
+    const p = err.partial;
+    try {
+      this.store.markRunning(id);
+      this.store.saveResult(id, { summary: p.summary, histogram: p.histogram, samples: p.samples, ...(p.trace ? { trace: p.trace } : {}) }, 'cancelled');
+      return true;
+    } catch {
+      return false; // recorded as cancelled without samples below
+    }
+  }
+
   /** Records how a run ended; never throws (a final state the database refuses is kept in `unrecorded`). */
   private fail(id: number, err: unknown): RunStatus {
+    if (this.savePartial(id, err)) {
+      this.emit('run:finished', { runId: id, status: 'cancelled', error: null });
+      return 'cancelled';
+    }
     const ending =
       err instanceof RunCancelledError
         ? { status: 'cancelled' as const, error: null }

@@ -247,8 +247,9 @@ export class RunStore {
    * or error leaves the run exactly as it was. Throws ConflictError if the run is not queued or
    * running (e.g. cancelled meanwhile) — except a run of this process that another process took
    * for abandoned (its lease went stale while this one was suspended): that one is finished.
+   * A cancelled run's finished samples are saved the same way with `status` 'cancelled'.
    */
-  saveResult(id: number, result: RunResult): void {
+  saveResult(id: number, result: RunResult, status: 'done' | 'cancelled' = 'done'): void {
     const trace = result.trace ? encodeTrace(result.trace) : null;
     const histogram = result.histogram ? JSON.stringify(result.histogram) : null;
     const summary = JSON.stringify(result.summary);
@@ -256,6 +257,7 @@ export class RunStore {
       const now = this.stamp();
       const changed = this.s.markDone.run({
         id,
+        status,
         now,
         engineVersion: result.summary.engineVersion,
         summary,
