@@ -202,6 +202,42 @@ export interface CompareRow {
   practicallySignificant: boolean;
   /** Why the row has no verdict and no p-value (it measures something else, has no distribution, …). */
   noVerdict: string | null;
+  /** The run's CPU profile, the kernel it models or ran, its seed and engine version (figure footers, colour shades). */
+  profile?: string | null;
+  kernel?: string | null;
+  seed?: number | null;
+  engineVersion?: string | null;
+  /**
+   * Repeats: the runs of the same configuration under other seeds (this run included) and the
+   * spread of their means; absent when the run has no repeats.
+   */
+  across?: AcrossRuns;
+  /** What the verdict's p-value and CI rest on: the samples of the two runs, or the runs of two repeat groups. */
+  basis?: 'samples' | 'runs';
+}
+
+/** Statistics of one value (a run's mean latency) across the repeats of a configuration. */
+export interface AcrossRuns {
+  /** Number of runs. */
+  n: number;
+  mean: number;
+  /** 95 % confidence interval of the mean across runs (Student t); equal to the mean when n = 1. */
+  ciLow: number;
+  ciHigh: number;
+  /** Sample standard deviation across runs (0 when n = 1). */
+  stddev: number;
+  /** The runs (ids) of the group. */
+  runIds: number[];
+}
+
+/** The difference to the baseline at one percentile, with its bootstrap 95 % confidence band. */
+export interface PercentileDelta {
+  /** Percentile as a probability (0.5 = p50). */
+  p: number;
+  /** Percentile of the run minus the baseline's, in the comparison's unit. */
+  delta: number;
+  lo: number;
+  hi: number;
 }
 
 export interface CompareResult {
@@ -221,6 +257,8 @@ export interface CompareResult {
   histograms: Array<{ id: number; histogram: Histogram }>;
   /** Per run: mean cycles per sample by critical-path step (simulated runs only). */
   criticalPath: Array<{ id: number; steps: Record<string, number> }>;
+  /** Per run other than the baseline (with a verdict): its difference to the baseline at each percentile. */
+  percentileDeltas: Array<{ id: number; points: PercentileDelta[] }>;
 }
 
 export interface ExportFile {
@@ -248,6 +286,8 @@ export interface TraceEventRow {
   cpu: number;
   event: string;
   text: string;
+  /** The task's pid, when the trace says (0 = the idle task, `<idle>-0`). */
+  pid?: number;
 }
 
 export interface CallResults {

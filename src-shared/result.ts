@@ -57,6 +57,11 @@ export interface ExitStat {
 export interface Histogram {
   subBucketBits: number;
   buckets: Array<[number, number, number]>;
+  /**
+   * Value step: a bucket [lo, hi] holds values from lo up to (not including) hi + step. Absent:
+   * 1 (integer values). An imported 1 µs histogram in ns has step 1000.
+   */
+  step?: number;
   underflow: number;
   total: number;
 }

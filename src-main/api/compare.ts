@@ -7,11 +7,11 @@
  * Must not import electron.
  */
 import { defaultRunParams, guestTscKhz } from '../../src-shared/config.js';
-import type { CompareResult, ParsedArgs, RunDetail } from '../../src-shared/contract.js';
+import type { CompareResult, CompareRow, ParsedArgs, RunDetail } from '../../src-shared/contract.js';
 import { measureTitle } from '../../src-shared/measures.js';
-import type { SummaryStats } from '../../src-shared/result.js';
+import type { Histogram, SummaryStats } from '../../src-shared/result.js';
 import { workloadMetric, type WorkloadMetric } from '../../src-shared/workloads.js';
-import { contextDifferences } from '../../src-shared/run-context.js';
+import { contextDifferences, runKernel } from '../../src-shared/run-context.js';
 import { Distribution, compareSides, scale, type CompareSide } from '../stats/index.js';
 import type { RunStore } from '../store/index.js';
 import { ApiError } from './errors.js';
@@ -115,8 +115,11 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>): CompareRe
     noiseThresholdPct: args.noiseThresholdPct,
   });
   const unconvertible = sides.filter((s) => s.unconvertible);
+  const byId = new Map(runs.map((r) => [r.id, r]));
   return {
     ...result,
+    runs: result.runs.map((row) => ({ ...row, ...rowContext(byId.get(row.id)!) })),
+    histograms: result.histograms.map((h) => ({ id: h.id, histogram: nativeHistogram(store, byId.get(h.id)!, unit) ?? h.histogram })),
     unit,
     metric: commonMetric(runs),
     warnings: [...compareWarnings(runs), ...unconvertible.map((s) => `run ${s.id}: ${s.unconvertible}; it is left out of the charts`)],
@@ -130,6 +133,31 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>): CompareRe
       return { id: r.id, steps };
     }),
   };
+}
+
+/** What a compared run was run on (profile, kernel), with which seed and engine: footers and colour shades. */
+function rowContext(r: RunDetail): Pick<CompareRow, 'profile' | 'kernel' | 'seed' | 'engineVersion'> {
+  return {
+    profile: r.profile || null,
+    kernel: runKernel(r),
+    seed: r.kind === 'simulated' ? r.seed : null,
+    engineVersion: r.summary?.engineVersion || null,
+  };
+}
+
+/**
+ * A run that keeps only a histogram (an import) is charted with its own buckets and their true
+ * width (its resolution, e.g. 1 µs), in the comparison's unit, rather than re-binned from bucket
+ * midpoints; runs with samples keep the comparison's log-linear histogram. Null: use that one.
+ */
+function nativeHistogram(store: RunStore, r: RunDetail, unit: 'cycles' | 'ns'): Histogram | null {
+  if (store.getSamples(r.id)?.length) return null;
+  const h = store.getHistogram(r.id);
+  if (!h || h.buckets.length === 0) return null;
+  const f = unit === 'ns' && nativeUnit(r) === 'cycles' ? nsPerUnit(r) : 1;
+  if (f === null) return null;
+  const step = Math.max(1, r.summary?.latency.resolution ?? h.step ?? 1) * f;
+  return { ...h, step, buckets: h.buckets.map(([lo, hi, c]) => [lo * f, hi * f, c] as [number, number, number]) };
 }
 
 /** A run as one side of a comparison, in the comparison's unit. */

@@ -126,6 +126,8 @@ export function compareSides(
     return row;
   });
   const charted = new Set(withDist.map((s) => s.id));
+  // Percentile differences only where a verdict is given and every value is known (no overflow).
+  const banded = new Set(sides.filter((s) => s.id !== base.id && noVerdictReason(s, base) === null && s.overflow === 0 && base.overflow === 0).map((s) => s.id));
   return {
     baseline: base.id,
     noiseThresholdPct,
@@ -133,5 +135,6 @@ export function compareSides(
     cdf: (full?.cdf ?? []).filter((c) => charted.has(c.id)),
     histograms: (full?.histograms ?? []).filter((h) => charted.has(h.id)),
     criticalPath: [],
+    percentileDeltas: (full?.percentileDeltas ?? []).filter((d) => banded.has(d.id)),
   };
 }

@@ -9,6 +9,7 @@ import type { MeasureId } from '../../src-shared/measures.js';
 import { bootstrapMeanDiffCI } from './bootstrap.js';
 import { cdfPoints, logLinearHistogram, type Distribution } from './distribution.js';
 import { mannWhitneyU } from './mann-whitney.js';
+import { percentileDeltas } from './percentile-delta.js';
 
 export interface CompareInput {
   id: number;
@@ -116,5 +117,8 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
     cdf: runs.map((r) => ({ id: r.id, points: cdfPoints(r.dist, opts.cdfMaxPoints ?? 400) })),
     histograms: runs.map((r) => ({ id: r.id, histogram: logLinearHistogram(r.dist, opts.subBucketBits ?? 7) })),
     criticalPath: [],
+    percentileDeltas: runs
+      .filter((r) => r !== baseline)
+      .map((r) => ({ id: r.id, points: percentileDeltas(baseline.dist, r.dist, { seed: bootstrapSeed }) })),
   };
 }
