@@ -161,6 +161,8 @@ export interface RunListItem {
   unit: 'cycles' | 'ns' | null;
   /** What the run measures (measures.ts); null when not known. */
   measure: MeasureId | null;
+  /** Name of the experiment the run belongs to (null without one). */
+  experimentName: string | null;
 }
 
 export interface RunDetail extends RunListItem {
@@ -171,6 +173,8 @@ export interface RunDetail extends RunListItem {
   hasTrace: boolean;
   /** An imported run's part of its file, the file's context and its tables; null for simulated runs. */
   measurement: MeasurementInfo | null;
+  /** Its configuration's repeats in its experiment (other seeds), when there are at least two finished runs. */
+  repeats?: AcrossRuns;
 }
 
 export interface CompareRow {
@@ -214,6 +218,8 @@ export interface CompareRow {
   across?: AcrossRuns;
   /** What the verdict's p-value and CI rest on: the samples of the two runs, or the runs of two repeat groups. */
   basis?: 'samples' | 'runs';
+  /** With basis `runs`: percent change of the group's mean against the baseline group's. */
+  acrossDeltaPct?: number | null;
 }
 
 /** Statistics of one value (a run's mean latency) across the repeats of a configuration. */

@@ -11,7 +11,7 @@
 import type { CompareResult, CompareRow } from '../../src-shared/contract.js';
 import { comparability, type MeasureId } from '../../src-shared/measures.js';
 import type { SummaryStats } from '../../src-shared/result.js';
-import { compareRuns, type CompareOptions } from './compare.js';
+import { compareRuns, VERDICT_ALPHA, type CompareOptions } from './compare.js';
 import type { Distribution } from './distribution.js';
 
 export interface CompareSide {
@@ -64,7 +64,7 @@ export function compareSides(
   const base = sides.find((s) => s.id === opts.baselineId);
   if (!base) throw new RangeError(`baseline run ${opts.baselineId} is not among the compared runs`);
   const noiseThresholdPct = opts.noiseThresholdPct ?? 1;
-  const alpha = opts.alpha ?? 0.01;
+  const alpha = opts.alpha ?? VERDICT_ALPHA;
   const withDist = sides.filter((s) => s.dist !== null && s.unconvertible === null);
   const full =
     withDist.length > 0

@@ -37,6 +37,9 @@ export interface CompareOptions {
   subBucketBits?: number;
 }
 
+/** Level below which a p-value counts as a detected difference (with a CI that excludes 0). */
+export const VERDICT_ALPHA = 0.01;
+
 type StatKey = 'mean' | 'p50' | 'p90' | 'p99' | 'p999' | 'max';
 const STAT_KEYS: readonly StatKey[] = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'];
 
@@ -63,7 +66,7 @@ function pct(value: number, base: number): number {
  */
 export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions = {}): Omit<CompareResult, 'unit' | 'metric' | 'warnings' | 'contextDifferences'> {
   const noiseThresholdPct = opts.noiseThresholdPct ?? 1;
-  const alpha = opts.alpha ?? 0.01;
+  const alpha = opts.alpha ?? VERDICT_ALPHA;
   const bootstrapSeed = opts.bootstrapSeed ?? 12345;
   if (runs.length === 0) throw new RangeError('compare needs at least one run');
   for (const r of runs) if (r.dist.n === 0) throw new RangeError(`run ${r.id} (${r.name}) has no samples`);

@@ -128,7 +128,8 @@ export class RunStore {
     this.statusStmt = db.prepare('SELECT status FROM runs WHERE id = ?');
     this.expTagsStmt = db.prepare('SELECT tags FROM experiments WHERE id = ?');
     this.detailStmt = db.prepare(
-      'SELECT r.*, (SELECT d.trace_blob IS NOT NULL FROM run_data d WHERE d.run_id = r.id) AS has_trace FROM runs r WHERE r.id = ?',
+      'SELECT r.*, (SELECT d.trace_blob IS NOT NULL FROM run_data d WHERE d.run_id = r.id) AS has_trace, ' +
+        '(SELECT e.name FROM experiments e WHERE e.id = r.experiment_id) AS experiment_name FROM runs r WHERE r.id = ?',
     );
     this.dataStmt = db.prepare(
       'SELECT r.id, d.histogram_json, d.samples_blob, d.samples_encoding, d.sample_count, d.trace_blob ' +
