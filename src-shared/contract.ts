@@ -11,6 +11,7 @@ import type { MeasurementInfo } from './measurement.js';
 import type { MeasureId } from './measures.js';
 import type { Histogram, RunSummary } from './result.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-formats.js';
+import { MAX_RUNS_PER_EXPERIMENT } from './experiment-limits.js';
 import { STRATEGIES } from './strategies.js';
 import { MAX_SAMPLES, WORKLOADS, type WorkloadMetric } from './workloads.js';
 
@@ -90,7 +91,7 @@ export const CALLS = {
     name: name.default('experiment'),
     notes: z.string().max(10_000).default(''),
     tags: z.array(tag).max(32).default([]),
-    runs: z.array(runSpecSchema).min(1).max(16),
+    runs: z.array(runSpecSchema).min(1).max(MAX_RUNS_PER_EXPERIMENT),
   }),
   /** Runs one spec without storing it (CLI `run --no-save`); progress is pushed with runId 0. */
   'runs:simulate': z.object({ run: runSpecSchema }),
