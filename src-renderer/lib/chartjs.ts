@@ -33,7 +33,7 @@ import {
 import { formatNumber, resolveAxis, resolveXYAxes, type ResolvedAxis } from '../../src-shared/charts/axes.js';
 import type { AxisSpec, ChartSpec, TimelineChartSpec, WaterfallChartSpec, XYChartSpec, XYPoint } from '../../src-shared/charts/spec.js';
 import { timelineRange, waterfallLabel, waterfallRange } from '../../src-shared/charts/svg-kinds.js';
-import type { SvgTheme } from '../../src-shared/charts/svg.js';
+import { nonOverlappingTicks, type SvgTheme } from '../../src-shared/charts/svg.js';
 
 Chart.register(
   BarController,
@@ -123,13 +123,18 @@ function axisOptions(axis: AxisSpec, resolved: ResolvedAxis, colors: ChartColors
       color: colors.foreground,
       maxRotation: 0,
       minRotation: 0,
-      autoSkip: true,
-      autoSkipPadding: 10,
+      autoSkip: false,
       callback: (v: number | string) => labels.get(Number(v)) ?? '',
     },
     afterBuildTicks: (scale: Scale) => {
       const now = resolveAxis({ ...axis, min: scale.min, max: scale.max }, scale.min, scale.max);
-      labels = new Map(now.ticks.map((t) => [t.value, t.label]));
+      // Labels that would overlap are left out by the SVG writer's rule (chart.js's own skipping
+      // assumes evenly spaced ticks, which fixed ticks on a log axis are not).
+      const horizontal = scale.axis === 'x';
+      const length = Math.max(100, (horizontal ? scale.chart.width : scale.chart.height) - 90);
+      const frac = (v: number) => (now.log ? (Math.log10(v) - Math.log10(now.min)) / (Math.log10(now.max) - Math.log10(now.min)) : (v - now.min) / (now.max - now.min || 1));
+      const shown = horizontal ? new Set(nonOverlappingTicks(now.ticks, (v) => frac(v) * length)) : new Set(now.ticks);
+      labels = new Map(now.ticks.map((t) => [t.value, shown.has(t) ? t.label : '']));
       scale.ticks = now.ticks.map((t) => ({ value: t.value }));
     },
   };
