@@ -2,7 +2,8 @@
 export * from './spec.js';
 export * from './axes.js';
 export * from './histogram-chart.js';
-export { thinMinMax, cdfChart, SPECTRUM_TICKS, sweepChart, SWEEP_LOG_RATIO, type NamedCdf, type SweepPoint, type SweepChartOptions } from './shape.js';
+export * from './shape.js';
+export * from './sweep-chart.js';
 export * from './delta-chart.js';
 export * from './path-chart.js';
 export * from './trace-timeline.js';

@@ -1,14 +1,11 @@
 /**
- * Turns the contract's result data (histograms, CDF points, critical paths, trace rows) into
- * ChartSpecs. Shared so the live chart, its SVG export, the CLI and the HTML report agree.
- * Pure TypeScript: no DOM, no chart.js.
+ * Turns a comparison's CDF points into ChartSpecs (the percentile spectrum and the plain CDF), and
+ * thins long series for plotting. Shared so the live chart, its SVG export, the CLI and the HTML
+ * report agree. Pure TypeScript: no DOM, no chart.js.
  */
-import { formatNumber } from './axes.js';
 import type { Tick, XYChartSpec, XYPoint, XYSeries } from './spec.js';
 import { seriesColor } from './spec.js';
-import { isStrategy, STRATEGY_INFO } from '../strategies.js';
 
-export { formatNumber };
 
 /** Percentile-spectrum ticks: x = 1/(1−p). */
 export const SPECTRUM_TICKS: Tick[] = [
@@ -121,70 +118,4 @@ function thinLog(points: XYPoint[], max: number): XYPoint[] {
   }
   if (out[out.length - 1] !== last) out.push(last);
   return out;
-}
-
-/** One finished run of a sweep: the swept parameter's value, the strategy and its latency stats. */
-export interface SweepPoint {
-  value: number;
-  strategy: string;
-  mean: number;
-  p99: number;
-}
-
-export interface SweepChartOptions {
-  /** The swept parameter's name (e.g. `delta`, `X`). */
-  param: string;
-  /** Its unit, shown on the x axis (e.g. "guest cycles"). */
-  paramUnit?: string;
-  /** Latency unit (cycles or ns). */
-  unit: string;
-  /** Series order; strategies not listed follow in order of appearance. */
-  strategies?: readonly string[];
-  /** Chart title; defaults to "Latency against <param>". */
-  title?: string;
-}
-
-/** Values spanning at least this ratio (all positive) get a log x axis. */
-export const SWEEP_LOG_RATIO = 20;
-
-/**
- * A parameter sweep: mean and p99 latency against the swept value, two lines per strategy (the
- * strategy's colour; p99 dashed), points sorted by value, one dot per run.
- */
-export function sweepChart(points: readonly SweepPoint[], opts: SweepChartOptions): XYChartSpec {
-  const order: string[] = [...(opts.strategies ?? [])];
-  for (const p of points) if (!order.includes(p.strategy)) order.push(p.strategy);
-  const used = order.filter((s) => points.some((p) => p.strategy === s));
-  const series: XYSeries[] = [];
-  used.forEach((strategy, i) => {
-    const own = points.filter((p) => p.strategy === strategy && Number.isFinite(p.value)).sort((a, b) => a.value - b.value);
-    const color = isStrategy(strategy) ? STRATEGY_INFO[strategy].color : seriesColor(i);
-    const at = (p: SweepPoint, stat: 'mean' | 'p99'): XYPoint => ({
-      x: p.value,
-      y: p[stat],
-      text: `${strategy} ${stat} at ${opts.param} = ${formatNumber(p.value)}: ${formatNumber(p[stat])} ${opts.unit}`,
-    });
-    series.push({ label: `${strategy} mean`, color, style: 'line', markers: true, points: own.map((p) => at(p, 'mean')) });
-    series.push({ label: `${strategy} p99`, color, style: 'line', markers: true, dash: [6, 4], points: own.map((p) => at(p, 'p99')) });
-  });
-  const values = points.map((p) => p.value).filter(Number.isFinite);
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  const logX = values.length > 1 && lo > 0 && hi / lo >= SWEEP_LOG_RATIO;
-  const distinct = [...new Set(values)].sort((a, b) => a - b);
-  // A little room either side so the first and last dots do not sit on the frame.
-  const pad = values.length === 0 ? null : logX ? { min: lo / 1.15, max: hi * 1.15 } : { min: lo - (hi - lo || Math.abs(lo) || 1) * 0.05, max: hi + (hi - lo || Math.abs(hi) || 1) * 0.05 };
-  return {
-    kind: 'xy',
-    title: opts.title ?? `Latency against ${opts.param}`,
-    x: {
-      label: `${opts.param}${opts.paramUnit ? ` (${opts.paramUnit})` : ''}`,
-      ...(logX ? { log: true } : {}),
-      ...(pad ?? {}),
-      // Few values: tick exactly at each one swept.
-      ...(distinct.length > 0 && distinct.length <= 8 ? { ticks: distinct.map((v) => ({ value: v, label: formatNumber(v) })) } : {}),
-    },
-    y: { label: `latency (${opts.unit})`, min: 0 },
-    series,
-  };
 }
