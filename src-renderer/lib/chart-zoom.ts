@@ -66,6 +66,8 @@ export function zoomPlugin(options: ZoomOptions): Plugin {
   };
 
   const apply = (chart: Chart, range: ZoomRange) => {
+    // The full view is the one before the first zoom (scales exist only once the chart is drawn).
+    if (!zoomed) initial = currentRange(chart);
     if (range.x) setRange(chart, 'x', range.x);
     if (range.y && options.axes === 'xy') setRange(chart, 'y', range.y);
     zoomed = true;
@@ -79,7 +81,6 @@ export function zoomPlugin(options: ZoomOptions): Plugin {
     id: 'labZoom',
     afterInit(chart) {
       const canvas = chart.canvas;
-      initial = currentRange(chart);
       const local = (e: MouseEvent) => {
         const r = canvas.getBoundingClientRect();
         return { x: e.clientX - r.left, y: e.clientY - r.top };
@@ -166,13 +167,6 @@ export function zoomPlugin(options: ZoomOptions): Plugin {
       for (const c of cleanups.splice(0)) c();
     },
   };
-}
-
-/** Zooms a chart made with zoomPlugin to a range, as a drag would (keyboard and tests). */
-export function zoomTo(chart: Chart, range: ZoomRange): void {
-  if (range.x) setRange(chart, 'x', range.x);
-  if (range.y) setRange(chart, 'y', range.y);
-  chart.update('none');
 }
 
 /** Back to the full range of a chart made with zoomPlugin. */
