@@ -62,6 +62,11 @@ export interface ExitStat {
 export interface Histogram {
   subBucketBits: number;
   buckets: Array<[number, number, number]>;
+  /**
+   * Value step: a bucket [lo, hi] holds values from lo up to (not including) hi + step. Absent:
+   * 1 (integer values). An imported 1 µs histogram in ns has step 1000.
+   */
+  step?: number;
   underflow: number;
   total: number;
 }
@@ -86,8 +91,8 @@ export interface RunSummary {
   criticalPath: Record<string, number>;
   /** Mean host cycles per timer event spent in each host step (the overhead view). */
   hostCyclesByStep: Record<string, number>;
-  /** Set when the run stopped early (tscdeadline_latency breakmax). */
-  stoppedBy?: 'breakmax';
+  /** Set when the run stopped early: tscdeadline_latency breakmax, or cancelled (the samples it finished). */
+  stoppedBy?: 'breakmax' | 'cancelled';
   /** The host it simulated: kernel release and CPU vendor (absent in older runs: 4.9, intel). */
   host?: { kernel: string; vendor: 'intel' | 'amd'; apicv: boolean; mitigations: boolean };
   /** Host cycles per timer event spent in wait_lapic_expire's busy-wait (the price of the advance). */

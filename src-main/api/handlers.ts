@@ -53,7 +53,7 @@ export const HANDLERS: HandlerTable = {
     return { deleted: lab.store.deleteRuns(ids) };
   },
   'runs:cancel': (lab, { id }) => ({ ok: lab.cancel(id) }),
-  compare: (lab, args) => compare(lab.store, args),
+  compare: (lab, args) => compare(lab.store, args, lab.repeats),
   export: (lab, args) => exportRuns(lab.store, args),
   import: (lab, args) => {
     const hash = sha256(args.content);

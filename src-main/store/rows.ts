@@ -36,6 +36,8 @@ export interface ListRow {
   measure: string | null;
   /** Unit of mean/p99 (from the summary; list queries select it). */
   unit?: 'cycles' | 'ns' | null;
+  /** Name of the run's experiment (list queries select it). */
+  experiment_name?: string | null;
 }
 
 export interface DetailRow extends ListRow {
@@ -69,6 +71,7 @@ export function toListItem(r: ListRow): RunListItem {
     sourceFile: r.source_file,
     unit: r.unit ?? null,
     measure: isMeasureId(r.measure) ? r.measure : measureOfWorkload(r.workload),
+    experimentName: r.experiment_name ?? null,
   };
 }
 

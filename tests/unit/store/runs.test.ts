@@ -252,6 +252,7 @@ describe('list', () => {
       profile: 'bench-synthetic', samples: 10, seed: 1, status: 'done', tags: ['Baseline'], createdAt: item.createdAt,
       finishedAt: item.finishedAt, mean: 4000, p99: 4700, error: null, sourceFile: null, unit: 'cycles',
       measure: 'guest-deadline-to-isr', // what a tscdeadline workload measures
+      experimentName: 'e',
     });
   });
 });
