@@ -3,6 +3,7 @@
  * name=value`, form fields, API arguments) into one. Every bad value gets an error naming the
  * field. Must not import anything but src-shared modules.
  */
+import { kernelDefaults, kernelFeatures, MECHANISM_IDS, OLDEST_KERNEL, parseRelease, compareReleases, type MechanismId, type Release } from './kernels.js';
 import { COST_NAMES, type Profile } from './profile.js';
 import type { Strategy } from './strategies.js';
 import { MAX_SAMPLES, RUN_PARAMS, type ParamSpec, type Workload } from './workloads.js';
@@ -18,12 +19,19 @@ export interface RunParams {
   hostIrqCycles: number;
   preemptRateHz: number;
   preemptCycles: number;
+  /** Samples discarded before recording starts. */
+  warmup: number;
+  /** Host Linux release, X.Y[.Z]. */
+  kernel: string;
+  apicv: boolean;
+  mitigations: boolean;
   timerAdvanceNs: number;
-  immediateShortcut: boolean;
   hltInGuest: boolean;
   haltPollNs: number;
   tscScaling: boolean;
   guestTscKhz: number;
+  /** Mechanisms switched on or off against what the kernel release has (`mech.<id>=on|off`). */
+  mechanisms: Partial<Record<MechanismId, boolean>>;
 }
 
 export interface RunConfig {
@@ -51,10 +59,35 @@ export class ConfigError extends Error {
   }
 }
 
+/** The run parameters with their 4.9 / HSW-2016 defaults (see runParamsFor for a profile's). */
 export function defaultRunParams(): RunParams {
   const out: Record<string, unknown> = {};
   for (const p of RUN_PARAMS) out[p.name] = p.default;
+  out.mechanisms = {};
   return out as unknown as RunParams;
+}
+
+/** The parsed release of a run, or of text that already passed parseParamValue. */
+export function releaseOf(kernel: string): Release {
+  const r = parseRelease(kernel);
+  if (!r) throw new ConfigError('kernel', `expected a release such as 5.15 or 6.1.20, got "${kernel}"`);
+  return r;
+}
+
+/**
+ * Defaults that depend on the profile and the kernel: the profile's kernel and APICv setting,
+ * and the kernel's timer advance and halt-poll cap. `explicit` holds what the user set; only the
+ * others are filled in.
+ */
+export function applyContextDefaults(params: RunParams, profile: Profile, explicit: ReadonlySet<string>): RunParams {
+  const out = { ...params };
+  if (!explicit.has('kernel')) out.kernel = profile.defaultKernel ?? OLDEST_KERNEL;
+  if (!explicit.has('apicv')) out.apicv = profile.apicv ?? true;
+  const release = releaseOf(out.kernel);
+  const k = kernelDefaults(release, kernelFeatures(release, out.mechanisms));
+  if (!explicit.has('timerAdvanceNs')) out.timerAdvanceNs = k.timerAdvanceNs;
+  if (!explicit.has('haltPollNs')) out.haltPollNs = k.haltPollNs;
+  return out;
 }
 
 export const PARAM_BY_NAME = new Map(RUN_PARAMS.map((p) => [p.name, p]));
@@ -69,6 +102,15 @@ export function parseParamValue(spec: ParamSpec, raw: unknown): number | string 
     if (['on', 'true', '1', 'yes'].includes(s)) return true;
     if (['off', 'false', '0', 'no'].includes(s)) return false;
     throw new ConfigError(field, `expected on or off (or true/false, yes/no, 1/0), got "${String(raw)}"`);
+  }
+  if (spec.kind === 'release') {
+    const s = String(raw).trim();
+    const r = parseRelease(s);
+    if (!r) throw new ConfigError(field, `expected a Linux release such as 5.15 or 6.1.20, got "${s}"`);
+    if (compareReleases(r, parseRelease(OLDEST_KERNEL) as Release) < 0) {
+      throw new ConfigError(field, `the lab models releases from ${OLDEST_KERNEL} on (the hv timer arrived in 4.8/4.9), got ${s}`);
+    }
+    return s;
   }
   if (spec.kind === 'enum') {
     const s = String(raw);
@@ -127,7 +169,15 @@ export function settableNames(): string[] {
     'tsc_khz',
     ...COST_NAMES,
     ...COST_NAMES.map((c) => `${c}.jitter`),
+    ...MECHANISM_IDS.map((m) => `${MECHANISM_PREFIX}${m}`),
   ];
+}
+
+/** `--set mech.<id>=on|off` switches one kernel mechanism. */
+export const MECHANISM_PREFIX = 'mech.';
+
+function parseOnOff(field: string, raw: unknown): boolean {
+  return parseParamValue({ name: field, kind: 'bool', default: false, help: '' }, raw) as boolean;
 }
 
 /**
@@ -142,6 +192,17 @@ export function applySetting(
 ): { params: RunParams; profile: Profile } {
   const spec = PARAM_BY_NAME.get(name);
   if (spec) return { params: { ...params, [name]: parseParamValue(spec, raw) }, profile };
+  if (name.startsWith(MECHANISM_PREFIX)) {
+    const id = name.slice(MECHANISM_PREFIX.length);
+    if (!(MECHANISM_IDS as readonly string[]).includes(id)) {
+      const near = closestName(id, MECHANISM_IDS);
+      throw new ConfigError(name, `unknown mechanism${near ? `; did you mean "${MECHANISM_PREFIX}${near}"?` : ''} (\`timer-lab kernels\` lists them)`);
+    }
+    return { params: { ...params, mechanisms: { ...params.mechanisms, [id]: parseOnOff(name, raw) } }, profile };
+  }
+  if (name === 'immediateShortcut') {
+    throw new ConfigError(name, 'replaced by the kernel release: the expired-deadline shortcut is mechanism expired_inject (4.13 on); give kernel=4.13 or later, or mech.expired_inject=on');
+  }
   if (name === 'X') return { params, profile: { ...profile, X: parseIntInRange('X', raw, 0, 31) } };
   if (name === 'tsc_khz') {
     return { params, profile: { ...profile, tsc_khz: parseIntInRange('tsc_khz', raw, 100_000, 10_000_000, 'kHz') } };

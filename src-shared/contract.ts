@@ -12,6 +12,7 @@ import type { MeasurementInfo } from './measurement.js';
 import type { MeasureId } from './measures.js';
 import type { Histogram, RunSummary } from './result.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-formats.js';
+import { MAX_RUNS_PER_EXPERIMENT } from './experiment-limits.js';
 import { STRATEGIES } from './strategies.js';
 import { MAX_SAMPLES, WORKLOADS, type WorkloadMetric } from './workloads.js';
 
@@ -91,7 +92,7 @@ export const CALLS = {
     name: name.default('experiment'),
     notes: z.string().max(10_000).default(''),
     tags: z.array(tag).max(32).default([]),
-    runs: z.array(runSpecSchema).min(1).max(16),
+    runs: z.array(runSpecSchema).min(1).max(MAX_RUNS_PER_EXPERIMENT),
   }),
   /** Runs one spec without storing it (CLI `run --no-save`); progress is pushed with runId 0. */
   'runs:simulate': z.object({ run: runSpecSchema }),
@@ -99,6 +100,10 @@ export const CALLS = {
   'runs:get': z.object({ id }),
   'runs:histogram': z.object({ id }),
   'runs:trace': z.object({ id, limit: z.number().int().min(1).max(100_000).default(2_000) }),
+  /** The largest samples of a run, largest first (ties: lower index first). */
+  'runs:worst': z.object({ id, n: z.number().int().min(1).max(100).default(10) }),
+  /** The events of one sample of a simulated run, from the arming of its deadline to its measurement. */
+  'runs:sampleTrace': z.object({ id, index: z.number().int().min(0).max(MAX_SAMPLES - 1) }),
   'runs:rename': z.object({ id, name }),
   'runs:notes': z.object({ id, notes: z.string().max(10_000) }),
   'runs:tag': z.object({ id, tags: z.array(tag).max(32) }),
@@ -199,6 +204,8 @@ export interface RunListItem {
   measure: MeasureId | null;
   /** In a calibration: measured (every import), reproduced or predicted; null for other simulated runs. */
   role: RunRole | null;
+  /** Name of the experiment the run belongs to (null without one). */
+  experimentName: string | null;
 }
 
 export interface RunDetail extends RunListItem {
@@ -209,6 +216,8 @@ export interface RunDetail extends RunListItem {
   hasTrace: boolean;
   /** An imported run's part of its file, the file's context and its tables; null for simulated runs. */
   measurement: MeasurementInfo | null;
+  /** Its configuration's repeats in its experiment (other seeds), when there are at least two finished runs. */
+  repeats?: AcrossRuns;
 }
 
 export interface CompareRow {
@@ -242,6 +251,44 @@ export interface CompareRow {
   practicallySignificant: boolean;
   /** Why the row has no verdict and no p-value (it measures something else, has no distribution, …). */
   noVerdict: string | null;
+  /** The run's CPU profile, the kernel it models or ran, its seed and engine version (figure footers, colour shades). */
+  profile?: string | null;
+  kernel?: string | null;
+  seed?: number | null;
+  engineVersion?: string | null;
+  /**
+   * Repeats: the runs of the same configuration under other seeds (this run included) and the
+   * spread of their means; absent when the run has no repeats.
+   */
+  across?: AcrossRuns;
+  /** What the verdict's p-value and CI rest on: the samples of the two runs, or the runs of two repeat groups. */
+  basis?: 'samples' | 'runs';
+  /** With basis `runs`: percent change of the group's mean against the baseline group's. */
+  acrossDeltaPct?: number | null;
+}
+
+/** Statistics of one value (a run's mean latency) across the repeats of a configuration. */
+export interface AcrossRuns {
+  /** Number of runs. */
+  n: number;
+  mean: number;
+  /** 95 % confidence interval of the mean across runs (Student t); equal to the mean when n = 1. */
+  ciLow: number;
+  ciHigh: number;
+  /** Sample standard deviation across runs (0 when n = 1). */
+  stddev: number;
+  /** The runs (ids) of the group. */
+  runIds: number[];
+}
+
+/** The difference to the baseline at one percentile, with its bootstrap 95 % confidence band. */
+export interface PercentileDelta {
+  /** Percentile as a probability (0.5 = p50). */
+  p: number;
+  /** Percentile of the run minus the baseline's, in the comparison's unit. */
+  delta: number;
+  lo: number;
+  hi: number;
 }
 
 export interface CompareResult {
@@ -261,6 +308,8 @@ export interface CompareResult {
   histograms: Array<{ id: number; histogram: Histogram }>;
   /** Per run: mean cycles per sample by critical-path step (simulated runs only). */
   criticalPath: Array<{ id: number; steps: Record<string, number> }>;
+  /** Per run other than the baseline (with a verdict): its difference to the baseline at each percentile. */
+  percentileDeltas: Array<{ id: number; points: PercentileDelta[] }>;
 }
 
 export interface ExportFile {
@@ -286,6 +335,8 @@ export interface TraceEventRow {
   /** Host TSC cycles since the start of the trace. */
   t: number;
   cpu: number;
+  /** The task that ran it, when known: the vCPU thread, or 0 for the idle task (`<idle>-0`). */
+  pid?: number;
   event: string;
   text: string;
 }
@@ -298,6 +349,8 @@ export interface CallResults {
   'runs:get': RunDetail;
   'runs:histogram': Histogram;
   'runs:trace': TraceEventRow[];
+  'runs:worst': Array<{ index: number; value: number }>;
+  'runs:sampleTrace': { index: number; value: number; events: TraceEventRow[] };
   'runs:rename': { ok: true };
   'runs:notes': { ok: true };
   'runs:tag': { ok: true };

@@ -5,7 +5,8 @@
  * Must not import anything but other src-shared modules.
  */
 import type { CalibrationProvenance } from './calibration.js';
-import { ConfigError, parseIntInRange, parseNumberInRange } from './config.js';
+import { ConfigError, parseIntInRange, parseNumberInRange, parseParamValue } from './config.js';
+import { OLDEST_KERNEL } from './kernels.js';
 import type { CostSpec, Profile } from './profile.js';
 import { BUILTIN_PROFILES, builtinProfile } from './profiles/index.js';
 
@@ -17,6 +18,8 @@ export interface ProfileDoc {
   overrides: {
     tsc_khz?: number;
     X?: number;
+    defaultKernel?: string;
+    apicv?: boolean;
     costs?: Record<string, Partial<CostSpec>>;
   };
   /** Where a calibrated profile comes from (calibration.ts, validated by readProvenance). */
@@ -37,6 +40,14 @@ function baseOf(o: Record<string, unknown>, bases: readonly Profile[]): Profile 
     return named;
   }
   return (typeof o.name === 'string' ? builtinProfile(o.name, bases) : undefined) ?? (bases[0] as Profile);
+}
+
+function validRelease(field: string, raw: unknown): string {
+  return parseParamValue({ name: field, kind: 'release', default: OLDEST_KERNEL, help: '' }, raw) as string;
+}
+
+function parseBool(field: string, raw: unknown): boolean {
+  return parseParamValue({ name: field, kind: 'bool', default: true, help: '' }, raw) as boolean;
 }
 
 function costOverride(name: string, raw: unknown, base: CostSpec): CostSpec {
@@ -81,6 +92,12 @@ export function resolveProfileDoc(raw: unknown, bases: readonly Profile[] = BUIL
     X: values.X === undefined ? base.X : parseIntInRange('profile.X', values.X, 0, 31),
     costs,
   };
+  // host facts are present only where the base or the document sets them (absent = intel, 4.9, APICv on)
+  const defaultKernel = values.defaultKernel === undefined ? base.defaultKernel : validRelease('profile.defaultKernel', values.defaultKernel);
+  const apicv = values.apicv === undefined ? base.apicv : parseBool('profile.apicv', values.apicv);
+  if (base.vendor !== undefined) profile.vendor = base.vendor;
+  if (defaultKernel !== undefined) profile.defaultKernel = defaultKernel;
+  if (apicv !== undefined) profile.apicv = apicv;
   if (raw.base !== undefined && base.name !== profile.name) profile.base = base.name;
   return profile;
 }
@@ -91,6 +108,8 @@ export function toProfileDoc(profile: Profile, bases: readonly Profile[] = BUILT
   const overrides: ProfileDoc['overrides'] = {};
   if (profile.tsc_khz !== base.tsc_khz) overrides.tsc_khz = profile.tsc_khz;
   if (profile.X !== base.X) overrides.X = profile.X;
+  if (profile.defaultKernel !== undefined && profile.defaultKernel !== (base.defaultKernel ?? OLDEST_KERNEL)) overrides.defaultKernel = profile.defaultKernel;
+  if (profile.apicv !== undefined && profile.apicv !== (base.apicv ?? true)) overrides.apicv = profile.apicv;
   const costs: Record<string, Partial<CostSpec>> = {};
   for (const [name, spec] of Object.entries(profile.costs)) {
     const b = base.costs[name];

@@ -22,6 +22,12 @@ export interface Profile {
   tsc_khz: number;
   /** IA32_VMX_MISC[4:0]: the preemption timer ticks every 2^X TSC cycles. */
   X: number;
+  /** CPU vendor: AMD (SVM) has no preemption timer, so no hv timer (default intel). */
+  vendor?: 'intel' | 'amd';
+  /** The kernel a run on this host gets unless it names one (default 4.9). */
+  defaultKernel?: string;
+  /** Whether APICv (Intel) / AVIC (AMD) is on by default (default true). */
+  apicv?: boolean;
   costs: Record<string, CostSpec>;
   /** The built-in profile this one derives from (user profiles); costs it does not set come from there. */
   base?: string;
@@ -74,6 +80,21 @@ export const COST_NAMES = [
   'guest_clock_gettime',
   'guest_nanosleep',
   'guest_idle_enter',
+  // later kernels, strategies and hosts (appended: the order above is the profile format's)
+  'vcpu_run_prologue',
+  'mitigation_exit',
+  'mitigation_entry',
+  'fastpath_reenter',
+  'apic_timer_inject_direct',
+  'posted_deliver',
+  'ipi_latency',
+  'posted_intr_recv',
+  'apic_eoi_emulate',
+  'inject_irq_vmcs',
+  'guest_wrmsr_virt',
+  'apic_timer_virt_deliver',
+  'apic_timer_virt_switch',
+  'lapic_expire_adjust',
 ] as const;
 export type CostName = (typeof COST_NAMES)[number];
 

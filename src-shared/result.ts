@@ -48,6 +48,11 @@ export interface ExitStat {
   count: number;
   /** Host cycles from the VM exit to the next VM entry, summed over all exits of this reason. */
   hostCycles: number;
+  /**
+   * What `perf kvm stat report` shows for this reason: kvm_exit → kvm_entry tracepoint time,
+   * mean per exit in µs, over the exits whose both tracepoints fired (absent in older runs).
+   */
+  perfKvmStat?: { samples: number; meanUs: number };
 }
 
 /**
@@ -58,6 +63,11 @@ export interface ExitStat {
 export interface Histogram {
   subBucketBits: number;
   buckets: Array<[number, number, number]>;
+  /**
+   * Value step: a bucket [lo, hi] holds values from lo up to (not including) hi + step. Absent:
+   * 1 (integer values). An imported 1 µs histogram in ns has step 1000.
+   */
+  step?: number;
   underflow: number;
   total: number;
 }
@@ -82,8 +92,16 @@ export interface RunSummary {
   criticalPath: Record<string, number>;
   /** Mean host cycles per timer event spent in each host step (the overhead view). */
   hostCyclesByStep: Record<string, number>;
-  /** Set when the run stopped early (tscdeadline_latency breakmax). */
-  stoppedBy?: 'breakmax';
+  /** Set when the run stopped early: tscdeadline_latency breakmax, or cancelled (the samples it finished). */
+  stoppedBy?: 'breakmax' | 'cancelled';
+  /** The host it simulated: kernel release and CPU vendor (absent in older runs: 4.9, intel). */
+  host?: { kernel: string; vendor: 'intel' | 'amd'; apicv: boolean; mitigations: boolean };
+  /** Host cycles per timer event spent in wait_lapic_expire's busy-wait (the price of the advance). */
+  spinCyclesPerTimerEvent?: number;
+  /** Cycles of the housekeeping CPU per timer event (posted timer interrupts). */
+  housekeepingCyclesPerTimerEvent?: number;
+  /** What the user should read beside the figures: fallbacks, proposals, mechanisms switched. */
+  warnings?: string[];
   /** Set on the runs of a prediction: reproduced or predicted, from which calibrated profile, with intervals. */
   calibration?: RunCalibrationInfo;
 }

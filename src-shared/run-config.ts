@@ -6,6 +6,7 @@
  */
 import { ConfigError, defaultRunParams, PARAM_BY_NAME, parseParamValue, validateSamples, validateSeed, type RunConfig } from './config.js';
 import type { Profile } from './profile.js';
+import { MECHANISM_IDS, type MechanismId } from './kernels.js';
 import { resolveProfileDoc } from './profile-doc.js';
 import { BUILTIN_PROFILES } from './profiles/index.js';
 import { isStrategy, STRATEGIES } from './strategies.js';
@@ -21,6 +22,15 @@ export function validateRunConfig(raw: unknown, bases: readonly Profile[] = BUIL
   if (typeof paramsIn !== 'object' || paramsIn === null) throw new ConfigError('params', 'expected an object');
   const params = defaultRunParams() as unknown as Record<string, unknown>;
   for (const [k, v] of Object.entries(paramsIn)) {
+    if (k === 'mechanisms') {
+      params.mechanisms = validMechanisms(v);
+      continue;
+    }
+    if (k === 'immediateShortcut') {
+      // Runs stored before kernel releases were modelled: the shortcut was a switch on 4.9.
+      if (v === true) params.mechanisms = { ...(params.mechanisms as object), expired_inject: true };
+      continue;
+    }
     const spec = PARAM_BY_NAME.get(k);
     if (!spec) throw new ConfigError(`params.${k}`, 'unknown parameter');
     params[k] = parseParamValue(spec, v);
@@ -33,6 +43,17 @@ export function validateRunConfig(raw: unknown, bases: readonly Profile[] = BUIL
     samples: validateSamples(o.samples),
     seed: validateSeed(o.seed),
   };
+}
+
+function validMechanisms(raw: unknown): Partial<Record<MechanismId, boolean>> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError('params.mechanisms', 'expected an object of mechanism: true|false');
+  const out: Partial<Record<MechanismId, boolean>> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (!(MECHANISM_IDS as readonly string[]).includes(k)) throw new ConfigError(`params.mechanisms.${k}`, 'unknown mechanism');
+    if (typeof v !== 'boolean') throw new ConfigError(`params.mechanisms.${k}`, 'expected true or false');
+    out[k as MechanismId] = v;
+  }
+  return out;
 }
 
 /**

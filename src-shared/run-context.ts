@@ -23,6 +23,14 @@ export function profileKernel(description: string): string | null {
   return /\bLinux (\d+\.\d+(?:\.\d+)?)/.exec(description)?.[1] ?? null;
 }
 
+/** The Linux release a run models (its `kernel` parameter, else its profile's) or ran (its file's), if known. */
+export function runKernel(run: Partial<Pick<RunDetail, 'config' | 'measurement'>>): string | null {
+  if (run.measurement) return run.measurement.context.kernel;
+  if (!run.config) return null;
+  const params = run.config.params as unknown as Record<string, unknown>;
+  return typeof params.kernel === 'string' ? params.kernel : profileKernel(run.config.profile.description);
+}
+
 function contextOf(run: RunDetail): Context | null {
   if (run.measurement) {
     const c = run.measurement.context;
@@ -30,7 +38,7 @@ function contextOf(run: RunDetail): Context | null {
   }
   if (!run.config) return null;
   const params = run.config.params as unknown as Record<string, unknown>;
-  const kernel = typeof params.kernel === 'string' ? params.kernel : profileKernel(run.config.profile.description);
+  const kernel = runKernel(run);
   return {
     kernel,
     machine: 'x86_64, Intel VMX (simulated)',

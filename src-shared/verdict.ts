@@ -39,8 +39,11 @@ export function verdict(row: CompareRow, baselineId: number, noiseThresholdPct: 
   if (row.id === baselineId) return 'baseline';
   // side by side only: it measures something else, has no distribution, or is in another unit
   if (row.noVerdict) return row.noVerdict;
-  const p = `(${pValueText(row.pValue)})`;
+  // With repeats on both sides the runs, not the samples, are the unit: the verdict says so.
+  const across = row.basis === 'runs' && row.across ? `, across ${row.across.n} runs` : '';
+  const p = `(${pValueText(row.pValue)}${across})`;
   if (!row.significant) return `no difference detected ${p}`;
   const side = row.practicallySignificant ? 'at or above' : 'below';
-  return `difference detected: ${signedPct(row.deltaPct.mean)} ${p}, ${side} the ${noiseThresholdPct} % noise threshold`;
+  const effect = row.basis === 'runs' ? (row.acrossDeltaPct ?? null) : row.deltaPct.mean;
+  return `difference detected: ${signedPct(effect)} ${p}, ${side} the ${noiseThresholdPct} % noise threshold`;
 }

@@ -80,8 +80,12 @@ export function workloadMetric(workload: string): WorkloadMetric {
 /** A parameter the user can set with `--set name=value` or in the new-experiment form. */
 export interface ParamSpec {
   name: string;
-  kind: 'int' | 'enum' | 'bool';
+  /** `release`: a Linux version X.Y[.Z]. */
+  kind: 'int' | 'enum' | 'bool' | 'release';
+  /** The 4.9 / HSW-2016 default; `defaultFrom` says where a run's default really comes from. */
   default: number | string | boolean;
+  /** The run's profile (its kernel, APICv) or the run's kernel release decides the default. */
+  defaultFrom?: 'profile' | 'kernel';
   unit?: string;
   min?: number;
   max?: number;
@@ -162,8 +166,8 @@ export const RUN_PARAMS: readonly ParamSpec[] = [
     default: 3000,
     unit: 'cycles',
     min: 0,
-    max: 1e9,
-    help: 'mean host time of one unrelated interrupt (handler + softirq)',
+    max: 100_000_000,
+    help: 'mean host time of one unrelated interrupt (handler + softirq); at most 10^8 so that a delayed sample still fits its 32-bit store',
   },
   {
     name: 'preemptRateHz',
@@ -180,23 +184,47 @@ export const RUN_PARAMS: readonly ParamSpec[] = [
     default: 60_000,
     unit: 'cycles',
     min: 0,
-    max: 1e9,
-    help: 'mean time the vCPU thread stays preempted',
+    max: 100_000_000,
+    help: 'mean time the vCPU thread stays preempted; at most 10^8 so that a delayed sample still fits its 32-bit store',
+  },
+  {
+    name: 'warmup',
+    kind: 'int',
+    default: 0,
+    unit: 'samples',
+    min: 0,
+    max: 1_000_000,
+    help: 'samples run and discarded before recording starts (the benchmark\'s cold start: halt-polling window, advance tuning); later shards always warm up',
+  },
+  {
+    name: 'kernel',
+    kind: 'release',
+    default: '4.9',
+    defaultFrom: 'profile',
+    help: 'host Linux release (X.Y or X.Y.Z, 4.9 or later): the run gets the KVM timer mechanisms that release has (`timer-lab kernels` lists them); default: the profile\'s kernel',
+  },
+  {
+    name: 'apicv',
+    kind: 'bool',
+    default: true,
+    defaultFrom: 'profile',
+    help: 'APIC virtualization (Intel APICv / AMD AVIC): without it every timer interrupt is injected through the VM-entry fields and the guest EOI exits; default: the profile\'s',
+  },
+  {
+    name: 'mitigations',
+    kind: 'bool',
+    default: true,
+    help: 'speculative-execution mitigations on VM exit and entry (the profile\'s mitigation costs; kernels from 4.15 on)',
   },
   {
     name: 'timerAdvanceNs',
     kind: 'int',
     default: 0,
+    defaultFrom: 'kernel',
     unit: 'ns',
     min: -1,
     max: 1_000_000,
-    help: 'kvm.lapic_timer_advance_ns: 0 = off; > 0 = fixed (4.9: hrtimer path only, spin in wait_lapic_expire); -1 = adaptive (5.x: both timers fire early, tuned after every expiry)',
-  },
-  {
-    name: 'immediateShortcut',
-    kind: 'bool',
-    default: false,
-    help: '2017+: vmx_set_hv_timer reports an already-expired deadline, no zero-length countdown',
+    help: 'kvm.lapic_timer_advance_ns: 0 = off; N = fixed (4.9: hrtimer path only; 4.18+: hv timer too; 4.20–5.0: the start of one global auto-tuning); -1 = adaptive per vCPU (5.1+); from 6.10 only on (-1) or off (0); default: the kernel\'s (0 until 4.19, 1000 in 4.20–5.0, -1 from 5.1)',
   },
   {
     name: 'hltInGuest',
@@ -208,10 +236,11 @@ export const RUN_PARAMS: readonly ParamSpec[] = [
     name: 'haltPollNs',
     kind: 'int',
     default: 400_000,
+    defaultFrom: 'kernel',
     unit: 'ns',
     min: 0,
     max: 100_000_000,
-    help: 'kvm.halt_poll_ns: cap of the adaptive halt-polling window (0 = never poll)',
+    help: 'kvm.halt_poll_ns: cap of the adaptive halt-polling window (0 = never poll); default: the kernel\'s (400000 until 4.11, 200000 from 4.12)',
   },
   {
     name: 'tscScaling',

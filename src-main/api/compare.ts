@@ -7,15 +7,16 @@
  * Must not import electron.
  */
 import { defaultRunParams, guestTscKhz } from '../../src-shared/config.js';
-import type { CompareResult, ParsedArgs, RunDetail } from '../../src-shared/contract.js';
+import type { CompareResult, CompareRow, ParsedArgs, RunDetail } from '../../src-shared/contract.js';
 import { RUN_ROLES } from '../../src-shared/calibration.js';
 import { measureTitle } from '../../src-shared/measures.js';
-import type { SummaryStats } from '../../src-shared/result.js';
+import type { Histogram, SummaryStats } from '../../src-shared/result.js';
 import { workloadMetric, type WorkloadMetric } from '../../src-shared/workloads.js';
-import { contextDifferences } from '../../src-shared/run-context.js';
-import { Distribution, compareSides, scale, type CompareSide } from '../stats/index.js';
+import { contextDifferences, runKernel } from '../../src-shared/run-context.js';
+import { Distribution, VERDICT_ALPHA, compareSides, scale, welchTest, type CompareSide } from '../stats/index.js';
 import type { RunStore } from '../store/index.js';
 import { ApiError } from './errors.js';
+import { acrossOf, RepeatIndex } from './repeats.js';
 
 const ROLE_ORDER: readonly string[] = RUN_ROLES;
 
@@ -101,7 +102,7 @@ export function compareWarnings(runs: readonly RunDetail[]): string[] {
   return out;
 }
 
-export function compare(store: RunStore, args: ParsedArgs<'compare'>): CompareResult {
+export function compare(store: RunStore, args: ParsedArgs<'compare'>, repeats: RepeatIndex = new RepeatIndex(store)): CompareResult {
   const ids = [...new Set(args.ids)];
   if (ids.length < 2) throw new ApiError('bad-input', 'ids: give at least two different runs', 'ids');
   if (args.baseline !== undefined && !ids.includes(args.baseline)) {
@@ -122,13 +123,22 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>): CompareRe
     noiseThresholdPct: args.noiseThresholdPct,
   });
   const unconvertible = sides.filter((s) => s.unconvertible);
-  const roleOf = new Map(runs.map((r) => [r.id, r.role]));
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  const repeated = withRepeats(
+    result.runs.map((row) => ({ ...row, ...rowContext(byId.get(row.id)!), role: byId.get(row.id)!.role ?? null })),
+    result.baseline,
+    runs,
+    repeats,
+    args.noiseThresholdPct,
+    unit,
+  );
   return {
     ...result,
-    runs: result.runs.map((row) => ({ ...row, role: roleOf.get(row.id) ?? null })),
+    runs: repeated.rows,
+    histograms: result.histograms.map((h) => ({ id: h.id, histogram: nativeHistogram(store, byId.get(h.id)!, unit) ?? h.histogram })),
     unit,
     metric: commonMetric(runs),
-    warnings: [...compareWarnings(runs), ...unconvertible.map((s) => `run ${s.id}: ${s.unconvertible}; it is left out of the charts`)],
+    warnings: [...compareWarnings(runs), ...repeated.warnings, ...unconvertible.map((s) => `run ${s.id}: ${s.unconvertible}; it is left out of the charts`)],
     contextDifferences: contextDifferences(runs),
     criticalPath: runs.map((r) => {
       const steps = r.summary?.criticalPath ?? {};
@@ -139,6 +149,83 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>): CompareRe
       return { id: r.id, steps };
     }),
   };
+}
+
+/**
+ * Rows of runs with repeats carry the spread across their group; when a run and the baseline both
+ * have repeats, its verdict uses the between-run variation (Welch's t-test on the groups' run
+ * means) instead of the samples of two single runs, whose samples are autocorrelated.
+ */
+function withRepeats(
+  rows: CompareRow[],
+  baselineId: number,
+  runs: readonly RunDetail[],
+  repeats: RepeatIndex,
+  noiseThresholdPct: number,
+  unit: 'cycles' | 'ns',
+): { rows: CompareRow[]; warnings: string[] } {
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  const groups = new Map(runs.map((r) => [r.id, repeats.group(r)]));
+  const factor = (r: RunDetail) => (unit === 'ns' && nativeUnit(r) === 'cycles' ? (nsPerUnit(r) ?? 1) : 1);
+  const meansOf = (id: number) => (groups.get(id) ?? []).filter((g) => g.summary).map((g) => g.summary!.latency.mean * factor(byId.get(id)!));
+  const base = meansOf(baselineId);
+  const warnings: string[] = [];
+  const out = rows.map((row) => {
+    const group = groups.get(row.id) ?? [];
+    const across = acrossOf(group);
+    if (!across) return row;
+    const f = factor(byId.get(row.id)!);
+    const next: CompareRow = { ...row, across: { ...across, mean: across.mean * f, ciLow: across.ciLow * f, ciHigh: across.ciHigh * f, stddev: across.stddev * f } };
+    if (row.id === baselineId || row.noVerdict !== null) return next;
+    const sameGroup = group.some((g) => g.id === baselineId);
+    if (base.length < 2 || sameGroup) {
+      warnings.push(
+        sameGroup
+          ? `run ${row.id} is a repeat of the baseline's configuration: their difference is between seeds only`
+          : `run ${row.id} has ${across.n} repeats but the baseline has none: its verdict rests on the samples of single runs`,
+      );
+      return next;
+    }
+    const w = welchTest(base, meansOf(row.id));
+    const baseMean = base.reduce((a, v) => a + v, 0) / base.length;
+    const effect = baseMean === 0 ? null : (w.difference / Math.abs(baseMean)) * 100;
+    const significant = w.pValue < VERDICT_ALPHA && (w.ciLow > 0 || w.ciHigh < 0);
+    return {
+      ...next,
+      basis: 'runs' as const,
+      pValue: w.pValue,
+      ci95: [w.ciLow, w.ciHigh] as [number, number],
+      significant,
+      practicallySignificant: significant && (effect === null || Math.abs(effect) >= noiseThresholdPct),
+      acrossDeltaPct: effect,
+    };
+  });
+  return { rows: out, warnings };
+}
+
+/** What a compared run was run on (profile, kernel), with which seed and engine: footers and colour shades. */
+function rowContext(r: RunDetail): Pick<CompareRow, 'profile' | 'kernel' | 'seed' | 'engineVersion'> {
+  return {
+    profile: r.profile || null,
+    kernel: runKernel(r),
+    seed: r.kind === 'simulated' ? r.seed : null,
+    engineVersion: r.summary?.engineVersion || null,
+  };
+}
+
+/**
+ * A run that keeps only a histogram (an import) is charted with its own buckets and their true
+ * width (its resolution, e.g. 1 µs), in the comparison's unit, rather than re-binned from bucket
+ * midpoints; runs with samples keep the comparison's log-linear histogram. Null: use that one.
+ */
+function nativeHistogram(store: RunStore, r: RunDetail, unit: 'cycles' | 'ns'): Histogram | null {
+  if (store.getSamples(r.id)?.length) return null;
+  const h = store.getHistogram(r.id);
+  if (!h || h.buckets.length === 0) return null;
+  const f = unit === 'ns' && nativeUnit(r) === 'cycles' ? nsPerUnit(r) : 1;
+  if (f === null) return null;
+  const step = Math.max(1, r.summary?.latency.resolution ?? h.step ?? 1) * f;
+  return { ...h, step, buckets: h.buckets.map(([lo, hi, c]) => [lo * f, hi * f, c] as [number, number, number]) };
 }
 
 /** A run as one side of a comparison, in the comparison's unit. */

@@ -13,6 +13,7 @@ import { ApiError } from './errors.js';
 import { exportRuns } from './export.js';
 import { importParseOptions, sha256 } from './import.js';
 import { listProfiles, resolveProfile } from './profiles.js';
+import { sampleTrace, worstSamples } from './sample-windows.js';
 import type { LabServices } from './services.js';
 
 type Handler<K extends CallChannel> = (lab: LabServices, args: ParsedArgs<K>) => CallResults[K] | Promise<CallResults[K]>;
@@ -29,6 +30,8 @@ export const HANDLERS: HandlerTable = {
     return h;
   },
   'runs:trace': (lab, { id, limit }) => lab.store.getTrace(id, limit),
+  'runs:worst': (lab, { id, n }) => worstSamples(lab.store, id, n),
+  'runs:sampleTrace': (lab, { id, index }) => sampleTrace(lab.store, lab.runner, id, index),
   'runs:rename': (lab, { id, name }) => {
     lab.store.rename(id, name);
     return { ok: true };
@@ -51,7 +54,7 @@ export const HANDLERS: HandlerTable = {
     return { deleted: lab.store.deleteRuns(ids) };
   },
   'runs:cancel': (lab, { id }) => ({ ok: lab.cancel(id) }),
-  compare: (lab, args) => compare(lab.store, args),
+  compare: (lab, args) => compare(lab.store, args, lab.repeats),
   export: (lab, args) => exportRuns(lab.store, args),
   import: (lab, args) => {
     const hash = sha256(args.content);

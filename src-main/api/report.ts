@@ -1,7 +1,9 @@
 /**
- * The self-contained HTML report of a comparison (or of one run): configuration, percentile table
- * with deltas and the significance verdict, overlaid histograms, percentile spectrum and the
- * critical-path breakdown as inline SVG. No scripts, no external resources.
+ * The self-contained HTML report of a comparison (or of one run): configuration (the parameters
+ * the workload reads, with effect), percentile table with deltas, the spread across repeats and
+ * the significance verdict, the same warnings as the app, and the charts of the shared catalog
+ * (histograms with exact maxima, percentile spectrum, difference by percentile, critical-path
+ * waterfall) as inline SVG with their footers. No scripts, no external resources.
  * Must not import electron.
  */
 import type { CompareResult, RunDetail } from '../../src-shared/contract.js';
@@ -12,14 +14,17 @@ import { formatPValue, verdict } from '../../src-shared/verdict.js';
 import { runContextLines } from '../../src-shared/run-context.js';
 import type { RunStore } from '../store/index.js';
 import { compare } from './compare.js';
+import { RepeatIndex } from './repeats.js';
+import { paramNoEffect } from '../../src-shared/param-effects.js';
 
 const STATS = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
 /** The comparison charts a printed report carries (the CDF repeats the spectrum). */
-const REPORT_COMPARE_CHARTS: readonly CompareChartKind[] = ['histogram', 'spectrum', 'breakdown'];
+const REPORT_COMPARE_CHARTS: readonly CompareChartKind[] = ['histogram', 'spectrum', 'delta', 'breakdown'];
 
 export function htmlReport(store: RunStore, runs: RunDetail[], generatedAt = new Date()): string {
+  const repeats = new RepeatIndex(store);
   const cmp: CompareResult | null =
-    runs.length >= 2 ? compare(store, { ids: runs.map((r) => r.id), noiseThresholdPct: 1 }) : null;
+    runs.length >= 2 ? compare(store, { ids: runs.map((r) => r.id), noiseThresholdPct: 1 }, repeats) : null;
   const title = cmp ? `Timer Lab comparison: ${runs.map((r) => r.name).join(' vs ')}` : `Timer Lab run ${runs[0]!.name}`;
   const parts: string[] = [];
   parts.push(`<h1>${escapeXml(title)}</h1>`);
@@ -27,17 +32,21 @@ export function htmlReport(store: RunStore, runs: RunDetail[], generatedAt = new
   parts.push(runsTable(runs));
   if (cmp) {
     parts.push(compareTable(cmp));
-    const notes = [...cmp.warnings, ...cmp.contextDifferences];
-    if (notes.length > 0) parts.push(`<h2>What differs between the runs</h2><ul>${notes.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`);
+    // The same notes, under the same headings, as the app's compare view.
+    if (cmp.warnings.length > 0) parts.push(`<h2>Check before comparing</h2><ul class="warnings">${cmp.warnings.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`);
+    if (cmp.contextDifferences.length > 0) parts.push(`<h2>Contexts differ</h2><ul>${cmp.contextDifferences.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`);
     for (const kind of REPORT_COMPARE_CHARTS) {
       const spec = compareChart(cmp, kind);
       if (spec) parts.push(figure(renderSvg(spec)));
     }
   } else {
     const r = runs[0]!;
+    const across = r.status === 'done' ? repeats.across(r) : undefined;
     const context = runContextLines(r);
     if (context.length > 0) parts.push(`<h2>Context</h2><ul>${context.map((c) => `<li>${escapeXml(c)}</li>`).join('')}</ul>`);
+    if (r.summary?.stoppedBy === 'cancelled') parts.push(`<p class="note">Cancelled: these are the ${r.summary.samples} samples it finished${r.config ? ` of the ${r.config.samples} asked for` : ''}.</p>`);
     if (r.summary) parts.push(statsTable(r));
+    if (across) parts.push(`<p class="note">Across ${across.n} runs of this configuration (runs ${across.runIds.map((i) => `#${i}`).join(', ')}): mean ${escapeXml(formatNumber(across.mean))} (95 % CI ${escapeXml(formatNumber(across.ciLow))} … ${escapeXml(formatNumber(across.ciHigh))}), standard deviation ${escapeXml(formatNumber(across.stddev))} between runs.</p>`);
     const h = store.getHistogram(r.id);
     for (const entry of RUN_CHARTS) {
       const spec = runChart(r, h, entry.kind);
@@ -52,7 +61,7 @@ export function htmlReport(store: RunStore, runs: RunDetail[], generatedAt = new
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#1d2330;padding:0 1rem}
 table{border-collapse:collapse;margin:1rem 0;width:100%}th,td{border-bottom:1px solid #d6dae3;padding:.3rem .5rem;text-align:right}
 th:first-child,td:first-child,td.l{text-align:left}.meta{color:#5b6477}figure{margin:1.5rem 0}svg{max-width:100%;height:auto}
-.sig{font-weight:600}
+.sig{font-weight:600}.note{background:#eef4fb;border-left:3px solid #0072b2;padding:.4rem .6rem}
 </style></head><body>
 ${parts.join('\n')}
 </body></html>
@@ -72,10 +81,21 @@ function figure(svg: string): string {
   return `<figure>${svg}</figure>`;
 }
 
+/** The parameters of a simulated run that act on it (its workload reads them, its strategy too, their switches are on). */
+export function effectiveParams(r: RunDetail): string[] {
+  const c = r.config;
+  if (!c) return [];
+  const params = c.params as unknown as Record<string, unknown>;
+  const out = Object.entries(params)
+    .filter(([k]) => paramNoEffect(k, { workload: c.workload, strategy: c.strategy, params }) === null)
+    .map(([k, v]) => `${k}=${String(v)}`);
+  if (paramNoEffect('X', { workload: c.workload, strategy: c.strategy, params }) === null) out.push(`X=${c.profile.X}`);
+  return out;
+}
+
 function runsTable(runs: RunDetail[]): string {
   const rows = runs.map((r) => {
-    const c = r.config;
-    const params = c ? Object.entries(c.params).map(([k, v]) => `${k}=${String(v)}`).join(', ') : r.sourceFile ?? '';
+    const params = r.config ? effectiveParams(r).join(', ') : r.sourceFile ?? '';
     return `<tr><td>#${r.id}</td><td class="l">${escapeXml(r.name)}</td><td class="l">${escapeXml(r.role ? `${r.role} (${r.kind})` : r.kind)}: ${escapeXml(measureTitle(r.measure))}</td><td class="l">${escapeXml(r.workload)}</td><td class="l">${escapeXml(r.strategy)}</td><td class="l">${escapeXml(r.profile)}</td><td>${r.summary?.samples ?? r.samples}</td><td>${r.seed ?? ''}</td><td class="l">${escapeXml(params)}</td></tr>`;
   });
   return `<h2>Runs</h2><table><thead><tr><th>id</th><th>name</th><th>kind / role</th><th>workload</th><th>strategy</th><th>profile</th><th>samples</th><th>seed</th><th>parameters</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -83,13 +103,17 @@ function runsTable(runs: RunDetail[]): string {
 
 function compareTable(cmp: CompareResult): string {
   const head = STATS.map((s) => `<th>${s}</th><th>Δ%</th>`).join('');
+  const withAcross = cmp.runs.some((r) => r.across);
   const rows = cmp.runs.map((r) => {
     const cells = STATS.map((s) => `<td>${escapeXml(statText(r, s, formatNumber))}</td><td>${r.id === cmp.baseline ? '' : signed(r.deltaPct[s])}</td>`).join('');
     const v = verdict(r, cmp.baseline, cmp.noiseThresholdPct);
-    const ci = r.ci95 ? `[${formatNumber(r.ci95[0])}, ${formatNumber(r.ci95[1])}]` : UNKNOWN_STAT;
-    return `<tr><td>#${r.id}${r.role ? ` ${escapeXml(r.role)}` : ''}</td>${cells}<td>${r.id === cmp.baseline ? '' : escapeXml(formatPValue(r.pValue))}</td><td>${r.id === cmp.baseline ? '' : ci}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
+    const ci = r.ci95 ? `[${escapeXml(formatNumber(r.ci95[0]))}, ${escapeXml(formatNumber(r.ci95[1]))}]` : UNKNOWN_STAT;
+    const across = withAcross ? `<td>${r.across ? `${escapeXml(formatNumber(r.across.mean))} ± ${escapeXml(formatNumber((r.across.ciHigh - r.across.ciLow) / 2))} (${r.across.n} runs)` : 'one run'}</td>` : '';
+    const test = r.id === cmp.baseline ? '' : r.basis === 'runs' ? 'Welch (runs)' : 'Mann–Whitney';
+    return `<tr><td>#${r.id}${r.role ? ` ${escapeXml(r.role)}` : ''}</td>${cells}${across}<td class="p">${r.id === cmp.baseline ? '' : escapeXml(formatPValue(r.pValue))}</td><td class="l">${test}</td><td>${r.id === cmp.baseline ? '' : ci}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
   });
-  return `<h2>Percentiles (${escapeXml(cmp.unit)}), baseline #${cmp.baseline}</h2><table><thead><tr><th>run</th>${head}<th>p (Mann–Whitney)</th><th>95% CI of Δmean</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const acrossHead = withAcross ? '<th>mean across runs (95% CI)</th>' : '';
+  return `<h2>Percentiles (${escapeXml(cmp.unit)}), baseline #${cmp.baseline}</h2><table><thead><tr><th>run</th>${head}${acrossHead}<th>p</th><th>test</th><th>95% CI of Δmean</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function signed(v: number | null): string {

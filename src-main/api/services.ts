@@ -16,6 +16,7 @@ import { toApiError } from './error-map.js';
 import { measuredImport, type ImportMeta } from './import.js';
 import type { PushListener } from './host.js';
 import { resolveProfile } from './profiles.js';
+import { RepeatIndex } from './repeats.js';
 
 export interface LabServicesOptions {
   dbPath: string;
@@ -36,6 +37,8 @@ export class LabServices {
   readonly store: RunStore;
   /** Calibration inputs read and waiting for a calibration (this process only). */
   readonly calibrationInputs = new CalibrationInputStore();
+  /** Repeat groups of experiments (runs of one configuration under several seeds). */
+  readonly repeats: RepeatIndex;
   private runnerInstance: Runner | null = null;
   private readonly threads: number | undefined;
   private readonly opened: OpenedStore;
@@ -59,6 +62,7 @@ export class LabServices {
       ...(opts.migrationsDir ? { migrationsDir: opts.migrationsDir } : {}),
     });
     this.store = this.opened.store;
+    this.repeats = new RepeatIndex(this.store);
     this.interruptedAtOpen = this.opened.interrupted;
     this.notice = this.opened.notice;
     // Keep the lease on this process's unfinished runs fresh, so other processes leave them alone.
@@ -119,8 +123,9 @@ export class LabServices {
   submitExperiment(args: ParsedArgs<'experiments:submit'>): CallResults['experiments:submit'] {
     const configs = args.runs.map((spec, i) => this.configFor(spec, i)); // all valid before any write
     const varying = varyingSettings(args.runs.map((r) => r.set));
+    const seedVaries = new Set(configs.map((c) => c.seed)).size > 1;
     // one transaction: a failed write leaves neither an empty experiment nor runs nobody computes
-    const runNames = configs.map((config, i) => runName(args.name, config, args.runs.length, args.runs[i]!.set, varying));
+    const runNames = configs.map((config, i) => runName(args.name, config, args.runs.length, args.runs[i]!.set, varying, seedVaries));
     const { experimentId, runIds } = this.store.createExperimentWithRuns(
       { name: args.name, notes: args.notes, tags: args.tags },
       configs.map((config, i) => ({ name: runNames[i]!, config })),
@@ -197,8 +202,25 @@ export class LabServices {
     return 'done';
   }
 
+  /** A cancelled run keeps the samples it finished (their true count); false when there were none or they could not be saved. */
+  private savePartial(id: number, err: unknown): boolean {
+    if (!(err instanceof RunCancelledError) || !err.partial) return false;
+    const p = err.partial;
+    try {
+      this.store.markRunning(id);
+      this.store.saveResult(id, { summary: p.summary, histogram: p.histogram, samples: p.samples, ...(p.trace ? { trace: p.trace } : {}) }, 'cancelled');
+      return true;
+    } catch {
+      return false; // recorded as cancelled without samples below
+    }
+  }
+
   /** Records how a run ended; never throws (a final state the database refuses is kept in `unrecorded`). */
   private fail(id: number, err: unknown): RunStatus {
+    if (this.savePartial(id, err)) {
+      this.emit('run:finished', { runId: id, status: 'cancelled', error: null });
+      return 'cancelled';
+    }
     const ending =
       err instanceof RunCancelledError
         ? { status: 'cancelled' as const, error: null }
@@ -226,7 +248,9 @@ export class LabServices {
 
   /** A run as stored, or as it ended in this process when that could not be stored yet. */
   getRun(id: number): RunDetail {
-    return this.withUnrecorded(this.store.get(id));
+    const run = this.withUnrecorded(this.store.get(id));
+    const across = run.status === 'done' ? this.repeats.across(run) : undefined;
+    return across ? { ...run, repeats: across } : run;
   }
 
   /** The history (see RunStore.list), showing how runs ended that could not be stored yet. */
@@ -309,7 +333,9 @@ function unrecordedNote(error: string | null): string {
 
 
 /**
- * A run is named after its experiment; runs of one experiment are told apart by strategy. Without
+ * A run is named after its experiment; runs of one experiment are told apart by strategy (and by
+ * seed when it repeats a configuration). Runs that differ in settings (a sweep) are named by what
+ * differs alone, short ("delta=100000 · hrtimer"): their experiment's name says the rest. Without
  * an experiment name, the name says what was run, overrides included ("cyclictest · hrtimer ·
  * guestIdle=poll").
  */
@@ -319,15 +345,17 @@ function runName(
   runs: number,
   set: Record<string, unknown>,
   varying: readonly string[],
+  seedVaries: boolean,
 ): string {
+  const seed = seedVaries ? [`seed ${config.seed}`] : [];
   if (experiment === 'experiment') {
     const overrides = Object.entries(set).map(([k, v]) => `${k}=${String(v)}`);
-    return [config.workload, config.strategy, ...overrides].join(' · ').slice(0, 200);
+    return [config.workload, config.strategy, ...overrides, ...seed].join(' · ').slice(0, 200);
   }
   if (runs === 1) return experiment;
-  // runs of one experiment differ by strategy and by the settings that vary among them (a sweep)
   const differing = varying.map((k) => `${k}=${String(set[k])}`);
-  return [experiment, ...differing, config.strategy].join(' · ').slice(0, 200);
+  if (differing.length > 0) return [...differing, config.strategy, ...seed].join(' · ').slice(0, 200);
+  return [experiment, config.strategy, ...seed].join(' · ').slice(0, 200);
 }
 
 /** Setting names whose values are not the same in every run spec. */

@@ -64,7 +64,9 @@ export function detailText(d: RunDetail): string {
   const err = d.error ? `\nerror: ${d.error}` : '';
   const info = d.measure ? MEASURES[d.measure] : null;
   const measured = d.measurement ? `\n${measuredText(d)}` : info ? `\nmeasures: ${info.title} — ${info.description}` : '';
-  return `${head}${src}${err}${d.summary ? `\n${summaryText(d.summary)}` : ''}${measured}`;
+  const r = d.repeats;
+  const across = r ? `\nacross ${r.n} runs of this configuration (#${r.runIds.join(', #')}): mean ${fmt(r.mean)} (95% CI ${fmt(r.ciLow)} … ${fmt(r.ciHigh)}), stddev ${fmt(r.stddev)} between runs` : '';
+  return `${head}${src}${err}${d.summary ? `\n${summaryText(d.summary)}` : ''}${across}${measured}`;
 }
 
 export function listText(rows: RunListItem[]): string {
@@ -88,11 +90,13 @@ export function listText(rows: RunListItem[]): string {
 
 export function compareText(c: CompareResult, verdictOf: (row: CompareResult['runs'][number]) => string): string {
   const keys = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
-  const header = ['run', ...keys, 'p-value', '95% CI Δmean', 'verdict'];
+  const withAcross = c.runs.some((r) => r.across);
+  const header = ['run', ...keys, ...(withAcross ? ['mean across runs (95% CI)'] : []), 'p-value', '95% CI Δmean', 'verdict'];
   const delta = (v: number | null) => (v === null ? '' : ` (${v >= 0 ? '+' : ''}${fmt(v, 2)}%)`);
   const body = c.runs.map((r) => [
     `${r.id === c.baseline ? '*' : ''}${r.id}${r.role ? ` ${r.role}` : ''}`,
     ...keys.map((k) => `${statText(r, k, num)}${r.id === c.baseline ? '' : delta(r.deltaPct[k])}`),
+    ...(withAcross ? [r.across ? `${fmt(r.across.mean)} ± ${fmt((r.across.ciHigh - r.across.ciLow) / 2)} (n=${r.across.n})` : ''] : []),
     r.id === c.baseline ? '' : formatPValue(r.pValue),
     r.id === c.baseline ? '' : r.ci95 ? `[${fmt(r.ci95[0])}, ${fmt(r.ci95[1])}]` : UNKNOWN_STAT,
     verdictOf(r),

@@ -6,6 +6,7 @@
 import { paramAppliesTo } from '../../src-shared/config.js';
 import type { RunSpec } from '../../src-shared/contract.js';
 import { STRATEGIES } from '../../src-shared/strategies.js';
+import { MAX_REPEATS } from '../../src-shared/experiment-limits.js';
 import { MAX_SAMPLES, WORKLOADS } from '../../src-shared/workloads.js';
 import { collectSets, intFlag, UsageError } from './args.js';
 import type { CliContext } from './context.js';
@@ -24,7 +25,24 @@ export const RUN_OPTIONS = {
   },
   name: { type: 'string', value: 'N', help: 'name of the experiment (its runs are named after it)' },
   tag: { type: 'string', multiple: true, value: 'T', help: 'a tag for the experiment and its runs' },
+  repeat: {
+    type: 'string',
+    value: 'N',
+    help: `run each configuration under N seeds (seed, seed+1, …; 1–${MAX_REPEATS}) in one experiment; reports the mean ± 95 % CI across runs, and --json gives each configuration \`across\``,
+  },
 } as const satisfies VerbOptions;
+
+/** --repeat N (default 1). */
+export function repeatFlag(raw: string | undefined): number {
+  return intFlag('repeat', raw, 1, MAX_REPEATS) ?? 1;
+}
+
+/** The same spec under `n` seeds, counting up from its own. */
+export function repeated(spec: RunSpec, n: number): RunSpec[] {
+  const seed = spec.seed ?? 1;
+  if (n > 1 && seed + n - 1 > Number.MAX_SAFE_INTEGER) throw new UsageError(`--repeat ${n}: seeds from ${seed} would pass ${Number.MAX_SAFE_INTEGER}`);
+  return Array.from({ length: n }, (_, i) => ({ ...spec, seed: seed + i }));
+}
 
 interface RunValues {
   workload?: string | undefined;

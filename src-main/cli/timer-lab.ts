@@ -12,7 +12,17 @@ import { globalHelp, verbHelp } from './help.js';
 import { runVerb } from './verb.js';
 import { findVerb, VERBS } from './verbs/index.js';
 
+/** A reader that stops early (`| head`) closes the pipe: end quietly, as Unix tools do. */
+function quietOnClosedPipe(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   const [verb, ...rest] = argv;
   if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h') {
     const about = verb === 'help' && rest[0] !== undefined ? findVerb(rest[0]) : undefined;

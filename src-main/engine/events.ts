@@ -18,6 +18,14 @@ export const EV_HALT_POLL_END = 3;
 export const EV_NOISE_IRQ = 4;
 export const EV_NOISE_PREEMPT = 5;
 export const EV_HOST_TASK_DONE = 6;
+/** The housekeeping CPU's comparator (posted timer interrupts: the unpinned LAPIC hrtimer). */
+export const EV_HK_TIMER_FIRE = 7;
+/** A posted-interrupt notification reaches the vCPU's CPU. */
+export const EV_POSTED_NOTIFY = 8;
+/** A kick IPI reaches the vCPU's CPU (the timer fired on another CPU while the vCPU was out of guest mode). */
+export const EV_KICK = 9;
+/** The CPU's virtualized APIC timer reaches the guest deadline (APIC-timer virtualization). */
+export const EV_APIC_TIMER_VIRT_FIRE = 10;
 
 /** Names of the kinds, indexed by kind (for traces of the event loop and errors). */
 export const EVENT_NAMES = [
@@ -28,6 +36,10 @@ export const EVENT_NAMES = [
   'noise_irq',
   'noise_preempt',
   'host_task_done',
+  'housekeeping_timer_fire',
+  'posted_notify',
+  'kick',
+  'apic_timer_virt_fire',
 ] as const;
 export const EVENT_KIND_COUNT = EVENT_NAMES.length;
 

@@ -3,14 +3,15 @@
  * traces. Everything else in src-main/engine is internal. Pure: no node:*, electron, sqlite,
  * clocks or Math.random anywhere below this file.
  */
-import { applySetting, ConfigError, defaultRunParams, validateSamples, validateSeed, type RunConfig } from '../../src-shared/config.js';
+import { applyContextDefaults, applySetting, ConfigError, defaultRunParams, validateSamples, validateSeed, type RunConfig } from '../../src-shared/config.js';
+import { checkKernelSettings } from '../../src-shared/run-checks.js';
 import type { Profile } from '../../src-shared/profile.js';
 import { isStrategy, STRATEGIES } from '../../src-shared/strategies.js';
 import { isWorkload, WORKLOAD_INFO, WORKLOADS } from '../../src-shared/workloads.js';
 
 import { SHARD_SIZE } from './run.js';
-export { ENGINE_VERSION, SHARD_SIZE, createShardSimulation, mergeShards, planShards, simulate, simulateShard } from './run.js';
-export { SimulationStalledError } from './simulation.js';
+export { ENGINE_VERSION, SHARD_SIZE, createShardSimulation, mergeShards, planShards, sampleWindow, simulate, simulateShard } from './run.js';
+export { SampleRangeError, SimulationStalledError, type SampleWindow } from './simulation.js';
 export type { MergedRun, ShardOptions, ShardResult } from './run.js';
 export type { TraceRecord } from './trace.js';
 export { BUILTIN_PROFILES, DEFAULT_PROFILE, builtinProfile } from '../../src-shared/profiles/index.js';
@@ -38,6 +39,7 @@ export function buildRunConfig(req: RunRequest): RunConfig {
   for (const [name, value] of Object.entries(req.set ?? {})) {
     ({ params, profile } = applySetting(params, profile, name, value));
   }
+  params = applyContextDefaults(params, profile, new Set(Object.keys(req.set ?? {})));
   const config: RunConfig = {
     workload: req.workload,
     strategy: req.strategy,
@@ -46,6 +48,7 @@ export function buildRunConfig(req: RunRequest): RunConfig {
     samples: req.samples === undefined ? 10_000 : validateSamples(req.samples),
     seed: req.seed === undefined ? 1 : validateSeed(req.seed),
   };
+  checkKernelSettings(config);
   checkSimulatedSpan(config);
   checkHostNoiseLoad(config);
   return config;

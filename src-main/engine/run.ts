@@ -10,16 +10,27 @@ import { createGuestProgram } from './guest/index.js';
 import { GuestCpu } from './guest/guest-cpu.js';
 import { MODE_IN_GUEST } from './kvm/x86.js';
 import { summarizeSamples } from './metrics.js';
-import { LAPIC_TIMER_ADVANCE_NS_INIT } from './kvm/lapic.js';
 import { HostNoise } from './host-noise.js';
 import { shardSeed } from './rng.js';
-import { Simulation, type SimulationOptions } from './simulation.js';
-import { EXIT_NAMES, STEP_NAMES, isGuestStep } from './steps.js';
+import { Simulation, type SampleWindow, type SimulationOptions } from './simulation.js';
+import { EXIT_NAMES, S, STEP_NAMES, isGuestStep } from './steps.js';
+import { configWarnings, runFeatures } from '../../src-shared/run-checks.js';
 import type { TraceRecord } from './trace.js';
 
-export const ENGINE_VERSION = '1.0.0';
+export const ENGINE_VERSION = '2.0.0';
 /** Samples per shard. Fixed: changing it changes results, so it is part of the engine version. */
 export const SHARD_SIZE = 50_000;
+/**
+ * Samples every shard after the first runs and discards before recording, so that it continues
+ * the run warm (halt-polling window grown, advance tuned) instead of starting cold: a run has
+ * one cold start, as the real benchmark has, whatever its number of shards.
+ */
+export const SHARD_WARMUP = 2_000;
+
+/** Samples shard `index` discards first: the run's own warm-up, and at least SHARD_WARMUP after shard 0. */
+export function shardWarmup(config: RunConfig, index: number): number {
+  return index === 0 ? config.params.warmup : Math.max(config.params.warmup, SHARD_WARMUP);
+}
 
 /** Sample counts of the shards of an n-sample run. */
 export function planShards(samples: number): number[] {
@@ -35,12 +46,17 @@ export interface ShardResult {
   timerEvents: number;
   exitCount: Float64Array;
   exitCycles: Float64Array;
+  exitTracedCycles: Float64Array;
+  exitTracedCount: Float64Array;
+  hkCycles: number;
   idleCycles: number;
   foreignCycles: number;
   stepCycles: Float64Array;
   critCycles: Float64Array;
   stoppedBy: 'breakmax' | 'cancelled' | null;
   trace: TraceRecord[] | null;
+  /** The windows of the samples asked for (ShardOptions.windows), in sample order. */
+  windows: SampleWindow[];
 }
 
 export interface ShardOptions {
@@ -49,6 +65,8 @@ export interface ShardOptions {
   traceTimerEvents?: number;
   onProgress?: SimulationOptions['onProgress'];
   progressEvery?: number;
+  /** Sample indices in this shard whose event windows to record (the trace is then off). */
+  windows?: readonly number[];
 }
 
 /**
@@ -59,10 +77,7 @@ export function createShardSimulation(config: RunConfig, index: number, opts: Sh
   const sizes = planShards(config.samples);
   const count = sizes[index];
   if (count === undefined) throw new RangeError(`shard ${index} does not exist for ${config.samples} samples`);
-  const sim = new Simulation(config, shardSeed(config.seed, index), count, opts);
-  const adaptive = config.params.timerAdvanceNs === -1;
-  sim.lapic.lapic_timer.timer_advance_adaptive = adaptive;
-  sim.lapic.lapic_timer.timer_advance_ns = adaptive ? LAPIC_TIMER_ADVANCE_NS_INIT : config.params.timerAdvanceNs;
+  const sim = new Simulation(config, shardSeed(config.seed, index), count, { ...opts, warmup: shardWarmup(config, index) });
   sim.guest = new GuestCpu(sim, createGuestProgram(config));
   if (config.params.hostNoise) {
     sim.noise = new HostNoise(sim);
@@ -82,12 +97,16 @@ export function simulateShard(config: RunConfig, index: number, opts: ShardOptio
     timerEvents: sim.timerEvents,
     exitCount: sim.exitCount,
     exitCycles: sim.exitCycles,
+    exitTracedCycles: sim.exitTracedCycles,
+    exitTracedCount: sim.exitTracedCount,
+    hkCycles: sim.hkCycles,
     idleCycles: sim.idleCycles,
     foreignCycles: sim.foreignCycles,
     stepCycles: sim.stepCycles,
     critCycles: sim.critCycles,
     stoppedBy: sim.stoppedBy,
-    trace: sim.trace ? sim.trace.records : null,
+    trace: opts.windows && opts.windows.length > 0 ? null : sim.trace ? sim.trace.records : null,
+    windows: sim.windows,
   };
 }
 
@@ -122,7 +141,13 @@ export function mergeShards(config: RunConfig, shardsIn: readonly ShardResult[])
     const count = sum((s) => s.exitCount, i);
     const hostCycles = sum((s) => s.exitCycles, i);
     exitTotal += hostCycles;
-    if (count > 0) exits[name] = { count, hostCycles };
+    if (count === 0) return;
+    exits[name] = { count, hostCycles };
+    const traced = sum((s) => s.exitTracedCount, i);
+    if (traced > 0) {
+      const cycles = sum((s) => s.exitTracedCycles, i);
+      exits[name].perfKvmStat = { samples: traced, meanUs: cycles / traced / (config.profile.tsc_khz / 1000) };
+    }
   });
   const idle = used.reduce((a, s) => a + s.idleCycles, 0);
   const foreign = used.reduce((a, s) => a + s.foreignCycles, 0);
@@ -165,6 +190,13 @@ export function mergeShards(config: RunConfig, shardsIn: readonly ShardResult[])
     hostCyclesByStep,
   };
   if (used.some((s) => s.stoppedBy === 'breakmax')) summary.stoppedBy = 'breakmax';
+  const p = config.params;
+  summary.host = { kernel: p.kernel, vendor: config.profile.vendor ?? 'intel', apicv: p.apicv, mitigations: p.mitigations && runFeatures(config).spec_mitigations };
+  summary.spinCyclesPerTimerEvent = timerEvents > 0 ? sum((s) => s.stepCycles, S.wait_lapic_expire_spin) / timerEvents : 0;
+  const hk = used.reduce((a, s) => a + s.hkCycles, 0);
+  if (hk > 0) summary.housekeepingCyclesPerTimerEvent = timerEvents > 0 ? hk / timerEvents : 0;
+  const warnings = configWarnings(config);
+  if (warnings.length > 0) summary.warnings = warnings;
   return { summary, samples, histogram, trace: shards[0]?.trace ?? null };
 }
 
@@ -186,4 +218,22 @@ export function simulate(config: RunConfig, opts: ShardOptions = {}): MergedRun 
     if (opts.onProgress && opts.onProgress(done) === false) break;
   }
   return mergeShards(config, results);
+}
+
+/**
+ * The event window of sample `index` of a run (from the arming of its deadline to its
+ * measurement), by simulating its shard again up to it: the engine is deterministic, so these are
+ * the events of the stored sample. Returns null past the run's end.
+ */
+export function sampleWindow(config: RunConfig, index: number): SampleWindow | null {
+  const shard = Math.floor(index / SHARD_SIZE);
+  const sizes = planShards(config.samples);
+  if (!Number.isInteger(index) || index < 0 || shard >= sizes.length) return null;
+  const local = index - shard * SHARD_SIZE;
+  const sim = createShardSimulation(config, shard, { windows: [local] });
+  while (!sim.done && sim.windows.length === 0) {
+    if (!sim.step()) break;
+  }
+  const w = sim.windows[0];
+  return w ? { ...w, index } : null;
 }

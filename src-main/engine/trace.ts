@@ -9,6 +9,8 @@ export interface TraceRecord {
   /** Host TSC cycles. */
   t: number;
   cpu: number;
+  /** Task running when the event fired: the vCPU thread, or 0 for the idle task. */
+  pid: number;
   event: string;
   text: string;
 }
@@ -16,8 +18,8 @@ export interface TraceRecord {
 export class TraceBuffer {
   readonly records: TraceRecord[] = [];
   constructor(
-    readonly cpu: number,
     private readonly limitTimerEvents: number,
+    private readonly limitRecords = Infinity,
   ) {}
   private timerEvents = 0;
 
@@ -30,7 +32,7 @@ export class TraceBuffer {
     this.timerEvents++;
   }
 
-  add(t: number, event: string, text: string): void {
-    if (this.timerEvents < this.limitTimerEvents) this.records.push({ t, cpu: this.cpu, event, text });
+  add(t: number, cpu: number, pid: number, event: string, text: string): void {
+    if (this.timerEvents < this.limitTimerEvents && this.records.length < this.limitRecords) this.records.push({ t, cpu, pid, event, text });
   }
 }

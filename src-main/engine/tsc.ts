@@ -81,3 +81,12 @@ export function nsec_to_cycles(v: VcpuTsc, ns: number): number {
 export function guest_cycles_to_ns(v: VcpuTsc, cycles: number): number {
   return mulDiv(cycles, 1_000_000, v.virtual_tsc_khz);
 }
+
+/**
+ * Host cycles that ndelay(ns) spins (arch/x86/lib/delay.c, delay_tsc): __ndelay multiplies by
+ * 0x5 (2^32 / 10^9 rounded up, so it waits about 16 % longer than asked) and __const_udelay adds
+ * one loop: ⌊ns · 5 · 4 · (lpj · HZ/4) / 2^32⌋ + 1 with lpj · HZ = tsc_khz · 1000.
+ */
+export function ndelay_cycles(ns: number, tsc_khz: number): number {
+  return Number((BigInt(ns) * 20n * BigInt(tsc_khz * 250)) >> 32n) + 1;
+}

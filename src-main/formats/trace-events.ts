@@ -9,6 +9,8 @@ export interface TraceEventIn {
   t: number;
   /** Physical CPU. */
   cpu: number;
+  /** 0 when the idle task ran it (`<idle>-0`); otherwise, or absent, the vCPU thread. */
+  pid?: number;
   event: string;
   text: string;
 }

@@ -3,17 +3,19 @@
  * into the engine's fixed shards (seeds derived from run seed and shard index), all shards of all
  * submitted runs share one FIFO queue, and results are merged in shard order — so a run's result
  * does not depend on the number of workers. Progress (samples, samples/s, ETA) is sampled from
- * shared memory five times a second; cancel sets a flag the shards poll and aborts queued ones.
+ * shared memory five times a second, the rate measured from the moment the first shard started.
+ * Cancel sets a flag the running shards poll (they return the samples done so far) and aborts
+ * the queued ones; the cancelled run's finished samples travel with its RunCancelledError.
  * A shard that throws or kills its worker fails only its run.
  * Must not import electron or the store.
  */
-import { once, setMaxListeners } from 'node:events';
+import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { RunConfig } from '../../src-shared/config.js';
-import { mergeShards, planShards, type MergedRun, type ShardResult } from '../engine/index.js';
-import { CONTROL_CANCEL, controlBuffer, type ShardTask } from './protocol.js';
+import { mergeShards, planShards, type MergedRun, type SampleWindow, type ShardResult } from '../engine/index.js';
+import { CONTROL_CANCEL, controlBuffer, startTimesBuffer, wallClockMs, type SampleWindowTask, type ShardTask } from './protocol.js';
 import { shardWorkerFile } from './worker-file.js';
 
 export interface RunProgressInfo {
@@ -33,16 +35,39 @@ export interface SubmitOptions {
 }
 
 export class RunCancelledError extends Error {
-  constructor() {
+  /**
+   * The samples the run had finished when it was cancelled, merged (summary.samples is their true
+   * count, summary.stoppedBy is 'cancelled'); null when no shard had produced any.
+   */
+  readonly partial: MergedRun | null;
+  constructor(partial: MergedRun | null = null) {
     super('run cancelled');
     this.name = 'RunCancelledError';
+    this.partial = partial;
   }
 }
 
 interface ActiveRun {
   control: Int32Array;
-  abort: AbortController;
+  startedAt: Float64Array;
+  /** One per shard, so cancel can drop the queued shards and leave the running ones to stop. */
+  aborts: AbortController[];
   cancelled: boolean;
+}
+
+/**
+ * Rate and ETA of a run: `done` samples since `startedAtMs` (when its first shard started), at
+ * `nowMs`. Before any time has passed there is no rate (0) and no ETA (null).
+ */
+export function progressRate(done: number, total: number, startedAtMs: number, nowMs: number): { samplesPerSec: number; etaSec: number | null } {
+  const secs = (nowMs - startedAtMs) / 1000;
+  if (!(secs > 0) || done <= 0) return { samplesPerSec: 0, etaSec: null };
+  const samplesPerSec = done / secs;
+  return { samplesPerSec, etaSec: Math.max(0, total - done) / samplesPerSec };
+}
+
+function isAbortError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError';
 }
 
 export const PROGRESS_INTERVAL_MS = 200;
@@ -68,33 +93,33 @@ export class Runner {
 
   private readonly online: Promise<unknown>;
 
+  /** The event window of sample `index` of a run, computed in a worker (null past its end). */
+  sampleWindow(config: RunConfig, index: number): Promise<SampleWindow | null> {
+    const task: SampleWindowTask = { config, index };
+    return this.pool.run(task, { name: 'sampleWindowTask' }) as Promise<SampleWindow | null>;
+  }
+
   /** Runs all shards of `config`; resolves with the merged run or rejects (cancel or failure). */
   async run(key: string, config: RunConfig, opts: SubmitOptions = {}): Promise<MergedRun> {
     if (this.active.has(key)) throw new Error(`run ${key} is already running`);
     const sizes = planShards(config.samples);
     const control = new Int32Array(controlBuffer(sizes.length));
-    const entry: ActiveRun = { control, abort: new AbortController(), cancelled: false };
-    setMaxListeners(0, entry.abort.signal); // one listener per shard
+    const startedAt = new Float64Array(startTimesBuffer(sizes.length));
+    const entry: ActiveRun = { control, startedAt, aborts: sizes.map(() => new AbortController()), cancelled: false };
     this.active.set(key, entry);
     let started = false;
-    let startedAt = 0;
     const progress = () => {
       let done = 0;
       for (let i = 0; i < sizes.length; i++) done += Atomics.load(control, 1 + i);
       if (!started && done > 0) {
         started = true;
-        startedAt = performance.now();
         opts.onStart?.();
       }
       if (!started) return;
-      const secs = (performance.now() - startedAt) / 1000;
-      const rate = secs > 0 ? done / secs : 0;
-      opts.onProgress?.({
-        done,
-        total: config.samples,
-        samplesPerSec: rate,
-        etaSec: rate > 0 ? (config.samples - done) / rate : null,
-      });
+      // The run started when its first shard did (measured in the worker, not when seen here).
+      let first = Infinity;
+      for (let i = 0; i < sizes.length; i++) if (startedAt[i]! > 0 && startedAt[i]! < first) first = startedAt[i]!;
+      opts.onProgress?.({ done, total: config.samples, ...progressRate(done, config.samples, first, wallClockMs()) });
     };
     const timer = setInterval(progress, PROGRESS_INTERVAL_MS);
     try {
@@ -105,16 +130,25 @@ export class Runner {
           trace: opts.trace === true && i === 0,
           traceTimerEvents: opts.traceTimerEvents ?? 2000,
           control: control.buffer as SharedArrayBuffer,
+          startedAt: startedAt.buffer as SharedArrayBuffer,
         };
         if (opts.fault?.shard === i) task.fault = opts.fault.kind;
-        return this.pool.run(task, { signal: entry.abort.signal }) as Promise<ShardResult>;
+        const shard = this.pool.run(task, { signal: entry.aborts[i]!.signal }) as Promise<ShardResult | null>;
+        // A shard dropped by cancel ends with nothing; any other failure fails the run.
+        return shard.catch((err: unknown) => {
+          if (entry.cancelled && isAbortError(err)) return null;
+          throw err;
+        });
       });
-      const results = await settleAll(tasks, () => entry.abort.abort());
-      if (entry.cancelled) throw new RunCancelledError();
+      const results = await settleAll(tasks, () => {
+        for (const a of entry.aborts) a.abort();
+      });
+      const finished = results.filter((r): r is ShardResult => r !== null);
+      if (entry.cancelled) throw new RunCancelledError(partialRun(config, finished));
       progress();
-      return mergeShards(config, results);
+      return mergeShards(config, finished);
     } catch (err) {
-      if (entry.cancelled) throw new RunCancelledError();
+      if (entry.cancelled && !(err instanceof RunCancelledError)) throw new RunCancelledError();
       throw err;
     } finally {
       clearInterval(timer);
@@ -128,7 +162,10 @@ export class Runner {
     if (!entry) return false;
     entry.cancelled = true;
     Atomics.store(entry.control, CONTROL_CANCEL, 1);
-    entry.abort.abort();
+    // Queued shards are dropped; running ones see the flag and return what they have done.
+    entry.aborts.forEach((a, i) => {
+      if (entry.startedAt[i] === 0) a.abort();
+    });
     return true;
   }
 
@@ -141,6 +178,15 @@ export class Runner {
     await Promise.race([this.online, delay(3000, undefined, { ref: false })]);
     await this.pool.destroy();
   }
+}
+
+/** The finished samples of a cancelled run, merged, or null when there are none. */
+function partialRun(config: RunConfig, shards: readonly ShardResult[]): MergedRun | null {
+  const withSamples = shards.filter((s) => s.samples.length > 0);
+  if (withSamples.length === 0) return null;
+  const merged = mergeShards(config, withSamples);
+  merged.summary.stoppedBy = 'cancelled';
+  return merged;
 }
 
 /** Like Promise.all, but on the first rejection calls `onFail` (to abort the rest) first. */

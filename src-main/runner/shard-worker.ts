@@ -1,15 +1,18 @@
 /**
- * Worker-thread entry (a piscina task): simulate one shard, reporting progress into the run's
- * shared control buffer and stopping when the run's cancel flag is set.
+ * Worker-thread entry (a piscina task): simulate one shard, reporting its start time and progress
+ * into the run's shared buffers and stopping when the run's cancel flag is set (the samples done
+ * so far are returned). A shard whose run was cancelled before it started returns null.
  * Must not import electron or the store.
  */
-import { simulateShard, type ShardResult } from '../engine/index.js';
-import { CONTROL_CANCEL, type ShardTask } from './protocol.js';
+import { sampleWindow, simulateShard, type SampleWindow, type ShardResult } from '../engine/index.js';
+import { CONTROL_CANCEL, wallClockMs, type SampleWindowTask, type ShardTask } from './protocol.js';
 
-export default function runShard(task: ShardTask): ShardResult {
+export default function runShard(task: ShardTask): ShardResult | null {
   if (task.fault === 'throw') throw new Error(`injected fault in shard ${task.shardIndex}`);
   if (task.fault === 'exit') process.exit(3);
   const control = new Int32Array(task.control);
+  if (Atomics.load(control, CONTROL_CANCEL) !== 0) return null;
+  new Float64Array(task.startedAt)[task.shardIndex] = wallClockMs();
   const slot = 1 + task.shardIndex;
   const result = simulateShard(task.config, task.shardIndex, {
     trace: task.trace,
@@ -22,4 +25,9 @@ export default function runShard(task: ShardTask): ShardResult {
   });
   Atomics.store(control, slot, result.samples.length);
   return result;
+}
+
+/** Named task: the event window of one sample, by simulating its shard again up to it. */
+export function sampleWindowTask(task: SampleWindowTask): SampleWindow | null {
+  return sampleWindow(task.config, task.index);
 }

@@ -11,7 +11,7 @@
 import type { CompareResult, CompareRow } from '../../src-shared/contract.js';
 import { comparability, type MeasureId } from '../../src-shared/measures.js';
 import type { SummaryStats } from '../../src-shared/result.js';
-import { compareRuns, type CompareOptions } from './compare.js';
+import { compareRuns, VERDICT_ALPHA, type CompareOptions } from './compare.js';
 import type { Distribution } from './distribution.js';
 
 export interface CompareSide {
@@ -64,7 +64,7 @@ export function compareSides(
   const base = sides.find((s) => s.id === opts.baselineId);
   if (!base) throw new RangeError(`baseline run ${opts.baselineId} is not among the compared runs`);
   const noiseThresholdPct = opts.noiseThresholdPct ?? 1;
-  const alpha = opts.alpha ?? 0.01;
+  const alpha = opts.alpha ?? VERDICT_ALPHA;
   const withDist = sides.filter((s) => s.dist !== null && s.unconvertible === null);
   const full =
     withDist.length > 0
@@ -126,6 +126,8 @@ export function compareSides(
     return row;
   });
   const charted = new Set(withDist.map((s) => s.id));
+  // Percentile differences only where a verdict is given and every value is known (no overflow).
+  const banded = new Set(sides.filter((s) => s.id !== base.id && noVerdictReason(s, base) === null && s.overflow === 0 && base.overflow === 0).map((s) => s.id));
   return {
     baseline: base.id,
     noiseThresholdPct,
@@ -133,5 +135,6 @@ export function compareSides(
     cdf: (full?.cdf ?? []).filter((c) => charted.has(c.id)),
     histograms: (full?.histograms ?? []).filter((h) => charted.has(h.id)),
     criticalPath: [],
+    percentileDeltas: (full?.percentileDeltas ?? []).filter((d) => banded.has(d.id)),
   };
 }

@@ -9,6 +9,7 @@ import type { MeasureId } from '../../src-shared/measures.js';
 import { bootstrapMeanDiffCI } from './bootstrap.js';
 import { cdfPoints, logLinearHistogram, type Distribution } from './distribution.js';
 import { mannWhitneyU } from './mann-whitney.js';
+import { percentileDeltas } from './percentile-delta.js';
 
 export interface CompareInput {
   id: number;
@@ -36,6 +37,9 @@ export interface CompareOptions {
   subBucketBits?: number;
 }
 
+/** Level below which a p-value counts as a detected difference (with a CI that excludes 0). */
+export const VERDICT_ALPHA = 0.01;
+
 type StatKey = 'mean' | 'p50' | 'p90' | 'p99' | 'p999' | 'max';
 const STAT_KEYS: readonly StatKey[] = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'];
 
@@ -62,7 +66,7 @@ function pct(value: number, base: number): number {
  */
 export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions = {}): Omit<CompareResult, 'unit' | 'metric' | 'warnings' | 'contextDifferences'> {
   const noiseThresholdPct = opts.noiseThresholdPct ?? 1;
-  const alpha = opts.alpha ?? 0.01;
+  const alpha = opts.alpha ?? VERDICT_ALPHA;
   const bootstrapSeed = opts.bootstrapSeed ?? 12345;
   if (runs.length === 0) throw new RangeError('compare needs at least one run');
   for (const r of runs) if (r.dist.n === 0) throw new RangeError(`run ${r.id} (${r.name}) has no samples`);
@@ -116,5 +120,8 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
     cdf: runs.map((r) => ({ id: r.id, points: cdfPoints(r.dist, opts.cdfMaxPoints ?? 400) })),
     histograms: runs.map((r) => ({ id: r.id, histogram: logLinearHistogram(r.dist, opts.subBucketBits ?? 7) })),
     criticalPath: [],
+    percentileDeltas: runs
+      .filter((r) => r !== baseline)
+      .map((r) => ({ id: r.id, points: percentileDeltas(baseline.dist, r.dist, { seed: bootstrapSeed }) })),
   };
 }

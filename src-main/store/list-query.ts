@@ -53,7 +53,8 @@ export class ListQuery {
     if (!stmt) {
       const where = present.length ? `WHERE ${present.map((k) => CLAUSES[k]).join(' AND ')}` : '';
       stmt = this.db.prepare<Record<string, unknown>, ListRow>(
-        `SELECT ${LIST_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}, json_extract(r.summary_json, '$.latency.unit') AS unit, json_extract(r.summary_json, '$.calibration.role') AS role FROM runs r ${where} ` +
+        `SELECT ${LIST_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}, json_extract(r.summary_json, '$.latency.unit') AS unit, json_extract(r.summary_json, '$.calibration.role') AS role, ` +
+          `(SELECT e.name FROM experiments e WHERE e.id = r.experiment_id) AS experiment_name FROM runs r ${where} ` +
           'ORDER BY r.id DESC LIMIT @limit OFFSET @offset',
       );
       this.cache.set(key, stmt);

@@ -37,6 +37,8 @@ export interface ListRow {
   measure: string | null;
   /** Unit of mean/p99 (from the summary; list queries select it). */
   unit?: 'cycles' | 'ns' | null;
+  /** Name of the run's experiment (list queries select it). */
+  experiment_name?: string | null;
   /** A prediction's role of a simulated run (from the summary; list queries select it). */
   role?: string | null;
 }
@@ -79,6 +81,7 @@ export function toListItem(r: ListRow): RunListItem {
     unit: r.unit ?? null,
     measure: isMeasureId(r.measure) ? r.measure : measureOfWorkload(r.workload),
     role: roleOf(r.kind, r.role),
+    experimentName: r.experiment_name ?? null,
   };
 }
 

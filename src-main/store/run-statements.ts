@@ -26,7 +26,7 @@ export function prepareRunStatements(db: Db) {
     importsOfFile: p("SELECT id, experiment_id FROM runs WHERE source_sha256 = @sha256 AND kind = 'measured' ORDER BY id"),
     markRunning: p("UPDATE runs SET status = 'running', started_at = @now WHERE id = @id AND status = 'queued'"),
     markDone: p(
-      "UPDATE runs SET status = 'done', error = NULL, started_at = coalesce(started_at, @now), finished_at = @now, " +
+      "UPDATE runs SET status = @status, error = NULL, started_at = coalesce(started_at, @now), finished_at = @now, " +
         'engine_version = @engineVersion, summary_json = @summary, mean = @mean, p99 = @p99, samples = @samples ' +
         "WHERE id = @id AND (status IN ('queued', 'running') OR (status = 'interrupted' AND owner = @owner))",
     ),

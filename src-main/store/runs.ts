@@ -129,7 +129,8 @@ export class RunStore {
     this.statusStmt = db.prepare('SELECT status FROM runs WHERE id = ?');
     this.expTagsStmt = db.prepare('SELECT tags FROM experiments WHERE id = ?');
     this.detailStmt = db.prepare(
-      'SELECT r.*, (SELECT d.trace_blob IS NOT NULL FROM run_data d WHERE d.run_id = r.id) AS has_trace FROM runs r WHERE r.id = ?',
+      'SELECT r.*, (SELECT d.trace_blob IS NOT NULL FROM run_data d WHERE d.run_id = r.id) AS has_trace, ' +
+        '(SELECT e.name FROM experiments e WHERE e.id = r.experiment_id) AS experiment_name FROM runs r WHERE r.id = ?',
     );
     this.dataStmt = db.prepare(
       'SELECT r.id, d.histogram_json, d.samples_blob, d.samples_encoding, d.sample_count, d.trace_blob ' +
@@ -248,8 +249,9 @@ export class RunStore {
    * or error leaves the run exactly as it was. Throws ConflictError if the run is not queued or
    * running (e.g. cancelled meanwhile) — except a run of this process that another process took
    * for abandoned (its lease went stale while this one was suspended): that one is finished.
+   * A cancelled run's finished samples are saved the same way with `status` 'cancelled'.
    */
-  saveResult(id: number, result: RunResult): void {
+  saveResult(id: number, result: RunResult, status: 'done' | 'cancelled' = 'done'): void {
     const trace = result.trace ? encodeTrace(result.trace) : null;
     const histogram = result.histogram ? JSON.stringify(result.histogram) : null;
     const summary = JSON.stringify(result.summary);
@@ -257,6 +259,7 @@ export class RunStore {
       const now = this.stamp();
       const changed = this.s.markDone.run({
         id,
+        status,
         now,
         engineVersion: result.summary.engineVersion,
         summary,

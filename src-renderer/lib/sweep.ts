@@ -1,88 +1,161 @@
 /**
  * Parameter sweeps, as plain functions (no runes, no DOM) so they can be unit tested: which
- * parameters a workload can sweep, parsing and checking the typed values, the runs of one sweep
- * experiment, and turning the stored runs back into a table (a sweep reopened from History).
- * Also the name check of "Save as profile…".
+ * parameters a workload can sweep (every run parameter it reads, whatever its kind — integer,
+ * enumerated, on/off or kernel release — plus the profile's X), parsing and checking the typed
+ * values and the fixed settings, saying when a swept parameter has no effect, the runs of one
+ * sweep experiment (values × second values × strategies × repeats), and turning the stored runs
+ * back into a table (a sweep reopened from History). Also the name check of "Save as profile…".
  */
-import { ConfigError, parseIntInRange } from '../../src-shared/config.js';
-import type { ProfileInfo, RunDetail, RunSpec, RunStatus } from '../../src-shared/contract.js';
+import { applySetting, ConfigError, defaultRunParams, parseIntInRange, parseParamValue, SETTING_NAME } from '../../src-shared/config.js';
+import type { AcrossRuns, ProfileInfo, RunDetail, RunSpec, RunStatus } from '../../src-shared/contract.js';
+import { MAX_REPEATS, MAX_RUNS_PER_EXPERIMENT } from '../../src-shared/experiment-limits.js';
+import { paramNoEffect } from '../../src-shared/param-effects.js';
+import type { Profile } from '../../src-shared/profile.js';
 import { STRATEGIES, type Strategy } from '../../src-shared/strategies.js';
-import { RUN_PARAMS, type Workload } from '../../src-shared/workloads.js';
+import { RUN_PARAMS, type ParamSpec, type Workload } from '../../src-shared/workloads.js';
+
+export { MAX_REPEATS, MAX_RUNS_PER_EXPERIMENT };
 
 export const SWEEP_MIN_VALUES = 2;
-export const SWEEP_MAX_VALUES = 8;
-/** `experiments:submit` takes at most this many runs. */
-export const MAX_RUNS_PER_EXPERIMENT = 16;
-/** Experiments named "sweep <param> …" are sweeps (their runs: "sweep <param> … · <strategy>"). */
+export const SWEEP_MAX_VALUES = 12;
+/** Experiments named "sweep <param>[ × <param>] on <workload>" are sweeps. */
 export const SWEEP_PREFIX = 'sweep ';
 
-/** A numeric parameter a sweep can vary: an int run parameter or the profile's X. */
+export type SweepValue = number | string | boolean;
+export type SweepKind = 'int' | 'enum' | 'bool' | 'release';
+
+/** A parameter a sweep can vary: a run parameter of any kind, or the profile's X. */
 export interface SweepParam {
   name: string;
+  kind: SweepKind;
   unit?: string;
-  min: number;
-  max: number;
+  min?: number;
+  max?: number;
+  /** Allowed values of an enumerated parameter (or the known releases). */
+  values?: readonly string[];
   /** The run parameter's default (absent for X: it comes from the profile). */
-  default?: number;
+  default?: SweepValue;
   help: string;
 }
 
 export const X_PARAM: SweepParam = {
   name: 'X',
+  kind: 'int',
   min: 0,
   max: 31,
   help: "the profile's preemption-timer rate: one tick per 2^X TSC cycles (changes vmx-preemption only)",
 };
 
-/** Int run parameters the workload reads, then the profile's X. */
-export function sweepParams(workload: Workload): SweepParam[] {
-  const out: SweepParam[] = RUN_PARAMS.filter((p) => p.kind === 'int' && (!p.workloads || p.workloads.includes(workload))).map((p) => ({
+function kindOf(p: ParamSpec): SweepKind {
+  const k = p.kind as string;
+  return k === 'enum' || k === 'bool' || k === 'release' ? k : 'int';
+}
+
+function fromSpec(p: ParamSpec): SweepParam {
+  return {
     name: p.name,
+    kind: kindOf(p),
     ...(p.unit ? { unit: p.unit } : {}),
-    min: p.min ?? 0,
-    max: p.max ?? Number.MAX_SAFE_INTEGER,
-    default: Number(p.default),
+    ...(p.min !== undefined ? { min: p.min } : {}),
+    ...(p.max !== undefined ? { max: p.max } : {}),
+    ...(p.values ? { values: p.values } : {}),
+    default: p.default,
     help: p.help,
-  }));
-  out.push(X_PARAM);
-  return out;
+  };
+}
+
+/** Every run parameter the workload reads (any kind), then the profile's X. */
+export function sweepParams(workload: Workload): SweepParam[] {
+  return [...RUN_PARAMS.filter((p) => !p.workloads || p.workloads.includes(workload)).map(fromSpec), X_PARAM];
 }
 
 /** The parameter by name (any workload), or null. */
 export function sweepParamByName(name: string): SweepParam | null {
   if (name === 'X') return X_PARAM;
-  const p = RUN_PARAMS.find((s) => s.name === name && s.kind === 'int');
-  return p ? { name: p.name, ...(p.unit ? { unit: p.unit } : {}), min: p.min ?? 0, max: p.max ?? Number.MAX_SAFE_INTEGER, default: Number(p.default), help: p.help } : null;
+  const p = RUN_PARAMS.find((s) => s.name === name);
+  return p ? fromSpec(p) : null;
 }
 
-/** A starting list of values: half, once and twice the default (X: 0, 5, 10), within the limits. */
-export function suggestValues(param: SweepParam, current?: number): number[] {
-  const d = current ?? param.default;
+/** A value as the form and the table write it: on/off for switches. */
+export function formatSweepValue(v: SweepValue | null): string {
+  if (v === null) return '—';
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  return typeof v === 'number' ? v.toLocaleString('en-US') : v;
+}
+
+/** A value as the form's text field takes it back: on/off for switches, plain digits for numbers. */
+export function valueText(v: SweepValue): string {
+  return typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v);
+}
+
+/** Release numbers in order: 4.9 < 4.19 < 5.15 < 6.8. */
+export function compareReleases(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Values in the order a sweep runs and draws them (numbers and releases ascending, off before on, enums as listed). */
+export function sortValues(param: SweepParam, values: readonly SweepValue[]): SweepValue[] {
+  const rank = (v: SweepValue): number => (param.kind === 'enum' ? (param.values ?? []).indexOf(String(v)) : 0);
+  return [...values].sort((a, b) => {
+    if (typeof a === 'number' && typeof b === 'number') return a - b;
+    if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+    if (param.kind === 'release') return compareReleases(String(a), String(b));
+    return rank(a) - rank(b);
+  });
+}
+
+/** A starting list of values: half, once and twice the default (X: 0, 5, 10); off and on; every enumerated value. */
+export function suggestValues(param: SweepParam, current?: SweepValue): SweepValue[] {
+  if (param.kind === 'bool') return [false, true];
+  if (param.kind === 'enum' || param.kind === 'release') return [...(param.values ?? [])].slice(0, SWEEP_MAX_VALUES);
+  const min = param.min ?? 0;
+  const max = param.max ?? Number.MAX_SAFE_INTEGER;
+  const d = typeof current === 'number' ? current : typeof param.default === 'number' ? param.default : undefined;
   let vals: number[];
   if (param.name === 'X') vals = [0, 5, 10];
   else if (d !== undefined && d > 0) vals = [Math.round(d / 2), d, d * 2];
-  else vals = [param.min, Math.max(param.min + 1, Math.min(param.max, 100_000)), Math.min(param.max, 1_000_000)];
-  const clamped = vals.map((v) => Math.min(param.max, Math.max(param.min, v)));
-  return [...new Set(clamped)];
+  else vals = [min, Math.max(min + 1, Math.min(max, 100_000)), Math.min(max, 1_000_000)];
+  return [...new Set(vals.map((v) => Math.min(max, Math.max(min, v))))];
+}
+
+const RELEASE = /^\d+\.\d+(?:\.\d+)?$/;
+
+/** One typed value of a parameter of any kind; throws ConfigError naming the parameter. */
+export function parseOneValue(param: SweepParam, token: string): SweepValue {
+  if (param.name === 'X') return parseIntInRange('X', token, 0, 31);
+  if (param.kind === 'release') {
+    if (!RELEASE.test(token)) throw new ConfigError(param.name, `expected a kernel release such as 5.15, got "${token}"`);
+    if (param.values && !param.values.includes(token)) throw new ConfigError(param.name, `expected one of ${param.values.join(', ')}, got "${token}"`);
+    return token;
+  }
+  const spec = RUN_PARAMS.find((p) => p.name === param.name);
+  if (!spec) throw new ConfigError(param.name, 'unknown parameter');
+  return parseParamValue(spec, token);
 }
 
 export interface ParsedValues {
-  values: number[];
+  values: SweepValue[];
   /** One message per problem, naming the offending entry. */
   errors: string[];
 }
 
-/** Parses "100000, 200_000, 400000": integers within the parameter's limits, 2–8 of them, no repeats. */
+/** Parses "100000, 200_000, 400000" (or "off, on", "hlt, poll", "4.9, 6.8"): 2–12 distinct values within the parameter's rules. */
 export function parseSweepValues(text: string, param: SweepParam): ParsedValues {
   const tokens = text
     .split(',')
     .map((t) => t.trim())
     .filter((t) => t !== '');
-  const values: number[] = [];
+  const values: SweepValue[] = [];
   const errors: string[] = [];
   for (const tok of tokens) {
     try {
-      const v = parseIntInRange(param.name, tok, param.min, param.max, param.unit);
+      const v = parseOneValue(param, tok);
       if (values.includes(v)) errors.push(`${tok} is listed twice`);
       else values.push(v);
     } catch (err) {
@@ -94,108 +167,249 @@ export function parseSweepValues(text: string, param: SweepParam): ParsedValues 
   return { values, errors };
 }
 
-/** Why the runs do not fit in one experiment, or null when they do. */
-export function runCountError(values: number, strategies: number): string | null {
-  const n = values * strategies;
-  return n > MAX_RUNS_PER_EXPERIMENT
-    ? `${values} values × ${strategies} strategies = ${n} runs; one experiment holds at most ${MAX_RUNS_PER_EXPERIMENT}: drop some values or a strategy`
-    : null;
+export interface ParsedFixed {
+  set: Record<string, string>;
+  errors: string[];
 }
 
-export function sweepExperimentName(param: string, workload: Workload): string {
-  return `${SWEEP_PREFIX}${param} on ${workload}`;
+/** "hostNoise=on, guestIdle=poll": settings every run of the sweep gets, checked like `--set`. */
+export function parseFixedSettings(text: string, profile: Profile | null): ParsedFixed {
+  const set: Record<string, string> = {};
+  const errors: string[] = [];
+  for (const item of text.split(',').map((t) => t.trim()).filter(Boolean)) {
+    const eq = item.indexOf('=');
+    const name = eq > 0 ? item.slice(0, eq).trim() : '';
+    if (!SETTING_NAME.test(name)) {
+      errors.push(`"${item}": expected name=value`);
+      continue;
+    }
+    const value = item.slice(eq + 1).trim();
+    try {
+      if (profile) applySetting(defaultRunParams(), profile, name, value);
+      set[name] = value;
+    } catch (err) {
+      errors.push(err instanceof ConfigError ? err.message : String(err));
+    }
+  }
+  return { set, errors };
+}
+
+/** Why the runs do not fit in one experiment, or null when they do. */
+export function runCountError(values: number, strategies: number, repeat = 1, values2 = 1): string | null {
+  const n = values * values2 * strategies * repeat;
+  const parts = [`${values} values`, ...(values2 > 1 ? [`${values2} second values`] : []), `${strategies} strateg${strategies === 1 ? 'y' : 'ies'}`, ...(repeat > 1 ? [`${repeat} repeats`] : [])];
+  return n > MAX_RUNS_PER_EXPERIMENT ? `${parts.join(' × ')} = ${n} runs; one experiment holds at most ${MAX_RUNS_PER_EXPERIMENT}: drop some values, a strategy or repeats` : null;
+}
+
+export function sweepExperimentName(params: readonly string[], workload: Workload): string {
+  return `${SWEEP_PREFIX}${params.join(' × ')} on ${workload}`;
+}
+
+export interface SweepAxis {
+  name: string;
+  values: SweepValue[];
 }
 
 export interface SweepPlan {
   workload: Workload;
-  param: string;
-  values: number[];
+  /** One parameter, or two for a heat map. */
+  axes: SweepAxis[];
   strategies: Strategy[];
   profile: string;
   samples: number;
   seed: number;
+  /** Seeds per point (seed, seed+1, …); 1 = no repeats. */
+  repeat?: number;
+  /** Settings every run gets (e.g. hostNoise=on). */
+  fixed?: Record<string, SweepValue>;
 }
 
-/** One run per (value × strategy), values ascending, strategies in the lab's order. */
+/** One run per (value [× second value] × strategy × seed), values in sweep order, strategies in the lab's order. */
 export function sweepRuns(plan: SweepPlan): RunSpec[] {
-  const values = [...plan.values].sort((a, b) => a - b);
   const strategies = STRATEGIES.filter((s) => plan.strategies.includes(s));
-  return values.flatMap((value) =>
-    strategies.map((strategy) => ({
-      workload: plan.workload,
-      strategy,
-      profile: plan.profile,
-      samples: plan.samples,
-      seed: plan.seed,
-      set: { [plan.param]: value },
-      trace: false,
-    })),
+  const combos: Array<Record<string, SweepValue>> = [{}];
+  for (const axis of plan.axes) {
+    const p = sweepParamByName(axis.name);
+    const values = p ? sortValues(p, axis.values) : axis.values;
+    const next: Array<Record<string, SweepValue>> = [];
+    for (const c of combos) for (const v of values) next.push({ ...c, [axis.name]: v });
+    combos.splice(0, combos.length, ...next);
+  }
+  const repeat = Math.max(1, plan.repeat ?? 1);
+  return combos.flatMap((set) =>
+    strategies.flatMap((strategy) =>
+      Array.from({ length: repeat }, (_, i) => ({
+        workload: plan.workload,
+        strategy,
+        profile: plan.profile,
+        samples: plan.samples,
+        seed: plan.seed + i,
+        set: { ...(plan.fixed ?? {}), ...set },
+        trace: false,
+      })),
+    ),
   );
 }
 
+/**
+ * What the sweep should be told before it runs: a swept parameter that the workload or a chosen
+ * strategy does not read, or that acts only under a switch the sweep leaves off.
+ */
+export function sweepEffectWarnings(workload: Workload, axes: readonly string[], strategies: readonly Strategy[], fixed: Record<string, unknown>): string[] {
+  const params: Record<string, unknown> = { ...defaultRunParams(), ...Object.fromEntries(Object.entries(fixed).map(([k, v]) => [k, normalizeFixed(k, v)])) };
+  const out: string[] = [];
+  for (const name of axes) {
+    const blanket = paramNoEffect(name, { workload, params });
+    if (blanket) {
+      const req = /acts only while (\w+) is on/.exec(blanket);
+      out.push(`${blanket}: every run would give the same result${req ? ` — add ${req[1]}=on to the fixed settings` : ''}`);
+      continue;
+    }
+    for (const s of strategies) {
+      const why = paramNoEffect(name, { workload, strategy: s, params });
+      if (why) out.push(`${why}: its results do not change`);
+    }
+  }
+  return out;
+}
+
+function normalizeFixed(name: string, v: unknown): unknown {
+  const spec = RUN_PARAMS.find((p) => p.name === name);
+  if (!spec) return v;
+  try {
+    return parseParamValue(spec, v);
+  } catch {
+    return v;
+  }
+}
+
 /** The swept value of a stored run, or null when its configuration does not tell. */
-export function sweepValueOf(run: Pick<RunDetail, 'config'>, param: string): number | null {
+export function sweepValueOf(run: Pick<RunDetail, 'config'>, param: string): SweepValue | null {
   const cfg = run.config;
   if (!cfg) return null;
   const v = param === 'X' ? cfg.profile.X : (cfg.params as unknown as Record<string, unknown>)[param];
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+  return typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' ? v : null;
 }
 
 /**
- * Which parameter a stored sweep varied: the name says so ("sweep delta on …"); otherwise the
- * first sweepable parameter whose value differs between the runs.
+ * Which parameters a stored sweep varied: its experiment's name says so ("sweep delta × X on …");
+ * otherwise the sweepable parameters whose values differ between the runs (at most two).
  */
-export function detectSweepParam(runs: ReadonlyArray<Pick<RunDetail, 'name' | 'config'>>): string | null {
+export function detectSweepParams(runs: ReadonlyArray<Pick<RunDetail, 'name' | 'config'> & { experimentName?: string | null }>): string[] {
   for (const r of runs) {
-    const m = /^sweep (\S+)/.exec(r.name);
-    if (m && sweepParamByName(m[1] as string)) return m[1] as string;
+    const m = /^sweep (.+?) on /.exec(r.experimentName ?? '') ?? /^sweep (\S+)/.exec(r.name);
+    if (!m) continue;
+    const names = (m[1] as string).split(' × ').map((n) => n.trim());
+    if (names.every((n) => sweepParamByName(n))) return names;
   }
-  const names = [...RUN_PARAMS.filter((p) => p.kind === 'int').map((p) => p.name), 'X'];
-  for (const n of names) {
-    const vals = new Set(runs.map((r) => sweepValueOf(r, n)).filter((v) => v !== null));
-    if (vals.size > 1) return n;
-  }
-  return null;
+  const names = [...RUN_PARAMS.map((p) => p.name), 'X'];
+  return names.filter((n) => new Set(runs.map((r) => JSON.stringify(sweepValueOf(r, n)))).size > 1).slice(0, 2);
 }
 
 export interface SweepRow {
   runId: number;
   name: string;
-  value: number | null;
+  value: SweepValue | null;
+  /** The second parameter's value (two-parameter sweeps). */
+  value2: SweepValue | null;
   strategy: string;
+  seed: number | null;
   status: RunStatus;
   unit: 'cycles' | 'ns';
   mean: number | null;
   p50: number | null;
   p99: number | null;
   max: number | null;
+  /** The spread across this point's repeats (when it has some). */
+  across: AcrossRuns | null;
   error: string | null;
 }
 
-/** The table of a sweep: one row per run, by value then strategy (the lab's order). */
-export function sweepRows(runs: readonly RunDetail[], param: string): SweepRow[] {
+function valueRank(param: SweepParam | null, v: SweepValue | null): number {
+  if (v === null) return Infinity;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return Number(v);
+  if (param?.kind === 'enum') return (param.values ?? []).indexOf(v);
+  return 0;
+}
+
+/** The table of a sweep: one row per run, by value (then second value), strategy and seed. */
+export function sweepRows(runs: readonly RunDetail[], params: readonly string[]): SweepRow[] {
+  const [p1, p2] = params.map(sweepParamByName);
   const rank = (s: string): number => {
     const i = (STRATEGIES as readonly string[]).indexOf(s);
     return i < 0 ? STRATEGIES.length : i;
   };
+  const cmp = (p: SweepParam | null | undefined, a: SweepValue | null, b: SweepValue | null): number =>
+    p?.kind === 'release' && typeof a === 'string' && typeof b === 'string' ? compareReleases(a, b) : valueRank(p ?? null, a) - valueRank(p ?? null, b);
   return runs
     .map((r): SweepRow => {
       const lat = r.summary?.latency;
       return {
         runId: r.id,
         name: r.name,
-        value: sweepValueOf(r, param),
+        value: params[0] ? sweepValueOf(r, params[0]) : null,
+        value2: params[1] ? sweepValueOf(r, params[1]) : null,
         strategy: r.strategy,
+        seed: r.seed,
         status: r.status,
         unit: lat?.unit ?? r.unit ?? 'cycles',
         mean: lat?.mean ?? r.mean,
         p50: lat?.p50 ?? null,
         p99: lat?.p99 ?? r.p99,
         max: lat?.max ?? null,
+        across: r.repeats ?? null,
         error: r.error,
       };
     })
-    .sort((a, b) => (a.value ?? Infinity) - (b.value ?? Infinity) || rank(a.strategy) - rank(b.strategy) || a.runId - b.runId);
+    .sort((a, b) => cmp(p1, a.value, b.value) || cmp(p2, a.value2, b.value2) || rank(a.strategy) - rank(b.strategy) || (a.seed ?? 0) - (b.seed ?? 0) || a.runId - b.runId);
+}
+
+/** One point of a sweep chart per (value [, second value], strategy): its runs folded together. */
+export interface SweepCell {
+  value: SweepValue;
+  value2: SweepValue | null;
+  strategy: string;
+  runs: number;
+  /** Mean latency: of the one run, or the mean of the repeats' means. */
+  mean: number;
+  p99: number;
+  /** 95 % interval of the mean across repeats (absent without repeats). */
+  meanLo?: number;
+  meanHi?: number;
+}
+
+/** Folds finished rows into cells: repeats of a point become one cell with the spread across them. */
+export function sweepCells(rows: readonly SweepRow[]): SweepCell[] {
+  const cells = new Map<string, { row: SweepRow; means: number[]; p99s: number[] }>();
+  for (const r of rows) {
+    if (r.status !== 'done' || r.value === null || r.mean === null || r.p99 === null) continue;
+    const key = JSON.stringify([r.value, r.value2, r.strategy]);
+    const c = cells.get(key) ?? { row: r, means: [], p99s: [] };
+    c.means.push(r.mean);
+    c.p99s.push(r.p99);
+    cells.set(key, c);
+  }
+  return [...cells.values()].map(({ row, means, p99s }) => {
+    const a = row.across;
+    const cell: SweepCell = {
+      value: row.value as SweepValue,
+      value2: row.value2,
+      strategy: row.strategy,
+      runs: means.length,
+      mean: means.reduce((s, v) => s + v, 0) / means.length,
+      p99: p99s.reduce((s, v) => s + v, 0) / p99s.length,
+    };
+    if (a && a.n >= 2 && means.length >= 2) Object.assign(cell, { meanLo: a.ciLow, meanHi: a.ciHigh });
+    return cell;
+  });
+}
+
+/** A strategy whose results are all the same across the swept values: the parameter did nothing for it. */
+export function flatStrategies(cells: readonly SweepCell[]): string[] {
+  const by = new Map<string, number[]>();
+  for (const c of cells) by.set(c.strategy, [...(by.get(c.strategy) ?? []), c.mean]);
+  return [...by].filter(([, means]) => means.length > 1 && means.every((m) => m === means[0])).map(([s]) => s);
 }
 
 /** Rules of profiles:save for a name (validateProfile), plus: not a built-in profile's name. */

@@ -15,6 +15,7 @@ import {
 } from '../../src-shared/config.js';
 import type { Profile } from '../../src-shared/profile.js';
 import { STRATEGIES, strategyChoice, type Strategy } from '../../src-shared/strategies.js';
+import { MAX_REPEATS } from '../../src-shared/experiment-limits.js';
 import { DEFAULT_SAMPLES, RUN_PARAMS, WORKLOADS, type ParamSpec, type Workload } from '../../src-shared/workloads.js';
 import { errorInfo } from '../lib/transport.js';
 import { parseTags } from './history.svelte.js';
@@ -76,6 +77,8 @@ export class ExperimentForm {
   profileName = $state('HSW-2016');
   samples = $state(String(DEFAULT_SAMPLES));
   seed = $state('1');
+  /** Seeds each strategy runs under (seed, seed+1, …): the runs of one configuration, for the spread across runs. */
+  repeat = $state('1');
   params = $state<Record<string, Raw>>(Object.fromEntries(RUN_PARAMS.map((p) => [p.name, rawOf(p.default)])));
   X = $state('');
   tscKhz = $state('');
@@ -110,6 +113,7 @@ export class ExperimentForm {
     if (!STRATEGIES.some((s) => this.strategies[s])) out.strategies = 'pick at least one strategy';
     check('samples', () => validateSamples(this.samples.replace(/_/g, '')));
     check('seed', () => validateSeed(this.seed.replace(/_/g, '')));
+    check('repeat', () => parseIntInRange('repeat', this.repeat.replace(/_/g, ''), 1, MAX_REPEATS));
     for (const p of this.relevantParams) check(p.name, () => parseParamValue(p, this.params[p.name]));
     if (this.profile) {
       const base = this.profile;
@@ -175,6 +179,9 @@ export class ExperimentForm {
   applyPreset(p: Preset): void {
     this.preset = p.id;
     this.name = p.pickWorkload ? this.#pairName() : p.title;
+    // A new preset is a new experiment: the last one's tags and notes do not carry over unseen.
+    this.tags = '';
+    this.notes = '';
     this.strategies = strategyChoice(STRATEGIES);
     if (p.pickWorkload) {
       this.params = Object.fromEntries(this.specs.map((s) => [s.name, rawOf(s.default)]));
@@ -313,7 +320,7 @@ export class ExperimentForm {
   #fieldKey(field: string): string | null {
     const setAt = field.lastIndexOf('set.');
     const tail = setAt >= 0 ? field.slice(setAt + 4) : (field.split(/[.[\]]+/).filter(Boolean).pop() ?? '');
-    const known: string[] = ['name', 'notes', 'tags', 'workload', 'strategy', 'profile', 'samples', 'seed', 'X', 'tsc_khz', ...this.specs.map((s) => s.name)];
+    const known: string[] = ['name', 'notes', 'tags', 'workload', 'strategy', 'profile', 'samples', 'seed', 'repeat', 'X', 'tsc_khz', ...this.specs.map((s) => s.name)];
     for (const k of Object.keys(this.costs)) known.push(k, `${k}.jitter`);
     if (known.includes(tail)) return tail === 'strategy' ? 'strategies' : tail;
     const last = field.split(/[.[\]]+/).filter(Boolean).pop() ?? '';
@@ -331,20 +338,25 @@ export class ExperimentForm {
       const seed = validateSeed(this.seed.replace(/_/g, ''));
       const set = this.changedSet();
       const chosen = STRATEGIES.filter((s) => this.strategies[s]);
+      const repeat = parseIntInRange('repeat', this.repeat.replace(/_/g, ''), 1, MAX_REPEATS);
       const res = await this.#api.call('experiments:submit', {
         name: this.name.trim(),
         notes: this.notes,
         tags: parseTags(this.tags),
-        runs: chosen.map((strategy) => ({
-          workload: this.workload,
-          strategy,
-          profile: this.profileName,
-          samples,
-          seed,
-          set: { ...set },
-          trace: samples <= TRACE_MAX_SAMPLES,
-        })),
+        runs: chosen.flatMap((strategy) =>
+          Array.from({ length: repeat }, (_, i) => ({
+            workload: this.workload,
+            strategy,
+            profile: this.profileName,
+            samples,
+            seed: seed + i,
+            set: { ...set },
+            trace: samples <= TRACE_MAX_SAMPLES,
+          })),
+        ),
       });
+      // The next experiment starts without this one's tags (they are shown, never carried silently).
+      this.tags = '';
       return { ...res, names: res.runNames };
     } catch (err) {
       const info = errorInfo(err);

@@ -3,7 +3,10 @@ import type { LabApi, RunKind, RunListItem } from '../../src-shared/contract.js'
 import type { Strategy } from '../../src-shared/strategies.js';
 import type { Workload } from '../../src-shared/workloads.js';
 import { errorInfo } from '../lib/transport.js';
+import { groupByExperiment, sortRuns, type RunGroup, type SortKey } from '../lib/history-order.js';
 import { unique } from '../lib/util.js';
+
+export { SORT_KEYS, type RunGroup, type SortKey } from '../lib/history-order.js';
 
 export interface HistoryFilters {
   workload: Workload | '';
@@ -23,11 +26,27 @@ export class HistoryStore {
   filters = $state<HistoryFilters>({ workload: '', strategy: '', kind: '', tag: '', text: '' });
   /** Selected run ids, in the order they were ticked. */
   selected = $state<number[]>([]);
+  sortKey = $state<SortKey>('created');
+  sortDir = $state<1 | -1>(-1);
+  grouped = $state(false);
   #api: LabApi;
   #seq = 0;
 
   constructor(api: LabApi) {
     this.#api = api;
+  }
+
+  /** The list in the chosen order, and grouped by experiment when asked. */
+  sorted = $derived(sortRuns(this.runs, this.sortKey, this.sortDir));
+  groups = $derived<RunGroup[]>(this.grouped ? groupByExperiment(this.sorted) : [{ experimentId: null, name: '', runs: this.sorted }]);
+
+  /** Sorts by a column; the same column again turns the order round. */
+  sortBy(key: SortKey): void {
+    if (this.sortKey === key) this.sortDir = this.sortDir === 1 ? -1 : 1;
+    else {
+      this.sortKey = key;
+      this.sortDir = key === 'created' || key === 'id' ? -1 : 1;
+    }
   }
 
   /** Every tag seen in the current list, for the filter's suggestions. */

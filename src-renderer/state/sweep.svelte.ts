@@ -4,22 +4,31 @@
  * turned into the table and chart. The pure parts live in lib/sweep.ts.
  */
 import type { LabApi, RunDetail, RunListItem } from '../../src-shared/contract.js';
-import { validateSamples, validateSeed } from '../../src-shared/config.js';
+import { defaultRunParams, parseIntInRange, validateSamples, validateSeed } from '../../src-shared/config.js';
+import type { Profile } from '../../src-shared/profile.js';
 import { STRATEGIES, strategyChoice, type Strategy } from '../../src-shared/strategies.js';
 import type { Workload } from '../../src-shared/workloads.js';
 import {
-  detectSweepParam,
+  MAX_REPEATS,
+  detectSweepParams,
+  parseFixedSettings,
   parseSweepValues,
   runCountError,
+  sortValues,
   suggestValues,
+  sweepCells,
+  sweepEffectWarnings,
   sweepExperimentName,
   sweepParamByName,
   sweepParams,
   sweepRows,
   sweepRuns,
   sweepValueOf,
+  type SweepCell,
   type SweepParam,
   type SweepRow,
+  type SweepValue,
+  valueText,
 } from '../lib/sweep.js';
 import { errorInfo } from '../lib/transport.js';
 
@@ -32,11 +41,20 @@ function messageOf(err: unknown): string {
 export class SweepForm {
   workload = $state<Workload>('tscdeadline-busy');
   param = $state('delta');
-  values = $state(suggestValues(sweepParamByName('delta') as SweepParam).join(', '));
+  values = $state(suggestValues(sweepParamByName('delta') as SweepParam).map(valueText).join(', '));
+  /** The second parameter of a two-parameter sweep ('' for none). */
+  param2 = $state('');
+  values2 = $state('');
   strategies = $state<Record<Strategy, boolean>>(strategyChoice(STRATEGIES));
   profile = $state('HSW-2016');
   samples = $state(String(SWEEP_DEFAULT_SAMPLES));
   seed = $state('1');
+  /** Seeds per point: with 2 or more the chart draws the 95 % band across runs. */
+  repeat = $state('1');
+  /** Settings every run gets, e.g. "hostNoise=on, guestIdle=poll". */
+  fixed = $state('');
+  /** The profile the fixed settings are checked against (costs, X, tsc_khz). */
+  profileDoc = $state.raw<Profile | null>(null);
   submitting = $state(false);
   submitError = $state<string | null>(null);
   /** The sweep whose settings the form shows (not re-filled when reopened). */
@@ -51,17 +69,34 @@ export class SweepForm {
 
   params = $derived(sweepParams(this.workload));
   paramSpec = $derived<SweepParam>(this.params.find((p) => p.name === this.param) ?? (this.params[0] as SweepParam));
+  paramSpec2 = $derived<SweepParam | null>(this.param2 === '' ? null : (this.params.find((p) => p.name === this.param2) ?? null));
   parsed = $derived(parseSweepValues(this.values, this.paramSpec));
+  parsed2 = $derived(this.paramSpec2 ? parseSweepValues(this.values2, this.paramSpec2) : { values: [], errors: [] });
+  fixedParsed = $derived(parseFixedSettings(this.fixed, this.profileDoc));
   chosen = $derived(STRATEGIES.filter((s) => this.strategies[s]));
-  runCount = $derived(this.parsed.values.length * this.chosen.length);
+  repeatCount = $derived(Number(this.repeat.replace(/_/g, '')) || 1);
+  runCount = $derived(this.parsed.values.length * Math.max(1, this.parsed2.values.length) * this.chosen.length * this.repeatCount);
+  /** Said before the sweep runs: swept parameters with no effect here. */
+  warnings = $derived(
+    sweepEffectWarnings(
+      this.workload,
+      [this.paramSpec.name, ...(this.paramSpec2 ? [this.paramSpec2.name] : [])],
+      this.chosen,
+      this.fixedParsed.set,
+    ),
+  );
 
   errors = $derived.by(() => {
     const out: Record<string, string> = {};
     if (this.parsed.errors.length > 0) out.values = this.parsed.errors.join('; ');
-    else {
-      const tooMany = runCountError(this.parsed.values.length, this.chosen.length);
-      if (tooMany) out.values = tooMany;
+    if (this.paramSpec2) {
+      if (this.paramSpec2.name === this.paramSpec.name) out.values2 = 'choose a second parameter other than the first';
+      else if (this.parsed2.errors.length > 0) out.values2 = this.parsed2.errors.join('; ');
     }
+    if (this.fixedParsed.errors.length > 0) out.fixed = this.fixedParsed.errors.join('; ');
+    const swept = [this.paramSpec.name, this.paramSpec2?.name];
+    const clash = Object.keys(this.fixedParsed.set).find((k) => swept.includes(k));
+    if (clash) out.fixed = `${clash} is swept: it cannot also be fixed`;
     if (this.chosen.length === 0) out.strategies = 'pick at least one strategy';
     try {
       validateSamples(this.samples.replace(/_/g, ''));
@@ -73,6 +108,15 @@ export class SweepForm {
     } catch (err) {
       out.seed = messageOf(err);
     }
+    try {
+      parseIntInRange('repeat', this.repeat.replace(/_/g, ''), 1, MAX_REPEATS);
+    } catch (err) {
+      out.repeat = messageOf(err);
+    }
+    if (!out.values && !out.values2 && !out.repeat) {
+      const tooMany = runCountError(this.parsed.values.length, this.chosen.length, this.repeatCount, Math.max(1, this.parsed2.values.length));
+      if (tooMany) out.values = tooMany;
+    }
     return out;
   });
 
@@ -81,32 +125,57 @@ export class SweepForm {
   setWorkload(w: Workload): void {
     this.workload = w;
     if (!this.params.some((p) => p.name === this.param)) this.setParam((this.params[0] as SweepParam).name);
+    if (this.param2 !== '' && !this.params.some((p) => p.name === this.param2)) this.setParam2('');
   }
 
   setParam(name: string): void {
     this.param = name;
-    if (!this.valuesEdited) this.values = suggestValues(this.paramSpec).join(', ');
+    if (!this.valuesEdited) this.values = suggestValues(this.paramSpec).map(valueText).join(', ');
+  }
+
+  setParam2(name: string): void {
+    this.param2 = name;
+    this.values2 = this.paramSpec2 ? suggestValues(this.paramSpec2).map(valueText).join(', ') : '';
+  }
+
+  async loadProfile(): Promise<void> {
+    try {
+      this.profileDoc = await this.#api.call('profiles:get', { name: this.profile });
+    } catch {
+      this.profileDoc = null;
+    }
   }
 
   /** Fills the form from a stored sweep (reopened from History). */
-  prefill(runs: readonly RunDetail[], param: string): void {
+  prefill(runs: readonly RunDetail[], params: readonly string[]): void {
     const first = runs.find((r) => r.config) ?? runs[0];
     if (!first) return;
     this.workload = (first.config?.workload ?? first.workload) as Workload;
-    this.param = param;
-    const vals = runs
-      .map((r) => sweepValueOf(r, param))
-      .filter((v, i, all): v is number => v !== null && all.indexOf(v) === i)
-      .sort((a, b) => a - b);
-    if (vals.length > 0) {
-      this.values = vals.join(', ');
+    const valuesOf = (name: string) => {
+      const p = sweepParamByName(name);
+      const vals = runs.map((r) => sweepValueOf(r, name)).filter((v, i, all): v is SweepValue => v !== null && all.indexOf(v) === i);
+      return p ? sortValues(p, vals) : vals;
+    };
+    if (params[0]) {
+      this.param = params[0];
+      this.values = valuesOf(params[0]).map(valueText).join(', ');
       this.valuesEdited = true;
     }
-    const strategies = runs.map((r) => r.strategy);
-    this.strategies = strategyChoice(strategies);
+    this.param2 = params[1] ?? '';
+    this.values2 = params[1] ? valuesOf(params[1]).map(valueText).join(', ') : '';
+    this.strategies = strategyChoice(runs.map((r) => r.strategy));
     this.profile = first.config?.profile.name ?? first.profile;
     this.samples = String(first.config?.samples ?? first.samples);
-    this.seed = String(first.config?.seed ?? first.seed ?? 1);
+    const seeds = runs.map((r) => r.config?.seed ?? r.seed ?? 1);
+    this.seed = String(Math.min(...seeds));
+    this.repeat = String(seeds.filter((v, i, all) => all.indexOf(v) === i).length);
+    // Settings every run shares that differ from the defaults, other than the swept ones.
+    const defaults = defaultRunParams() as unknown as Record<string, unknown>;
+    const cfgParams = (first.config?.params ?? {}) as unknown as Record<string, unknown>;
+    this.fixed = Object.keys(cfgParams)
+      .filter((k) => !params.includes(k) && cfgParams[k] !== defaults[k] && runs.every((r) => (r.config?.params as unknown as Record<string, unknown> | undefined)?.[k] === cfgParams[k]))
+      .map((k) => `${k}=${valueText(cfgParams[k] as SweepValue)}`)
+      .join(', ');
   }
 
   /** Sends the sweep as one experiment; returns its id and runs, or null when refused. */
@@ -117,8 +186,9 @@ export class SweepForm {
     try {
       const samples = validateSamples(this.samples.replace(/_/g, ''));
       const seed = validateSeed(this.seed.replace(/_/g, ''));
-      const name = sweepExperimentName(this.param, this.workload);
-      const runs = sweepRuns({ workload: this.workload, param: this.param, values: this.parsed.values, strategies: this.chosen, profile: this.profile, samples, seed });
+      const axes = [{ name: this.paramSpec.name, values: this.parsed.values }, ...(this.paramSpec2 ? [{ name: this.paramSpec2.name, values: this.parsed2.values }] : [])];
+      const name = sweepExperimentName(axes.map((a) => a.name), this.workload);
+      const runs = sweepRuns({ workload: this.workload, axes, strategies: this.chosen, profile: this.profile, samples, seed, repeat: this.repeatCount, fixed: this.fixedParsed.set });
       const res = await this.#api.call('experiments:submit', { name, runs });
       return { ...res, names: res.runNames, samples };
     } catch (err) {
@@ -138,7 +208,8 @@ export class SweepResult {
   readonly experimentId: number;
   list = $state.raw<RunListItem[]>([]);
   details = $state.raw<RunDetail[]>([]);
-  param = $state<string | null>(null);
+  /** The swept parameters (one, or two for a heat map); empty until known. */
+  params = $state<string[]>([]);
   error = $state<string | null>(null);
   loaded = $state(false);
   #api: LabApi;
@@ -147,7 +218,7 @@ export class SweepResult {
   #inflight = false;
   #again = false;
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache, never rendered
-  #cache = new Map<number, RunDetail>();
+  #cache = new Map<number, { run: RunDetail; settled: boolean; status: string }>();
 
   constructor(api: LabApi, experimentId: number) {
     this.#api = api;
@@ -156,8 +227,11 @@ export class SweepResult {
 
   done = $derived(this.list.filter((r) => r.status === 'done').length);
   finished = $derived(this.loaded && this.list.length > 0 && this.list.every((r) => TERMINAL.has(r.status)));
+  param = $derived(this.params[0] ?? null);
   paramSpec = $derived(this.param ? sweepParamByName(this.param) : null);
-  rows = $derived<SweepRow[]>(this.param ? sweepRows(this.details, this.param) : []);
+  paramSpec2 = $derived(this.params[1] ? sweepParamByName(this.params[1]) : null);
+  rows = $derived<SweepRow[]>(this.params.length > 0 ? sweepRows(this.details, this.params) : []);
+  cells = $derived<SweepCell[]>(sweepCells(this.rows));
   unit = $derived<'cycles' | 'ns'>(this.rows.find((r) => r.mean !== null)?.unit ?? 'cycles');
 
   /** Loads the runs; reloads every `pollMs` until all have finished. */
@@ -186,13 +260,15 @@ export class SweepResult {
     try {
       const list = await this.#api.call('runs:list', { experimentId: this.experimentId, limit: 100 });
       if (this.#stopped) return;
-      // Fetch each run once it has finished (its summary no longer changes), others every time.
+      // Fetch each run once it has finished and so have all the others (its summary and the spread
+      // across its repeats no longer change), others every time.
+      const settled = list.every((r) => TERMINAL.has(r.status));
       const details = await Promise.all(
         list.map(async (r) => {
           const cached = this.#cache.get(r.id);
-          if (cached && TERMINAL.has(cached.status)) return cached;
+          if (cached && TERMINAL.has(cached.status) && cached.settled) return cached.run;
           const d = await this.#api.call('runs:get', { id: r.id });
-          this.#cache.set(r.id, d);
+          this.#cache.set(r.id, { run: d, settled, status: d.status });
           return d;
         }),
       );
@@ -201,7 +277,7 @@ export class SweepResult {
       this.details = details;
       if (list.length === 0) this.error = `Experiment ${this.experimentId} has no runs (deleted?)`;
       else this.error = null;
-      if (!this.param) this.param = detectSweepParam(details);
+      if (this.params.length === 0) this.params = detectSweepParams(details.map((d, i) => ({ ...d, experimentName: list[i]?.experimentName ?? d.experimentName })));
       this.loaded = true;
     } catch (err) {
       this.error = errorInfo(err).message;

@@ -3,7 +3,7 @@
  * SVG writer in `svg.ts` for exports, the CLI and the HTML report). Values are already shaped:
  * histograms are pre-binned, long series already thinned. Must not import anything but src-shared.
  */
-import { COST_NAMES, CRITICAL_PATH_COSTS, WAIT_STEPS } from '../profile.js';
+import { STEP_ORDER } from '../critical-path.js';
 import { strategyColor } from '../strategies.js';
 
 /** A labelled tick at a data value (e.g. 1/(1−p) = 100 labelled "99%"). */
@@ -19,17 +19,25 @@ export interface AxisSpec {
   max?: number;
   /** Fixed ticks; without them the renderer picks "nice" ones. */
   ticks?: Tick[];
+  /** A linear axis that hugs the data (rounded to tick steps) instead of reaching down to 0. */
+  tight?: boolean;
 }
 
 export interface XYPoint {
   x: number;
   y: number;
+  /** Lower edge of a `band` at x (y is its upper edge). */
+  y0?: number;
   /** Optional tooltip text (trace events). */
   text?: string;
 }
 
-/** `line` joins points, `step` draws a histogram outline, `bars` draws one bar per point, `points` a scatter. */
-export type XYStyle = 'line' | 'step' | 'bars' | 'points';
+/**
+ * `line` joins points; `step` is a histogram outline whose points are its corners (drawn with
+ * straight segments, so both renderers draw the same shape, zeros included); `bars` draws one bar
+ * per point; `points` a scatter; `band` fills between y0 and y (a confidence band).
+ */
+export type XYStyle = 'line' | 'step' | 'bars' | 'points' | 'band';
 
 export interface XYSeries {
   label: string;
@@ -46,6 +54,8 @@ export interface XYSeries {
 export interface XYChartSpec {
   kind: 'xy';
   title: string;
+  /** One line under an exported figure: runs, profile, kernel, seed, engine version. */
+  footer?: string;
   x: AxisSpec;
   y: AxisSpec;
   series: XYSeries[];
@@ -63,6 +73,7 @@ export interface CategorySeries {
 export interface CategoryChartSpec {
   kind: 'category';
   title: string;
+  footer?: string;
   categories: string[];
   /** Bars run left to right with categories down the side. */
   horizontal: boolean;
@@ -71,79 +82,157 @@ export interface CategoryChartSpec {
   series: CategorySeries[];
 }
 
-export type ChartSpec = XYChartSpec | CategoryChartSpec;
+/** A row of a waterfall: one step (or a collapsed group of steps) of the critical path. */
+export interface WaterfallRow {
+  /** Step name or group id (what a click expands). */
+  key: string;
+  label: string;
+  color: string;
+  /** A step shown inside an expanded group. */
+  inGroup?: boolean;
+}
+
+export interface WaterfallRun {
+  label: string;
+  /** The run's colour (its bar outlines and legend entry). */
+  color: string;
+  /** Per row: the bar's [start, end] in the value unit, or null when the run has no such step. */
+  bars: Array<[number, number] | null>;
+}
+
+/**
+ * Where the cycles go, in execution order: one row per step or group (top to bottom), and in each
+ * row one floating bar per run from where the step starts to where it ends, with its cycles
+ * written beside it.
+ */
+export interface WaterfallChartSpec {
+  kind: 'waterfall';
+  title: string;
+  footer?: string;
+  rows: WaterfallRow[];
+  runs: WaterfallRun[];
+  value: AxisSpec;
+  legend: Array<{ label: string; color: string }>;
+}
+
+export interface TimelineSlice {
+  track: number;
+  start: number;
+  end: number;
+  name: string;
+  color: string;
+  /** Tooltip text. */
+  text?: string;
+}
+
+/** A trace drawn as tracks (vCPU, host pCPU, housekeeping CPU) of slices with durations, Perfetto style. */
+export interface TimelineChartSpec {
+  kind: 'timeline';
+  title: string;
+  footer?: string;
+  tracks: string[];
+  /** Slices with a duration; instants have start = end and are drawn as thin marks. */
+  slices: TimelineSlice[];
+  x: AxisSpec;
+  legend: Array<{ label: string; color: string }>;
+}
+
+/** A two-parameter sweep: one cell per (x, y) value pair, coloured by a signed difference. */
+export interface HeatmapChartSpec {
+  kind: 'heatmap';
+  title: string;
+  footer?: string;
+  x: { label: string; categories: string[] };
+  y: { label: string; categories: string[] };
+  /** cells[yi][xi]: the value, or null when that pair has no result. */
+  cells: Array<Array<number | null>>;
+  /** What a cell's value is, e.g. "mean vmx-preemption − hrtimer (cycles)". */
+  valueLabel: string;
+  /** Cell edges where the sign changes between neighbours: where one strategy stops winning. */
+  crossover: Array<{ xi: number; yi: number; edge: 'right' | 'below' }>;
+  /** What a negative and a positive value mean, for the colour key. */
+  negative: string;
+  positive: string;
+}
+
+export type ChartSpec = XYChartSpec | CategoryChartSpec | WaterfallChartSpec | TimelineChartSpec | HeatmapChartSpec;
 
 /** Colour-blind-safe series palette (Okabe–Ito), readable on light and dark backgrounds. */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#999999'];
 
 /**
- * Palette for stacked step breakdowns, indexed by `KNOWN_STEPS` (entry i colours step i).
- * Ordered so that steps which sit next to each other in a stack (the expiry path in engine
- * order, and `hv_countdown` after `guest_deliver`) get clearly different hues.
+ * One colour per critical-path step, as data: 48 colours at least ΔE 23 apart from each other
+ * (CIELAB), placed so that neighbours in execution order (STEP_ORDER) differ by more than 110 in
+ * RGB. A step keeps its colour in every chart and view, whatever else is shown with it.
  */
-export const STEP_PALETTE = [
-  '#4E79A7', // vmexit_hw: blue
-  '#F28E2B', // exit_post: orange
-  '#59A14F', // entry_prep: green
-  '#E15759', // vmentry_hw: red
-  '#B07AA1', // hv_handler: purple
-  '#76B7B2', // ext_intr_handler: teal
-  '#EDC948', // host_irq_dispatch: yellow
-  '#9C755F', // hrtimer_interrupt: brown
-  '#FF9DA7', // apic_timer_fn: pink
-  '#8CD17D', // clockevent_program: light green
-  '#79706E', // clockevent_bias: grey
-  '#D37295', // host_lapic_irq_hw: magenta
-  '#A0CBE8', // pending_inject: light blue
-  '#B6992D', // guest_deliver: olive
-  '#17BECF', // hv_countdown: cyan
-  '#FFBE7D', // halt_poll_wake: light orange
-  '#499894', // post_block_switch_back_pending: dark teal
-  '#D4A6C8', // sched_wakeup: lilac
-  '#1F3A93', // cstate_exit: navy
-  '#F1CE63', // wrmsr_dispatch: pale yellow
-  '#C05A2B', // hrtimer_cancel: rust
-  '#6B8E23', // sw_deadline_math: olive drab
-  '#8E44AD', // hrtimer_start: violet
-  '#2E8B57', // hv_set_math: sea green
-];
+export const STEP_COLORS: Readonly<Record<string, string>> = {
+  wrmsr_dispatch: '#FF0055',
+  apic_reg_write: '#DD99BB',
+  hrtimer_cancel: '#FF22BB',
+  hrtimer_cancel_queued: '#AA1177',
+  sw_deadline_math: '#77AA77',
+  hrtimer_start: '#7777FF',
+  hv_set_math: '#FF7733',
+  hv_scaling_divq: '#888811',
+  vmcs_pin_rmw: '#EEBB66',
+  hv_arm_per_entry: '#AA6600',
+  arm_to_entry: '#AA9966',
+  hv_countdown: '#77CCFF',
+  vmexit_hw: '#0066BB',
+  exit_post: '#00DD00',
+  hv_handler: '#FF0000',
+  ext_intr_handler: '#FF00FF',
+  halt_emulate: '#AA1144',
+  cstate_exit: '#33DD77',
+  host_lapic_irq_hw: '#665511',
+  host_irq_dispatch: '#00DDCC',
+  host_noise: '#446633',
+  hrtimer_interrupt: '#EE6699',
+  apic_timer_fn: '#FFAA00',
+  clockevent_program: '#0044FF',
+  clockevent_bias: '#AACC55',
+  sched_wakeup: '#774466',
+  halt_poll_wake: '#DDAAFF',
+  post_block_switch_back_pending: '#006600',
+  idle_poll: '#FF1188',
+  idle_sleep: '#7755AA',
+  wait_lapic_expire_spin: '#0088BB',
+  pending_inject: '#EEBBAA',
+  entry_prep: '#116666',
+  vmentry_hw: '#9933AA',
+  guest_deliver: '#AA3322',
+  guest_irq_entry: '#FF8877',
+  guest_hrtimer_interrupt: '#44AA00',
+  guest_clockevent_program: '#8888BB',
+  guest_wakeup: '#CCBB00',
+  guest_context_switch: '#BB55FF',
+  guest_return_to_user: '#77BBBB',
+  guest_clock_gettime: '#FF88FF',
+  guest_isr_rearm: '#009955',
+  guest_eoi_iret: '#996655',
+  guest_loop: '#9900FF',
+  guest_nanosleep: '#BB66AA',
+  guest_idle_enter: '#8899FF',
+  guest_wait: '#99CC00',
+};
 
-/**
- * Every step name the engine reports, in the order their colours are assigned: the expiry path
- * first (engine order), then the preemption-timer countdown, blocking and arming, the guest side,
- * and the remaining waits. A step keeps its colour in every chart, whatever else is shown with it.
- */
-export const KNOWN_STEPS: readonly string[] = [
-  ...new Set([
-    ...COST_NAMES.slice(0, CRITICAL_PATH_COSTS),
-    'hv_countdown',
-    'halt_poll_wake',
-    'post_block_switch_back_pending',
-    'sched_wakeup',
-    'cstate_exit',
-    'wrmsr_dispatch',
-    'hrtimer_cancel',
-    'sw_deadline_math',
-    'hrtimer_start',
-    'hv_set_math',
-    'vmcs_pin_rmw',
-    'hv_arm_per_entry',
-    ...COST_NAMES.filter((n) => n.startsWith('guest_')),
-    ...COST_NAMES,
-    ...WAIT_STEPS,
-  ]),
-];
+/** Colours of the step groups (collapsed rows of a critical path): Okabe–Ito, colour-blind safe. */
+export const GROUP_COLORS: Readonly<Record<string, string>> = {
+  arm: '#CC79A7',
+  exit: '#0072B2',
+  'host-irq': '#D55E00',
+  hrtimer: '#E69F00',
+  inject: '#009E73',
+  entry: '#56B4E9',
+  guest: '#7A5195',
+  other: '#8C8C8C',
+};
+
+/** Every step name with a colour of its own, in execution order. */
+export const KNOWN_STEPS: readonly string[] = STEP_ORDER;
 
 export function seriesColor(i: number): string {
   return PALETTE[i % PALETTE.length] as string;
-}
-
-/** Step colours by index: the palette first, then evenly spaced hues (golden angle) so none repeats. */
-export function stepColor(i: number): string {
-  if (i < STEP_PALETTE.length) return STEP_PALETTE[i] as string;
-  const hue = Math.round(((i - STEP_PALETTE.length) * 137.508 + 20) % 360);
-  const light = 42 + ((i * 7) % 3) * 10;
-  return `hsl(${hue}, 55%, ${light}%)`;
 }
 
 /** FNV-1a of a string (stable across runs and platforms). */
@@ -155,11 +244,11 @@ function hashName(s: string): number {
 
 /**
  * The colour of a critical-path step, derived from its name alone so it is the same in every
- * chart and view: known steps by their place in `KNOWN_STEPS`, unknown ones by a hash of the name.
+ * chart and view: known steps from STEP_COLORS, unknown ones by a hash of the name.
  */
 export function stepColorByName(name: string): string {
-  const i = KNOWN_STEPS.indexOf(name);
-  if (i >= 0) return stepColor(i);
+  const known = STEP_COLORS[name];
+  if (known) return known;
   const h = hashName(name);
   return `hsl(${h % 360}, ${50 + ((h >>> 9) % 3) * 10}%, ${38 + ((h >>> 13) % 3) * 10}%)`;
 }
@@ -176,19 +265,60 @@ export function shade(hex: string, amount: number): string {
   return `#${rgb.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 }
 
+/** What tells runs of one strategy apart in colour: the CPU profile and the kernel modelled or measured. */
+export interface RunLook {
+  id: number;
+  strategy: string;
+  /** Profile (CPU) and kernel, e.g. "HSW-2016 · Linux 4.9"; empty for the default. */
+  variant?: string;
+}
+
+/** Shade steps of a strategy's colour for its variants: the base first, then darker and lighter. */
+const SHADES = [0, -0.35, 0.38, -0.55, 0.58, -0.2, 0.22, -0.7];
+/** Dash patterns for runs that share strategy and variant (e.g. repeats under other seeds). */
+const DUPLICATE_DASHES: number[][] = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
+
 /**
- * Series colours for runs, from their strategies: a strategy's first run has the strategy's
- * colour in every view and export; further runs of the same strategy (another kernel, CPU or
- * seed) get darker, then lighter shades of it, in the order given.
+ * Colour (and dash) of each run's series, from its strategy and variant alone: the default
+ * variant has the strategy's colour; another profile or kernel gets a related shade picked by a
+ * hash of its name, so a run looks the same in every view and export whatever else is shown.
+ * Only when two variants of one chart hash to the same shade does the later one (by name) move
+ * to the next free shade. Runs alike in both get dashes, by id.
  */
-export function runColors(strategies: readonly string[]): string[] {
-  const seen = new Map<string, number>();
-  return strategies.map((s) => {
-    const k = seen.get(s) ?? 0;
-    seen.set(s, k + 1);
-    const base = strategyColor(s);
-    if (k === 0) return base;
-    const step = Math.ceil(k / 2) * 0.3;
-    return shade(base, k % 2 === 1 ? -step : step);
+export function runStyles(runs: readonly RunLook[]): Array<{ color: string; dash?: number[] }> {
+  const shadeOf = new Map<string, number>();
+  const byStrategy = new Map<string, string[]>();
+  for (const r of runs) {
+    const list = byStrategy.get(r.strategy) ?? [];
+    const v = r.variant ?? '';
+    if (!list.includes(v)) list.push(v);
+    byStrategy.set(r.strategy, list);
+  }
+  for (const [strategy, variants] of byStrategy) {
+    const used = new Set<number>();
+    for (const v of [...variants].sort()) {
+      let k = v === '' ? 0 : 1 + (hashName(v) % (SHADES.length - 1));
+      while (used.has(k) && used.size < SHADES.length) k = (k + 1) % SHADES.length;
+      used.add(k);
+      shadeOf.set(`${strategy}\u0000${v}`, k);
+    }
+  }
+  const seen = new Map<string, number[]>();
+  for (const r of [...runs].sort((a, b) => a.id - b.id)) {
+    const key = `${r.strategy}\u0000${r.variant ?? ''}`;
+    seen.set(key, [...(seen.get(key) ?? []), r.id]);
+  }
+  return runs.map((r) => {
+    const key = `${r.strategy}\u0000${r.variant ?? ''}`;
+    const k = shadeOf.get(key) ?? 0;
+    const color = k === 0 ? strategyColor(r.strategy) : shade(strategyColor(r.strategy), SHADES[k] as number);
+    const n = (seen.get(key) ?? []).indexOf(r.id);
+    const dash = DUPLICATE_DASHES[n % DUPLICATE_DASHES.length] as number[];
+    return dash.length > 0 ? { color, dash } : { color };
   });
+}
+
+/** The variant of a run in words: its profile and kernel ("HSW-2016 · Linux 4.9"). */
+export function runVariant(profile: string | null | undefined, kernel: string | null | undefined): string {
+  return [profile ?? '', kernel ? `Linux ${kernel}` : ''].filter(Boolean).join(' · ');
 }

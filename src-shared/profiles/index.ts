@@ -5,8 +5,11 @@
  */
 import type { Profile } from '../profile.js';
 import { HSW_2016 } from './hsw-2016.js';
+import { SKX } from './skx.js';
+import { SPR } from './spr.js';
+import { EPYC } from './epyc.js';
 
-export const BUILTIN_PROFILES: readonly Profile[] = [HSW_2016];
+export const BUILTIN_PROFILES: readonly Profile[] = [HSW_2016, SKX, SPR, EPYC];
 export const DEFAULT_PROFILE: Profile = HSW_2016;
 
 /** The built-in profile of that name (case-insensitive), if any. */

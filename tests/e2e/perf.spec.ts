@@ -13,7 +13,7 @@ test('compare paint time for two 1,000,000-sample runs (reported)', async ({ pag
   const wallMs = Date.now() - t0;
   const paintMs = Number(await view.getAttribute('data-paint-ms'));
   expect(Number.isFinite(paintMs) && paintMs >= 0, `data-paint-ms = ${paintMs}`).toBe(true);
-  await expect(view.locator('canvas')).toHaveCount(3);
+  await expect(view.locator('canvas')).toHaveCount(4); // histograms, spectrum, difference by percentile, critical path
   for (const id of ids) await expect(page.getByTestId(`cmp-${id}-samples`)).toHaveText('1,000,000');
   console.log(`[e2e] compare of 2 × 1,000,000 samples: data-paint-ms = ${paintMs} ms (navigation to painted: ${wallMs} ms)`);
   testInfo.annotations.push({ type: 'paint ms (2 × 1M compare)', description: String(paintMs) });

@@ -32,7 +32,7 @@ test('cancel a 20M-sample (the maximum) run from the queue: it ends cancelled in
   expect(pct).toBeLessThan(100);
   await shot(page, testInfo, 'queue');
 
-  // Cancel: the run ends `cancelled` within a few seconds; its queue entry says so, then leaves.
+  // Cancel: the run ends `cancelled` within a few seconds, with the samples it finished; its queue entry says so, then leaves.
   const t0 = Date.now();
   await entry.getByRole('button', { name: /^Cancel run / }).click();
   const [run] = await lab.waitForRuns([id], ['cancelled'], 5_000);
@@ -43,7 +43,15 @@ test('cancel a 20M-sample (the maximum) run from the queue: it ends cancelled in
   console.log(`[e2e] run ${id} cancelled at ${pct} % → status cancelled after ${ms} ms`);
   testInfo.annotations.push({ type: 'cancel latency', description: `${ms} ms (cancelled at ${pct} %)` });
   expect(run?.status).toBe('cancelled');
-  expect(run?.summary).toBeNull();
+  // It keeps the samples it finished, counted as they are, not the 20 M asked for.
+  expect(run?.summary?.stoppedBy).toBe('cancelled');
+  const kept = run?.summary?.samples ?? 0;
+  expect(kept).toBeGreaterThan(0);
+  expect(kept).toBeLessThan(20_000_000);
+  expect(run?.samples).toBe(kept);
+  await expect(page.getByTestId(`run-row-${id}`)).toContainText(kept.toLocaleString('en-US'));
+  await page.getByTestId(`run-row-${id}`).locator('.run-link').click();
+  await expect(page.getByTestId('run-cancelled')).toContainText(`${kept.toLocaleString('en-US')} samples it finished of the 20,000,000 asked for`);
   expect(ms).toBeLessThan(5_000);
 });
 

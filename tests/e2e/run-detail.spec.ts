@@ -43,6 +43,31 @@ test('run detail of a traced run: stats equal runs:get, exit reasons, trace time
   expect(size.h).toBeGreaterThan(100);
   const trace = await lab.call('runs:trace', { id, limit: 400 });
   expect(trace.length).toBeGreaterThan(0);
+  // The timeline zooms in time: drag across a tenth of it.
+  const traceFig = page.getByTestId('detail-trace');
+  await traceFig.scrollIntoViewIfNeeded();
+  const full = ((await traceCanvas.getAttribute('data-x-range')) ?? '').split(' ').map(Number);
+  const left = Number(await traceCanvas.getAttribute('data-plot-left'));
+  const width = Number(await traceCanvas.getAttribute('data-plot-width'));
+  const top = Number(await traceCanvas.getAttribute('data-plot-top'));
+  const box = (await traceCanvas.boundingBox())!;
+  await page.mouse.move(box.x + left + width * 0.1, box.y + top + 20);
+  await page.mouse.down();
+  await page.mouse.move(box.x + left + width * 0.2, box.y + top + 22, { steps: 5 });
+  await page.mouse.up();
+  await expect(traceFig).toHaveAttribute('data-zoomed', 'true');
+  const zoomed = ((await traceCanvas.getAttribute('data-x-range')) ?? '').split(' ').map(Number);
+  expect(zoomed[1]! - zoomed[0]!).toBeLessThan((full[1]! - full[0]!) / 5);
+  await traceFig.getByRole('button', { name: /^Reset zoom/ }).click();
+  await expect(traceFig).toHaveAttribute('data-zoomed', 'false');
+
+  // Where the cycles go: groups in execution order, a group opens into its steps.
+  const path = page.getByTestId('detail-critical-path');
+  const keys = await path.locator('tbody tr[data-testid^="path-row-"]').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-testid')));
+  expect(keys).toEqual(['path-row-host-irq', 'path-row-hrtimer', 'path-row-inject', 'path-row-entry', 'path-row-guest']);
+  await path.getByRole('button', { name: /host IRQ/ }).click();
+  await expect(path.getByTestId('path-row-host_irq_dispatch')).toBeVisible();
+  await expect(path.getByTestId('path-row-host_irq_dispatch')).toContainText(fmtStat(s.criticalPath.host_irq_dispatch));
   await page.getByTestId('detail-trace').scrollIntoViewIfNeeded();
   await shot(page, testInfo, 'run-detail');
 });

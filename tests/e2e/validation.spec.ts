@@ -59,3 +59,19 @@ test('invalid values: inline errors, Submit disabled, nothing submitted', async 
   expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
   expect(submits).toEqual([]);
 });
+
+test('tags do not carry over from one preset or experiment to the next', async ({ page }) => {
+  await openApp(page, '#/new');
+  await page.getByRole('button', { name: /^tscdeadline busy-wait/ }).click();
+  const tags = page.getByLabel('Tags', { exact: true });
+  await tags.fill('hsw, baseline');
+  await page.getByRole('button', { name: /^tscdeadline halt/ }).click();
+  await expect(tags).toHaveValue('');
+  // After a submit the next experiment starts without the last one's tags.
+  await tags.fill('once');
+  await page.getByLabel('Samples', { exact: true }).fill('500');
+  await page.getByRole('button', { name: 'Submit', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'History' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'New experiment' }).click();
+  await expect(page.getByLabel('Tags', { exact: true })).toHaveValue('');
+});

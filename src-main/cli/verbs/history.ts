@@ -1,7 +1,8 @@
 /** The history verbs: `list`, `show`, `rm`, `tag`. */
 import { RUN_KINDS, RUN_STATUSES } from '../../../src-shared/contract.js';
 import { STRATEGIES } from '../../../src-shared/strategies.js';
-import { WORKLOADS } from '../../../src-shared/workloads.js';
+import { MAX_SAMPLES, WORKLOADS } from '../../../src-shared/workloads.js';
+import { toTraceCmdReport } from '../../formats/index.js';
 import { idArgs, intFlag, UsageError } from '../args.js';
 import { detailText, listText } from '../output.js';
 import { defineVerb } from '../verb.js';
@@ -33,9 +34,27 @@ export const show = defineVerb({
   name: 'show',
   summary: 'one run: parameters, statistics, exits, critical path',
   positionals: 'ID',
-  options: {},
-  async run(ctx, _v, positionals) {
+  options: {
+    worst: { type: 'string', value: 'N', help: 'list the N largest samples with their indices (1–100)' },
+    sample: { type: 'string', value: 'INDEX', help: 'print the events of one sample (simulated runs) as trace-cmd report text' },
+  },
+  async run(ctx, v, positionals) {
     const [id] = idArgs(positionals);
+    if (v.worst !== undefined) {
+      const rows = await ctx.call('runs:worst', { id: id!, n: intFlag('worst', v.worst, 1, 100)! });
+      ctx.out(ctx.json ? JSON.stringify(rows) : rows.map((r) => `sample ${r.index}: ${r.value}`).join('\n'));
+      return 0;
+    }
+    if (v.sample !== undefined) {
+      const w = await ctx.call('runs:sampleTrace', { id: id!, index: intFlag('sample', v.sample, 0, MAX_SAMPLES - 1)! });
+      if (ctx.json) ctx.out(JSON.stringify(w));
+      else {
+        const d = await ctx.call('runs:get', { id: id! });
+        ctx.out(`sample ${w.index} = ${w.value}: ${w.events.length} events from the arming of its deadline`);
+        ctx.out(toTraceCmdReport(w.events, { tscKhz: d.config?.profile.tsc_khz ?? 1_000_000 }));
+      }
+      return 0;
+    }
     const d = await ctx.call('runs:get', { id: id! });
     ctx.out(ctx.json ? JSON.stringify(d) : detailText(d));
     return 0;

@@ -8,11 +8,12 @@ import { exportVerb } from './export.js';
 import { list, rm, show, tag } from './history.js';
 import { importVerb } from './import.js';
 import { predictVerb } from './predict.js';
+import { kernels } from './kernels.js';
 import { profiles } from './profiles.js';
 import { run } from './run.js';
 import { serve } from './serve.js';
 
-export const VERBS: readonly VerbSpec[] = [run, experiment, list, show, compare, rm, tag, exportVerb, importVerb, calibrateVerb, predictVerb, profiles, serve, check] as unknown as VerbSpec[];
+export const VERBS: readonly VerbSpec[] = [run, experiment, list, show, compare, rm, tag, exportVerb, importVerb, calibrateVerb, predictVerb, profiles, kernels, serve, check] as unknown as VerbSpec[];
 
 export function findVerb(name: string): VerbSpec | undefined {
   return VERBS.find((v) => v.name === name);

@@ -8,7 +8,8 @@ import { toTraceCmdReport } from '../../formats/index.js';
 import { UsageError } from '../args.js';
 import { writeOut, type CliContext } from '../context.js';
 import { summaryText } from '../output.js';
-import { requireOne, RUN_OPTIONS, runSpec } from '../run-spec.js';
+import { acrossText, configurations } from '../repeats-text.js';
+import { repeated, repeatFlag, requireOne, RUN_OPTIONS, runSpec } from '../run-spec.js';
 import { defineVerb } from '../verb.js';
 import { RunWatcher } from '../wait.js';
 
@@ -44,7 +45,15 @@ export const run = defineVerb({
       trace: true,
       traceTimerEvents: wantTrace ? Math.min(samples + 1, MAX_TRACE_TIMER_EVENTS) : TRACE_TIMER_EVENTS,
     });
+    const repeat = repeatFlag(v.repeat);
+    if (repeat > 1 && (v['no-save'] || wantTrace)) throw new UsageError(`--repeat stores its runs in one experiment: it cannot go with ${v['no-save'] ? '--no-save' : '--trace'}`);
     const watcher = new RunWatcher(ctx);
+    if (repeat > 1) {
+      const specs = repeated(spec, repeat);
+      const { experimentId, runIds } = await ctx.call('experiments:submit', { name: v.name ?? `${spec.workload} · ${spec.strategy} × ${repeat} seeds`, notes: '', tags: v.tag ?? [], runs: specs });
+      const details = await watcher.wait(runIds, `experiment ${experimentId}`);
+      return finishRepeats(ctx, experimentId, details, specs.map((s) => s.set ?? {}));
+    }
     if (v['no-save']) {
       const shown = watcher.followUnsaved('run');
       let result;
@@ -65,6 +74,22 @@ export const run = defineVerb({
     return finishRun(ctx, detail!, wantTrace ? { file: v.trace!, ts: traceTs } : null);
   },
 });
+
+/** The runs of `run --repeat N`: each one's statistics, then the spread across them. */
+function finishRepeats(ctx: CliContext, experimentId: number, details: RunDetail[], sets: Array<Record<string, unknown>>): number {
+  const configs = configurations(details, sets);
+  if (ctx.json) {
+    ctx.out(JSON.stringify({ experimentId, runs: details.map((d) => ({ id: d.id, status: d.status, error: d.error, ...(d.summary ?? {}) })), configurations: configs }));
+  } else {
+    ctx.out(`experiment ${experimentId}`);
+    for (const d of details) ctx.out(d.summary ? summaryText(d.summary, d.id) : `run ${d.id} ${d.status}${d.error ? `: ${d.error}` : ''}`);
+    const unit = details.find((d) => d.summary)?.summary?.latency.unit ?? 'cycles';
+    for (const c of configs) ctx.out(acrossText(c, unit));
+  }
+  const failed = details.filter((d) => d.status !== 'done');
+  if (failed.length === 0) return 0;
+  return failed.every((d) => d.status === 'cancelled') ? 130 : 1;
+}
 
 async function finishRun(ctx: CliContext, detail: RunDetail, trace: { file: string; ts: 'us' | 'ns' } | null): Promise<number> {
   if (detail.status !== 'done' || !detail.summary) {

@@ -88,7 +88,7 @@ export class Cyclictest implements GuestProgram {
         g.wrmsr(MSR_IA32_TSCDEADLINE, g.rdtsc() + 4 * this.tscOf(g, this.interval_ns), T_REPROGRAMMED);
         return;
       case T_REPROGRAMMED:
-        g.exec(S.guest_eoi_iret, T_IRQ_EXIT);
+        g.eoiIret(T_IRQ_EXIT);
         return;
       case T_IRQ_EXIT:
         g.exec(S.guest_context_switch, T_SWITCHED);

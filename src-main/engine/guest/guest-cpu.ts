@@ -9,7 +9,8 @@ import type { Simulation } from '../simulation.js';
 import { EV_GUEST_STEP_DONE } from '../events.js';
 import { S } from '../steps.js';
 import { hostTscForGuest, kvm_read_l1_tsc } from '../tsc.js';
-import { guest_hlt, guest_wrmsr } from '../kvm/x86.js';
+import { guest_hlt, guest_wrmsr, MSR_IA32_TSCDEADLINE, MSR_X2APIC_EOI } from '../kvm/x86.js';
+import { apic_timer_virt_handles, apic_timer_virt_on_entry, apic_timer_virt_wrmsr } from '../kvm/apic-timer-virt.js';
 
 /** A guest workload: a little state machine driven by tags. */
 export interface GuestProgram {
@@ -25,6 +26,8 @@ const WAIT_NONE = 0;
 const WAIT_SPIN = 1;
 const WAIT_HLT = 2;
 const TAG_DELIVER = -2;
+/** The x2APIC EOI write of an ISR without APICv returned; iret follows. */
+const TAG_EOI_WRITTEN = -3;
 /** Nesting limit of steps finished inline; deeper chains continue from the heap. */
 const MAX_INLINE_STEPS = 64;
 
@@ -38,6 +41,8 @@ export class GuestCpu {
   private waiting = WAIT_NONE;
   private afterExit: number | null = null;
   private deliveredVector = 0;
+  /** Tag of the ISR's iret step, while its EOI write is out in KVM (no APICv). */
+  private afterEoi = 0;
   /** Guest steps being finished inline, one inside the other (see runStep). */
   private inlineDepth = 0;
 
@@ -107,10 +112,12 @@ export class GuestCpu {
 
   /** VM entry: finish the exiting instruction, resume a paused step, or take an interrupt. */
   onEntry(): void {
+    apic_timer_virt_on_entry(this.sim);
     if (this.afterExit !== null) {
       const tag = this.afterExit;
       this.afterExit = null;
-      this.program.step(this, tag);
+      if (tag === TAG_EOI_WRITTEN) this.exec(S.guest_eoi_iret, this.afterEoi);
+      else this.program.step(this, tag);
       return;
     }
     if (this.stepId >= 0 && this.stepRemaining >= 0) {
@@ -120,10 +127,45 @@ export class GuestCpu {
     if (this.waiting !== WAIT_NONE && this.sim.lapic.irr !== 0) this.deliver();
   }
 
-  /** WRMSR: exits to KVM; program.step(tag) runs after the next VM entry. */
+  /**
+   * WRMSR: exits to KVM and program.step(tag) runs after the next VM entry — unless the CPU
+   * virtualizes the APIC timer and takes a TSC_DEADLINE write itself.
+   */
   wrmsr(msr: number, value: number, tag: number): void {
+    if (msr === MSR_IA32_TSCDEADLINE && apic_timer_virt_handles(this.sim)) {
+      apic_timer_virt_wrmsr(this.sim, value);
+      this.exec(S.guest_wrmsr_virt, tag);
+      return;
+    }
     this.afterExit = tag;
     guest_wrmsr(this.sim, msr, value);
+  }
+
+  /**
+   * The ISR's EOI and iret: with APICv the EOI is virtualized (no exit); without, the x2APIC EOI
+   * write exits to KVM first. program.step(tag) runs after the iret.
+   */
+  eoiIret(tag: number): void {
+    if (this.sim.apicv) {
+      this.exec(S.guest_eoi_iret, tag);
+      return;
+    }
+    this.afterEoi = tag;
+    this.afterExit = TAG_EOI_WRITTEN;
+    guest_wrmsr(this.sim, MSR_X2APIC_EOI, 0);
+  }
+
+  /** The guest has IF=1 and waits for an interrupt (spin or HLT): an injected vector is taken at entry. */
+  get acceptsInterrupt(): boolean {
+    return this.waiting !== WAIT_NONE;
+  }
+
+  /**
+   * A vector reached the virtual IRR while the vCPU is in guest mode (posted interrupt, the
+   * CPU's own timer): a waiting guest takes it now, a guest running with IF=0 at its next wait.
+   */
+  interruptArrived(): void {
+    if (this.waiting !== WAIT_NONE && this.sim.lapic.irr !== 0) this.deliver();
   }
 
   /**
@@ -154,6 +196,7 @@ export class GuestCpu {
   private deliver(): void {
     this.deliveredVector = this.sim.lapic.irr;
     this.sim.lapic.irr = 0;
+    this.sim.lapic.injected = false;
     this.waiting = WAIT_NONE;
     this.sim.timerEvents++;
     this.sim.trace?.countTimerEvent();

@@ -41,7 +41,7 @@ export class TscdeadlineLatency implements GuestProgram {
         g.wrmsr(MSR_IA32_TSCDEADLINE, this.exptime, T_REARMED);
         return;
       case T_REARMED:
-        g.exec(S.guest_eoi_iret, T_IRET);
+        g.eoiIret(T_IRET);
         return;
       case T_FIRST_ARMED:
       case T_IRET:
@@ -57,7 +57,7 @@ export class TscdeadlineLatency implements GuestProgram {
     if (this.interrupts++ > 0) {
       const latency = now - this.exptime;
       g.record(latency);
-      if (this.breakmax > 0 && latency > this.breakmax) {
+      if (this.breakmax > 0 && latency > this.breakmax && !g.sim.warmingUp) {
         g.sim.stop('breakmax'); // hitmax: EOI and return without re-arming
         return;
       }

@@ -49,6 +49,6 @@ export class VmexitTscdeadline implements GuestProgram {
   }
 
   interrupt(g: GuestCpu): void {
-    g.exec(S.guest_eoi_iret, T_ISR_DONE); // x++, eoi(), iret
+    g.eoiIret(T_ISR_DONE); // x++, eoi(), iret
   }
 }

@@ -3,7 +3,8 @@
  * TSC, with the TSC-scaling divide and the 32-bit range check), vmx_cancel_hv_timer, and
  * vmx_arm_hv_timer, which loads the countdown at every VM entry. The hardware countdown
  * decrements each time TSC bit X changes and exits at zero (Intel SDM "VMX-Preemption Timer").
- * Mirrors arch/x86/kvm/vmx.c (Linux 4.9). Must not import node:*, electron or sqlite.
+ * Mirrors arch/x86/kvm/vmx.c (4.9, with the 4.18 advance and the 5.3 soft-disable where the run's
+ * kernel has them). Must not import node:*, electron or sqlite.
  */
 import type { Simulation } from '../simulation.js';
 import { EV_PREEMPTION_TIMER_ZERO } from '../events.js';
@@ -19,10 +20,18 @@ export interface VcpuVmx {
   pin_preemption_timer: boolean;
   /** Generation of the loaded countdown; every VM exit invalidates it. */
   countdown_gen: number;
+  /** 5.3+: the VMCS holds the maximum value (hv_timer_soft_disabled). */
+  soft_disabled: boolean;
+  /** The value vmx_arm_hv_timer wrote for the coming VM entry (-1 none). */
+  loaded_value: number;
+  /** When that countdown would start if the entry followed at once (the rdtsc + arm_to_entry). */
+  loaded_start: number;
+  /** When vmx_arm_hv_timer finished: work between then and VMRESUME delays the countdown's start. */
+  loaded_at: number;
 }
 
 export function createVmx(): VcpuVmx {
-  return { hv_deadline_tsc: -1, pin_preemption_timer: false, countdown_gen: 0 };
+  return { hv_deadline_tsc: -1, pin_preemption_timer: false, countdown_gen: 0, soft_disabled: false, loaded_value: -1, loaded_start: 0, loaded_at: 0 };
 }
 
 /**
@@ -50,10 +59,9 @@ export function vmx_set_hv_timer(sim: Simulation, guest_deadline_tsc: number): n
   sim.spend(S.hv_set_math);
   const guest_tscl = kvm_read_l1_tsc(sim.tsc, tscl);
   let delta_tsc = Math.max(guest_deadline_tsc, guest_tscl) - guest_tscl;
-  const ktimer = sim.lapic.lapic_timer;
-  if (ktimer.timer_advance_adaptive) {
-    // 2018+ (c5ce8235): the preemption timer fires timer_advance_ns early too
-    const advance = nsec_to_cycles(sim.tsc, ktimer.timer_advance_ns);
+  if (sim.kernel.hv_advance) {
+    // 4.18+ (c5ce8235): the preemption timer fires timer_advance_ns early too (guest cycles)
+    const advance = nsec_to_cycles(sim.tsc, sim.advance.timer_advance_ns);
     delta_tsc = delta_tsc > advance ? delta_tsc - advance : 0;
   }
   if (sim.tsc.scaled) {
@@ -72,7 +80,12 @@ export function vmx_cancel_hv_timer(sim: Simulation): void {
   vmcs_set_pin_preemption_timer(sim, false);
 }
 
+/**
+ * The pin-based preemption-timer control: ≤5.2 toggled with a VMREAD+VMWRITE when arming and
+ * cancelling; from 5.3 (soft-disable) it stays set and nothing is written here.
+ */
 function vmcs_set_pin_preemption_timer(sim: Simulation, on: boolean): void {
+  if (sim.kernel.hv_soft_disable) return;
   sim.spend(S.vmcs_pin_rmw);
   sim.vmx.pin_preemption_timer = on;
 }
@@ -97,16 +110,41 @@ export function preemptionTimerFireTime(t_start: number, value: number, tick: nu
 }
 
 /**
- * vmx_arm_hv_timer, run on every VM entry (called between entry_prep and the VMRESUME): reads
- * the TSC, writes VMX_PREEMPTION_TIMER_VALUE. The countdown starts `arm_to_entry` cycles later.
+ * vmx_arm_hv_timer (vmx_update_hv_timer from 4.19), run on every VM entry between entry_prep and
+ * the VMRESUME: reads the TSC, writes VMX_PREEMPTION_TIMER_VALUE. The countdown starts at the VM
+ * entry (vmx_start_countdown).
  */
 export function vmx_arm_hv_timer(sim: Simulation): void {
   const vmx = sim.vmx;
-  if (vmx.hv_deadline_tsc === -1) return;
+  if (vmx.hv_deadline_tsc === -1) {
+    // 5.3+ (vmx_update_hv_timer): a disarmed timer is soft-disabled with one VMWRITE of the maximum
+    if (sim.kernel.hv_soft_disable && !vmx.soft_disabled && sim.ops.set_hv_timer) {
+      sim.spend(S.hv_arm_per_entry);
+      vmx.soft_disabled = true;
+    }
+    return;
+  }
+  vmx.soft_disabled = false;
   const t_arm = sim.now;
   sim.spend(S.hv_arm_per_entry);
-  const value = preemptionTimerValue(vmx.hv_deadline_tsc, t_arm, sim.hvTick);
-  const t_start = t_arm + sim.cost(S.arm_to_entry);
+  vmx.loaded_value = preemptionTimerValue(vmx.hv_deadline_tsc, t_arm, sim.hvTick);
+  vmx.loaded_start = t_arm + sim.cost(S.arm_to_entry);
+  vmx.loaded_at = sim.now;
+}
+
+/**
+ * VMRESUME with a loaded countdown: it starts counting in guest mode. `arm_to_entry` is the
+ * rdtsc → entry gap of the 4.9 path, where nothing runs between vmx_arm_hv_timer and the world
+ * switch; what later releases run there — the advance spin from 5.3 (kvm_wait_lapic_expire after
+ * vmx_update_hv_timer) and the entry mitigations from 4.15 (SPEC_CTRL, L1D flush / VERW in
+ * vmx_vcpu_run and vmx_vcpu_enter_exit, 6.1) — passes before the countdown starts, so the exit
+ * comes that much later.
+ */
+export function vmx_start_countdown(sim: Simulation): void {
+  const vmx = sim.vmx;
+  if (vmx.loaded_value < 0) return;
+  const t_start = vmx.loaded_start + (sim.now - vmx.loaded_at);
   vmx.countdown_gen++;
-  sim.schedule(preemptionTimerFireTime(t_start, value, sim.hvTick), EV_PREEMPTION_TIMER_ZERO, vmx.countdown_gen);
+  sim.schedule(preemptionTimerFireTime(t_start, vmx.loaded_value, sim.hvTick), EV_PREEMPTION_TIMER_ZERO, vmx.countdown_gen);
+  vmx.loaded_value = -1;
 }

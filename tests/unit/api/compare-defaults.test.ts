@@ -54,6 +54,19 @@ describe('run names', () => {
     });
     for (const id of runIds) await t.lab.waitForRun(id);
     const names = await Promise.all(runIds.map(async (id) => (await t.call('runs:get', { id })).name));
-    expect(names).toEqual(['sweep delta · delta=100000 · hrtimer', 'sweep delta · delta=200000 · hrtimer', 'sweep delta · delta=200000 · vmx-preemption']);
+    // Short: the experiment's name says the rest (History shows it).
+    expect(names).toEqual(['delta=100000 · hrtimer', 'delta=200000 · hrtimer', 'delta=200000 · vmx-preemption']);
+    const listed = await t.call('runs:list', { experimentId: (await t.call('runs:get', { id: runIds[0]! })).experimentId! });
+    expect(listed.map((r) => r.experimentName)).toEqual(['sweep delta', 'sweep delta', 'sweep delta']);
+  });
+
+  it('tell repeats of one configuration apart by seed', async () => {
+    const t = openLab();
+    const { runIds, runNames } = await t.call('experiments:submit', {
+      name: 'halt x3',
+      runs: [1, 2, 3].map((seed) => ({ workload: 'tscdeadline-halt' as const, strategy: 'hrtimer' as const, samples: 300, seed })),
+    });
+    for (const id of runIds) await t.lab.waitForRun(id);
+    expect(runNames).toEqual(['halt x3 · hrtimer · seed 1', 'halt x3 · hrtimer · seed 2', 'halt x3 · hrtimer · seed 3']);
   });
 });

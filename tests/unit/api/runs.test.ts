@@ -67,7 +67,7 @@ describe('runs via the API', () => {
     expect(await t.call('runs:list', {})).toEqual([]);
   });
 
-  it('refuses to delete a running run; runs:cancel ends it as cancelled', async () => {
+  it('refuses to delete a running run; runs:cancel ends it as cancelled, keeping the samples it finished', async () => {
     const t = openLab();
     const { runIds } = await t.call('experiments:submit', {
       runs: [{ workload: 'tscdeadline-busy', strategy: 'hrtimer', samples: 20_000_000 }],
@@ -86,7 +86,17 @@ describe('runs via the API', () => {
     expect(await t.lab.waitForRun(id)).toBe('cancelled');
     const d = await t.call('runs:get', { id });
     expect(d.status).toBe('cancelled');
-    expect(d.summary).toBeNull();
+    // The finished samples are kept, with their true count (not the 20 M asked for).
+    expect(d.summary).not.toBeNull();
+    expect(d.summary!.stoppedBy).toBe('cancelled');
+    const kept = t.lab.store.getSamples(id);
+    expect(kept).not.toBeNull();
+    expect(kept!.length).toBeGreaterThan(0);
+    expect(kept!.length).toBeLessThan(20_000_000);
+    expect(d.summary!.samples).toBe(kept!.length);
+    expect(d.samples).toBe(kept!.length);
+    expect((await t.call('runs:list', {})).find((r) => r.id === id)?.samples).toBe(kept!.length);
+    expect((await t.call('runs:histogram', { id })).total).toBe(kept!.length);
     expect(t.pushes.some((p) => p.channel === 'run:finished' && (p.payload as RunFinished).runId === id && (p.payload as RunFinished).status === 'cancelled')).toBe(true);
     expect(await t.call('runs:cancel', { id })).toEqual({ ok: false });
     expect(await t.call('runs:delete', { ids: [id] })).toEqual({ deleted: 1 });

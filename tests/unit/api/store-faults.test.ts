@@ -34,7 +34,17 @@ describe('services when writes fail', () => {
     expect(d.summary).toBeNull();
     // reads still work, and a new submission gets a clear error instead of ending anything
     expect((await t.call('runs:list', {})).map((r) => r.status)).toEqual(['failed']);
-    db.pragma('max_page_count = 2'); // below the current size: not even a queued run fits now
+    // cap the file at its current size and use up its free pages: not even a queued run fits now
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    db.exec('CREATE TABLE IF NOT EXISTS test_filler (x BLOB)');
+    const fill = db.prepare('INSERT INTO test_filler VALUES (zeroblob(?))');
+    for (const size of [65536, 4096, 512, 64]) {
+      try {
+        for (let i = 0; i < 10_000; i++) fill.run(size);
+      } catch (e) {
+        expect((e as { code?: string }).code).toBe('SQLITE_FULL');
+      }
+    }
     const refused = await apiError(t.call('experiments:submit', { runs: [{ ...spec, samples: 1000 }] }));
     expect(refused).toMatchObject({ code: 'failed' });
     expect(refused.message).toContain(t.dbPath);

@@ -158,6 +158,42 @@ describe('timer-lab history verbs', () => {
     ids = e.runs.map((x) => x.id);
   }, 30_000);
 
+  it('experiment --repeat N runs each strategy under N seeds in one experiment, with the spread across runs', async () => {
+    const repeatDb = newDb();
+    const r = await cli(['experiment', '--db', repeatDb, '--workload', 'tscdeadline-busy', '--samples', '1500', '--seed', '7', '--repeat', '3', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    type Across = { n: number; mean: number; ciLow: number; ciHigh: number; stddev: number };
+    const e = json<{ experimentId: number; runs: Array<{ id: number; seed: number; strategy: string; latency: { mean: number } }>; configurations: Array<{ strategy: string; seeds: number[]; runIds: number[]; across: Across }> }>(r.stdout);
+    expect(e.runs.map((x) => [x.strategy, x.seed])).toEqual([
+      ['hrtimer', 7],
+      ['hrtimer', 8],
+      ['hrtimer', 9],
+      ['vmx-preemption', 7],
+      ['vmx-preemption', 8],
+      ['vmx-preemption', 9],
+    ]);
+    expect(e.configurations.map((c) => c.strategy)).toEqual(['hrtimer', 'vmx-preemption']);
+    for (const c of e.configurations) {
+      const means = e.runs.filter((x) => c.runIds.includes(x.id)).map((x) => x.latency.mean);
+      const mean = means.reduce((a, v) => a + v, 0) / 3;
+      const sd = Math.sqrt(means.reduce((a, v) => a + (v - mean) ** 2, 0) / 2);
+      expect(Object.keys(c.across).sort()).toEqual(['ciHigh', 'ciLow', 'mean', 'n', 'stddev']);
+      expect(c.across.n).toBe(3);
+      expect(c.across.mean).toBeCloseTo(mean, 9);
+      expect(c.across.stddev).toBeCloseTo(sd, 9);
+      expect(c.across.ciHigh - c.across.mean).toBeCloseTo(4.302653 * (sd / Math.sqrt(3)), 4); // t(0.975, 2)
+      expect(c.seeds).toEqual([7, 8, 9]);
+    }
+    // All in one experiment.
+    const list = json<Array<{ experimentId: number }>>((await cli(['list', '--db', repeatDb, '--json'])).stdout);
+    expect(new Set(list.map((x) => x.experimentId))).toEqual(new Set([e.experimentId]));
+    const text = await cli(['experiment', '--db', repeatDb, '--workload', 'tscdeadline-busy', '--samples', '1500', '--repeat', '2']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/hrtimer across 2 runs \(seeds 1–2\): mean [\d.]+ ± [\d.]+ cycles \(95 % CI/);
+    expect(text.stdout).toMatch(/across 2 runs\)/); // the verdict rests on the runs
+    expect((await cli(['run', '--db', repeatDb, '--workload', 'tscdeadline-busy', '--strategy', 'hrtimer', '--repeat', '0'])).code).toBe(2);
+  }, 60_000);
+
   it('experiment without --json prints both runs and a comparison', async () => {
     const r = await cli(['experiment', '--db', newDb(), '--workload', 'tscdeadline-halt', '--strategies', 'hrtimer,vmx-preemption', '--samples', '2000']);
     expect(r.code, r.stderr).toBe(0);

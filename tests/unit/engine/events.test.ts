@@ -2,7 +2,7 @@
 // time with Simulation.step(); a configuration whose loop takes no simulated time ends with an
 // error naming the cause instead of spinning forever.
 import { describe, expect, it } from 'vitest';
-import { createShardSimulation, SimulationStalledError } from '../../../src-main/engine/index.js';
+import { createShardSimulation, SampleRangeError, SimulationStalledError } from '../../../src-main/engine/index.js';
 import { EVENT_HANDLERS } from '../../../src-main/engine/event-handlers.js';
 import { EVENT_KIND_COUNT, EVENT_NAMES } from '../../../src-main/engine/events.js';
 import { config, noJitter } from './helpers.js';
@@ -31,10 +31,10 @@ describe('Simulation.step()', () => {
     }
     // first interrupt is not recorded (tscdeadline_latency), so 6 expiries make 5 samples
     expect(sim.sampleCount).toBe(5);
-    const expiries = events.filter((e) => e.startsWith('kvm_exit kvm_inj_virq kvm_entry'));
+    const expiries = events.filter((e) => e.startsWith('kvm_exit kvm_apic_accept_irq kvm_entry'));
     expect(expiries.length).toBeGreaterThanOrEqual(5);
     // each expiry's handler also re-arms (the ISR's WRMSR) inside the same event
-    for (const e of expiries.slice(0, 5)) expect(e).toBe('kvm_exit kvm_inj_virq kvm_entry kvm_wait_lapic_expire kvm_exit kvm_msr kvm_hv_timer_state kvm_entry');
+    for (const e of expiries.slice(0, 5)) expect(e).toBe('kvm_exit kvm_apic_accept_irq kvm_entry kvm_wait_lapic_expire kvm_exit kvm_hv_timer_state kvm_msr kvm_entry');
     expect(steps).toBeLessThan(20);
   });
 
@@ -47,5 +47,16 @@ describe('Simulation.step()', () => {
     } catch (err) {
       expect((err as Error).message).toMatch(/stopped advancing.*set to 0: .*host_irq_dispatch/);
     }
+  });
+});
+
+describe('sample store range', () => {
+  it('refuses a sample beyond ±2^31 cycles instead of storing a clipped value', () => {
+    const sim = createShardSimulation(config('tscdeadline-busy', 'hrtimer', 5), 0);
+    sim.recordSample(2 ** 31 - 1);
+    expect(sim.samples[0]).toBe(2 ** 31 - 1);
+    expect(() => sim.recordSample(2 ** 31)).toThrow(SampleRangeError);
+    expect(() => sim.recordSample(-(2 ** 31) - 1)).toThrow(/does not fit the 32-bit sample store/);
+    expect(sim.sampleCount).toBe(1);
   });
 });

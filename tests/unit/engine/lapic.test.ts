@@ -24,6 +24,8 @@ import {
   MIN_TIMER_PERIOD_US,
 } from '../../../src-main/engine/kvm/lapic.js';
 import { guest_cycles_to_ns, host_tsc_to_ns, kvm_read_l1_tsc } from '../../../src-main/engine/tsc.js';
+import { adjust_lapic_timer_advance, createTimerAdvance, LAPIC_TIMER_ADVANCE_NS_INIT } from '../../../src-main/engine/kvm/advance.js';
+import { kernelFeatures, parseRelease } from '../../../src-shared/kernels.js';
 import { config, type Strategy } from './helpers.js';
 
 const VEC = 0xef;
@@ -33,9 +35,7 @@ const STRATS: Strategy[] = ['hrtimer', 'vmx-preemption'];
 /** A shard's Simulation without a guest program (nothing here enters the guest). */
 function makeSim(strategy: Strategy, set: Record<string, unknown> = {}): Simulation {
   const c = config('tscdeadline-busy', strategy, 1, set, 1);
-  const sim = new Simulation(c, shardSeed(c.seed, 0), 1, { trace: true });
-  sim.lapic.lapic_timer.timer_advance_ns = c.params.timerAdvanceNs;
-  return sim;
+  return new Simulation(c, shardSeed(c.seed, 0), 1, { trace: true });
 }
 
 const guestNow = (sim: Simulation) => kvm_read_l1_tsc(sim.tsc, sim.now);
@@ -87,7 +87,7 @@ describe('TSC-deadline mode', () => {
       expect(sim.host.expires_ns).toBe(-1);
       expect(hvState(sim)).toEqual({ in_use: true, deadline: D - sim.tsc.tsc_offset, pin: true });
       expect(liveHostFires(sim)).toEqual([]);
-      expect(sim.trace!.records.at(-1)).toMatchObject({ event: 'kvm_hv_timer_state', text: 'vcpu_id 0 hv_timer 1' });
+      expect(sim.trace!.records.at(-1)).toMatchObject({ event: 'kvm_hv_timer_state', text: 'vcpu_id 0 hv_timer 1\n' }); // 4.9's format ends in \n
     }
   });
 
@@ -102,7 +102,7 @@ describe('TSC-deadline mode', () => {
     expect(liveHostFires(sim)).toEqual([]);
     expect(sim.lapic.lapic_timer.pending).toBe(0);
     expect(kvm_inject_apic_timer_irqs(sim)).toBe(0);
-    if (s === 'vmx-preemption') expect(sim.trace!.records.at(-1)!.text).toBe('vcpu_id 0 hv_timer 0');
+    if (s === 'vmx-preemption') expect(sim.trace!.records.at(-1)!.text.trimEnd()).toBe('vcpu_id 0 hv_timer 0');
   });
 
   it('hrtimer: a deadline already passed expires at once (pending, expired_tscdeadline set)', () => {
@@ -119,7 +119,7 @@ describe('TSC-deadline mode', () => {
     expect(sim.lapic.lapic_timer.pending).toBe(0);
   });
 
-  it('vmx-preemption: a passed deadline arms a zero-length countdown (4.9) or expires at once (immediateShortcut)', () => {
+  it('vmx-preemption: a passed deadline arms a zero-length countdown (4.9) or expires at once (4.13, expired_inject)', () => {
     const sim = makeSim('vmx-preemption');
     kvm_lapic_write_lvtt(sim, lvtt(APIC_LVT_TIMER_TSCDEADLINE));
     const t0 = sim.now;
@@ -129,7 +129,7 @@ describe('TSC-deadline mode', () => {
     expect(sim.vmx.hv_deadline_tsc).toBeGreaterThanOrEqual(t0); // = rdtsc at vmx_set_hv_timer
     expect(sim.vmx.hv_deadline_tsc).toBeLessThanOrEqual(sim.now);
 
-    const imm = makeSim('vmx-preemption', { immediateShortcut: 'on' });
+    const imm = makeSim('vmx-preemption', { kernel: '4.13' });
     kvm_lapic_write_lvtt(imm, lvtt(APIC_LVT_TIMER_TSCDEADLINE));
     kvm_set_lapic_tscdeadline_msr(imm, guestNow(imm) - 5);
     expect(imm.lapic.lapic_timer.pending).toBe(1);
@@ -181,7 +181,7 @@ describe('masked LVTT', () => {
     expect(kvm_inject_apic_timer_irqs(sim)).toBe(0);
     expect(sim.lapic.irr).toBe(0);
     expect(sim.lapic.lapic_timer.pending).toBe(0);
-    expect(sim.trace!.records.length).toBe(before); // no kvm_inj_virq
+    expect(sim.trace!.records.length).toBe(before); // no kvm_apic_accept_irq
     // nothing pending: nothing to do, no time spent
     const t = sim.now;
     expect(kvm_inject_apic_timer_irqs(sim)).toBe(0);
@@ -191,7 +191,7 @@ describe('masked LVTT', () => {
     sim.lapic.lapic_timer.pending = 1;
     expect(kvm_inject_apic_timer_irqs(sim)).toBe(0x40);
     expect(sim.lapic.irr).toBe(0x40);
-    expect(sim.trace!.records.at(-1)).toMatchObject({ event: 'kvm_inj_virq', text: 'irq 64' });
+    expect(sim.trace!.records.at(-1)).toMatchObject({ event: 'kvm_apic_accept_irq', text: 'apicid 0 vec 64 (Fixed|edge)' });
   });
 
   it('a masked deadline still expires (pending) on the hrtimer but never injects', () => {
@@ -200,7 +200,7 @@ describe('masked LVTT', () => {
     kvm_set_lapic_tscdeadline_msr(sim, guestNow(sim) + 50_000);
     const [fire] = liveHostFires(sim);
     sim.now = fire!;
-    hrtimer_interrupt(sim, apic_timer_fn);
+    hrtimer_interrupt(sim, sim.host, apic_timer_fn);
     expect(sim.lapic.lapic_timer.pending).toBe(1);
     expect(kvm_inject_apic_timer_irqs(sim)).toBe(0);
     expect(sim.lapic.irr).toBe(0);
@@ -283,7 +283,7 @@ describe('one-shot and periodic modes (TMICT / TDCR)', () => {
     const [fire] = liveHostFires(sim);
     sim.now = fire!;
     sim.lapic.lapic_timer.pending = 0;
-    hrtimer_interrupt(sim, apic_timer_fn);
+    hrtimer_interrupt(sim, sim.host, apic_timer_fn);
     expect(sim.lapic.lapic_timer.pending).toBe(1);
     expect(sim.host.expires_ns).toBe(first + 800_000);
     const next = liveHostFires(sim);
@@ -311,7 +311,7 @@ describe('hv ⇄ sw switches around blocking (vmx-preemption)', () => {
     kvm_lapic_switch_to_hv_timer(sim);
     expect(hvState(sim)).toEqual({ in_use: true, deadline: D - sim.tsc.tsc_offset, pin: true });
     expect(sim.host.expires_ns).toBe(-1); // the hrtimer was cancelled
-    expect(sim.trace!.records.slice(records).map((r) => r.text)).toEqual(['vcpu_id 0 hv_timer 1']);
+    expect(sim.trace!.records.slice(records).map((r) => r.text.trimEnd())).toEqual(['vcpu_id 0 hv_timer 1']);
     expect(liveHostFires(sim)).toEqual([]);
   });
 
@@ -322,13 +322,13 @@ describe('hv ⇄ sw switches around blocking (vmx-preemption)', () => {
     kvm_lapic_switch_to_sw_timer(sim);
     const [fire] = liveHostFires(sim);
     sim.now = fire!;
-    hrtimer_interrupt(sim, apic_timer_fn);
+    hrtimer_interrupt(sim, sim.host, apic_timer_fn);
     expect(sim.lapic.lapic_timer.pending).toBe(1);
     const t = sim.now;
     kvm_lapic_switch_to_hv_timer(sim);
     expect(sim.now - t).toBe(20);
     expect(hvState(sim).in_use).toBe(false);
-    expect(sim.trace!.records.at(-1)!.text).toBe('vcpu_id 0 hv_timer 0');
+    expect(sim.trace!.records.at(-1)!.text.trimEnd()).toBe('vcpu_id 0 hv_timer 0');
     expect(kvm_inject_apic_timer_irqs(sim)).toBe(VEC);
   });
 
@@ -342,24 +342,25 @@ describe('hv ⇄ sw switches around blocking (vmx-preemption)', () => {
   });
 });
 
-describe('adjust_lapic_timer_advance (5.x adaptive mode)', () => {
-  it('moves the advance by 1/8 of the error in ns, ignores tiny and huge errors, resets past the cap', async () => {
-    const { adjust_lapic_timer_advance } = await import('../../../src-main/engine/kvm/lapic.js');
-    const sim = makeSim('hrtimer');
-    const k = sim.lapic.lapic_timer;
+describe('adjust_lapic_timer_advance (5.4+ continuous tuning)', () => {
+  it('moves the advance by 1/8 of the error in ns, ignores tiny and huge errors, resets past the cap', () => {
+    const sim = makeSim('hrtimer', { kernel: '5.4' });
+    const k = kernelFeatures(parseRelease('5.4')!);
+    const a = createTimerAdvance(-1, k);
+    expect(a).toEqual({ timer_advance_ns: LAPIC_TIMER_ADVANCE_NS_INIT, tuning: true });
     const ns = (cycles: number) => guest_cycles_to_ns(sim.tsc, cycles);
-    k.timer_advance_ns = 1000;
-    adjust_lapic_timer_advance(sim, 99); // inside the deadband
-    expect(k.timer_advance_ns).toBe(1000);
-    adjust_lapic_timer_advance(sim, 10_001); // a spike
-    expect(k.timer_advance_ns).toBe(1000);
-    adjust_lapic_timer_advance(sim, 2600); // late: advance more
-    expect(k.timer_advance_ns).toBe(1000 + Math.floor(ns(2600) / 8));
-    const before = k.timer_advance_ns;
-    adjust_lapic_timer_advance(sim, -800); // early: advance less
-    expect(k.timer_advance_ns).toBe(before - Math.floor(ns(800) / 8));
-    k.timer_advance_ns = 4990;
-    adjust_lapic_timer_advance(sim, 9000); // beyond LAPIC_TIMER_ADVANCE_NS_MAX → back to the initial 1000
-    expect(k.timer_advance_ns).toBe(1000);
+    adjust_lapic_timer_advance(a, 99, k, ns); // inside the deadband
+    expect(a.timer_advance_ns).toBe(1000);
+    adjust_lapic_timer_advance(a, 10_001, k, ns); // a spike
+    expect(a.timer_advance_ns).toBe(1000);
+    adjust_lapic_timer_advance(a, 2600, k, ns); // late: advance more
+    expect(a.timer_advance_ns).toBe(1000 + Math.floor(ns(2600) / 8));
+    const before = a.timer_advance_ns;
+    adjust_lapic_timer_advance(a, -800, k, ns); // early: advance less
+    expect(a.timer_advance_ns).toBe(before - Math.floor(ns(800) / 8));
+    a.timer_advance_ns = 4990;
+    adjust_lapic_timer_advance(a, 9000, k, ns); // beyond LAPIC_TIMER_ADVANCE_NS_MAX → back to the initial 1000
+    expect(a.timer_advance_ns).toBe(1000);
+    expect(a.tuning).toBe(true); // 5.4+ never stops tuning
   });
 });

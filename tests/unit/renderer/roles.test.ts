@@ -22,6 +22,7 @@ const cmp: CompareResult = {
   cdf: [1, 2, 3].map((id) => ({ id, points: [[100, 0.1], [200, 0.5], [300, 0.99]] as Array<[number, number]> })),
   histograms: [],
   criticalPath: [],
+  percentileDeltas: [],
 };
 
 describe('calibration roles in charts', () => {

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunConfig } from '../../../src-shared/config.js';
 import { DEFAULT_PROFILE, buildRunConfig } from '../../../src-main/engine/index.js';
-import { Runner, RunCancelledError, type RunProgressInfo } from '../../../src-main/runner/index.js';
+import { Runner, RunCancelledError, progressRate, type RunProgressInfo } from '../../../src-main/runner/index.js';
 
 const runners: Runner[] = [];
 
@@ -99,6 +99,14 @@ describe('Runner', () => {
     expect(res.ok).toBe(false);
     expect(res.err).toBeInstanceOf(RunCancelledError);
     expect(ms).toBeLessThan(200);
+    // The samples finished before the cancel come back, counted as they are.
+    const partial = (res.err as RunCancelledError).partial;
+    expect(partial).not.toBeNull();
+    expect(partial!.samples.length).toBeGreaterThan(0);
+    expect(partial!.samples.length).toBeLessThan(20_000_000);
+    expect(partial!.summary.samples).toBe(partial!.samples.length);
+    expect(partial!.histogram.total).toBe(partial!.samples.length);
+    expect(partial!.summary.stoppedBy).toBe('cancelled');
     expect(r.cancel('big')).toBe(false); // gone from the active set
     // The pool is still usable afterwards.
     const after = await r.run('after', config('tscdeadline-halt', 'hrtimer', 2_000));
@@ -171,5 +179,22 @@ describe('Runner', () => {
     const first = r.run('same', config('tscdeadline-halt', 'hrtimer', 20_000));
     await expect(r.run('same', config('tscdeadline-halt', 'hrtimer', 10))).rejects.toThrow(/already running/);
     expect((await first).samples.length).toBe(20_000);
+  });
+});
+
+describe('progressRate', () => {
+  it('measures the rate from the run\'s start, so the first update is not absurd', () => {
+    // 4096 samples seen 50 ms after the first shard started: 81 920 samples/s, not "246 M/s, ETA 0 s".
+    const r = progressRate(4096, 1_000_000, 10_000, 10_050);
+    expect(r.samplesPerSec).toBeCloseTo(81_920, 6);
+    expect(r.etaSec).toBeCloseTo((1_000_000 - 4096) / 81_920, 6);
+    expect(r.etaSec!).toBeGreaterThan(10);
+  });
+
+  it('gives no rate and no ETA before time has passed or samples are done', () => {
+    expect(progressRate(0, 100, 1000, 2000)).toEqual({ samplesPerSec: 0, etaSec: null });
+    expect(progressRate(10, 100, 2000, 2000)).toEqual({ samplesPerSec: 0, etaSec: null });
+    expect(progressRate(10, 100, Infinity, 2000)).toEqual({ samplesPerSec: 0, etaSec: null });
+    expect(progressRate(100, 100, 0, 1000).etaSec).toBe(0);
   });
 });

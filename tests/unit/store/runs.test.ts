@@ -253,6 +253,7 @@ describe('list', () => {
       finishedAt: item.finishedAt, mean: 4000, p99: 4700, error: null, sourceFile: null, unit: 'cycles',
       measure: 'guest-deadline-to-isr', // what a tscdeadline workload measures
       role: null, // a plain simulated run: no calibration role
+      experimentName: 'e',
     });
   });
 });
