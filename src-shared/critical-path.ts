@@ -20,6 +20,7 @@ export const STEP_GROUPS: readonly StepGroup[] = [
     id: 'arm',
     title: 'timer programming',
     steps: [
+      'guest_wrmsr_virt',
       'wrmsr_dispatch',
       'apic_reg_write',
       'hrtimer_cancel',
@@ -33,7 +34,7 @@ export const STEP_GROUPS: readonly StepGroup[] = [
       'arm_to_entry',
     ],
   },
-  { id: 'exit', title: 'VM exit', steps: ['hv_countdown', 'vmexit_hw', 'exit_post', 'hv_handler', 'ext_intr_handler', 'halt_emulate'] },
+  { id: 'exit', title: 'VM exit', steps: ['hv_countdown', 'vmexit_hw', 'mitigation_exit', 'exit_post', 'hv_handler', 'ext_intr_handler', 'halt_emulate'] },
   { id: 'host-irq', title: 'host IRQ', steps: ['cstate_exit', 'host_lapic_irq_hw', 'host_irq_dispatch', 'host_noise'] },
   {
     id: 'hrtimer',
@@ -41,6 +42,10 @@ export const STEP_GROUPS: readonly StepGroup[] = [
     steps: [
       'hrtimer_interrupt',
       'apic_timer_fn',
+      'posted_deliver',
+      'ipi_latency',
+      'posted_intr_recv',
+      'apic_timer_virt_switch',
       'clockevent_program',
       'clockevent_bias',
       'sched_wakeup',
@@ -50,12 +55,13 @@ export const STEP_GROUPS: readonly StepGroup[] = [
       'idle_sleep',
     ],
   },
-  { id: 'inject', title: 'injection', steps: ['wait_lapic_expire_spin', 'pending_inject'] },
-  { id: 'entry', title: 'VM entry', steps: ['entry_prep', 'vmentry_hw'] },
+  { id: 'inject', title: 'injection', steps: ['lapic_expire_adjust', 'wait_lapic_expire_spin', 'apic_timer_inject_direct', 'pending_inject', 'inject_irq_vmcs'] },
+  { id: 'entry', title: 'VM entry', steps: ['entry_prep', 'fastpath_reenter', 'vcpu_run_prologue', 'mitigation_entry', 'vmentry_hw'] },
   {
     id: 'guest',
     title: 'guest',
     steps: [
+      'apic_timer_virt_deliver',
       'guest_deliver',
       'guest_irq_entry',
       'guest_hrtimer_interrupt',
@@ -66,6 +72,7 @@ export const STEP_GROUPS: readonly StepGroup[] = [
       'guest_clock_gettime',
       'guest_isr_rearm',
       'guest_eoi_iret',
+      'apic_eoi_emulate',
       'guest_loop',
       'guest_nanosleep',
       'guest_idle_enter',

@@ -161,11 +161,11 @@ export type ChartSpec = XYChartSpec | CategoryChartSpec | WaterfallChartSpec | T
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#999999'];
 
 /**
- * One colour per critical-path step, as data: 48 colours at least ΔE 23 apart from each other
- * (CIELAB), placed so that neighbours in execution order (STEP_ORDER) differ by more than 110 in
- * RGB. A step keeps its colour in every chart and view, whatever else is shown with it.
+ * One colour per critical-path step, as data: 62 colours more than 30 apart in RGB, placed so
+ * that neighbours in execution order (STEP_ORDER) differ by more than 110. A step keeps its colour in every chart and view, whatever else is shown with it.
  */
 export const STEP_COLORS: Readonly<Record<string, string>> = {
+  guest_wrmsr_virt: '#000033',
   wrmsr_dispatch: '#FF0055',
   apic_reg_write: '#DD99BB',
   hrtimer_cancel: '#FF22BB',
@@ -179,6 +179,7 @@ export const STEP_COLORS: Readonly<Record<string, string>> = {
   arm_to_entry: '#AA9966',
   hv_countdown: '#77CCFF',
   vmexit_hw: '#0066BB',
+  mitigation_exit: '#3300AA',
   exit_post: '#00DD00',
   hv_handler: '#FF0000',
   ext_intr_handler: '#FF00FF',
@@ -189,6 +190,10 @@ export const STEP_COLORS: Readonly<Record<string, string>> = {
   host_noise: '#446633',
   hrtimer_interrupt: '#EE6699',
   apic_timer_fn: '#FFAA00',
+  posted_deliver: '#55FF22',
+  ipi_latency: '#FFFF22',
+  posted_intr_recv: '#BBFFCC',
+  apic_timer_virt_switch: '#550000',
   clockevent_program: '#0044FF',
   clockevent_bias: '#AACC55',
   sched_wakeup: '#774466',
@@ -196,10 +201,17 @@ export const STEP_COLORS: Readonly<Record<string, string>> = {
   post_block_switch_back_pending: '#006600',
   idle_poll: '#FF1188',
   idle_sleep: '#7755AA',
+  lapic_expire_adjust: '#4400FF',
   wait_lapic_expire_spin: '#0088BB',
+  apic_timer_inject_direct: '#88FF88',
   pending_inject: '#EEBBAA',
+  inject_irq_vmcs: '#22AAFF',
   entry_prep: '#116666',
+  fastpath_reenter: '#33FFFF',
+  vcpu_run_prologue: '#FFFF88',
+  mitigation_entry: '#550055',
   vmentry_hw: '#9933AA',
+  apic_timer_virt_deliver: '#00FF44',
   guest_deliver: '#AA3322',
   guest_irq_entry: '#FF8877',
   guest_hrtimer_interrupt: '#44AA00',
@@ -210,6 +222,7 @@ export const STEP_COLORS: Readonly<Record<string, string>> = {
   guest_clock_gettime: '#FF88FF',
   guest_isr_rearm: '#009955',
   guest_eoi_iret: '#996655',
+  apic_eoi_emulate: '#0000DD',
   guest_loop: '#9900FF',
   guest_nanosleep: '#BB66AA',
   guest_idle_enter: '#8899FF',
