@@ -13,7 +13,7 @@ import type { CallResults, ParsedArgs } from '../../src-shared/contract.js';
 import { resolveProfileDoc } from '../../src-shared/profile-doc.js';
 import { builtinProfile } from '../../src-shared/profiles/index.js';
 import { measureOfWorkload } from '../../src-shared/measures.js';
-import { STRATEGIES } from '../../src-shared/strategies.js';
+import { usableStrategies } from '../../src-shared/run-checks.js';
 import { calibrate, CalibrationInputError, predictVariants, type CalibrationInputs, type PredictVariant, type Simulator } from '../calibrate/index.js';
 import { buildRunConfig } from '../engine/index.js';
 import { FormatError, splitLines } from '../formats/index.js';
@@ -151,7 +151,8 @@ export async function runPrediction(lab: LabServices, args: ParsedArgs<'predict'
   const d = provenance.detected;
   const variants: PredictVariant[] = [{ role: 'reproduced', name: `${profile.name} · reproduced · ${d.strategy}`, workload: d.workload, strategy: d.strategy, set: { ...d.settings } }];
   const changed = Object.keys(args.set).length > 0;
-  for (const s of args.strategies ?? STRATEGIES) {
+  // by default every strategy the calibrated host can run (a refused one is asked for by name)
+  for (const s of args.strategies ?? usableStrategies(profile, { ...d.settings, ...args.set })) {
     if (s === d.strategy && !changed) continue;
     const extra = Object.entries(args.set).map(([k, v]) => `${k}=${String(v)}`);
     variants.push({ role: 'predicted', name: [profile.name, 'predicted', s, ...extra].join(' · ').slice(0, 200), workload: d.workload, strategy: s, set: { ...d.settings, ...args.set } });

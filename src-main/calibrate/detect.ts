@@ -12,7 +12,7 @@ import type { Profile } from '../../src-shared/profile.js';
 import { CalibrationInputError } from './errors.js';
 import type { GuestSide } from './guest-side.js';
 import type { HostThread, HostTrace } from './host-trace.js';
-import { kernelSettings } from './kernel.js';
+import { kernelFromTrace, kernelSettings } from './kernel.js';
 import { judgeKernel } from './mechanisms.js';
 import type { ThreadFacts } from './thread-facts.js';
 
@@ -77,9 +77,9 @@ export function detect(input: DetectInput): Detection {
       if (delta >= 1000 && delta <= 1e11) settings.delta = delta;
     }
   }
-  const kernel = kernelSettings(input.kernel);
-  Object.assign(settings, kernel.set);
   const judged = judgeKernel({ facts: f, formats: trace.formats, haltPollShrinkTo: trace.haltPollShrinkTo });
+  const kernel = (input.kernel === undefined ? kernelFromTrace(judged.kernel, input.base) : null) ?? kernelSettings(input.kernel);
+  Object.assign(settings, kernel.set);
   const placement = f.hvBeforeBlock > 0 && f.hvBeforeBlock >= f.hvAtUnblock ? 'before-block' : f.hvAtUnblock > 0 ? 'at-unblock' : 'none';
   const waits = f.wakeupPoll + f.wakeupWait;
   const haltPoll =

@@ -5,7 +5,9 @@
  * engine models releases. Pure: must not import node:*, electron or better-sqlite3.
  */
 import { ConfigError, PARAM_BY_NAME } from '../../src-shared/config.js';
-import type { Detection } from '../../src-shared/calibration.js';
+import type { Detection, KernelRange } from '../../src-shared/calibration.js';
+import { compareReleases, NEWEST_READ_KERNEL, OLDEST_KERNEL, parseRelease, type Release } from '../../src-shared/kernels.js';
+import type { Profile } from '../../src-shared/profile.js';
 
 const RELEASE = /^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,3}))?$/;
 
@@ -25,5 +27,25 @@ export function kernelSettings(release: string | undefined): { set: Record<strin
   return {
     set: {},
     given: { release: r, simulated: false, note: `recorded, not simulated: this engine models Linux 4.9 event placement and costs paths only` },
+  };
+}
+
+const releaseOf = (text: string): Release => parseRelease(text) ?? (parseRelease(OLDEST_KERNEL) as Release);
+
+/**
+ * Without --kernel: the release the simulations use. The base profile's own kernel when the trace's
+ * event placement allows it; otherwise the newest release the placement allows, so the simulated
+ * scenario has the events (and their order) the trace has. Null keeps the base's kernel.
+ */
+export function kernelFromTrace(range: KernelRange | null, base: Profile): { set: Record<string, string>; given: Detection['kernelGiven'] } | null {
+  if (!range || !PARAM_BY_NAME.has('kernel')) return null;
+  const own = releaseOf(base.defaultKernel ?? OLDEST_KERNEL);
+  const min = range.min === null ? null : releaseOf(range.min);
+  const max = range.max === null ? null : releaseOf(range.max);
+  if ((min === null || compareReleases(own, min) >= 0) && (max === null || compareReleases(own, max) <= 0)) return null;
+  const chosen = range.max ?? NEWEST_READ_KERNEL;
+  return {
+    set: { kernel: chosen },
+    given: { release: chosen, simulated: true, note: `simulated as Linux ${chosen}, the newest release the trace's event placement allows (${range.releases}); ${base.name}'s own ${base.defaultKernel ?? OLDEST_KERNEL} does not; name another with --kernel` },
   };
 }
