@@ -1,8 +1,11 @@
 // Round trip on known truth: simulate with a profile whose costs differ from the base by 10–40 %,
 // trace it at ns and at µs, calibrate from the base, and check every cost the calibration calls
 // determined (±10 % at ns, ±20 % at µs) and the predicted mean of the other strategy (±5 % of
-// that strategy simulated on the true profile). One row per scenario; `kernel` is a column so a
-// kernel release is one more row once the engine models releases (null: the engine's own).
+// that strategy simulated on the true profile). One row per scenario and kernel: the base's own
+// (null: 4.9) and 6.1 (adaptive advance, kvm_wait_lapic_expire, entry mitigations, the post-4.9
+// event placement). On 6.1 the entry path's steps (mitigations, vcpu_run prologue, the advance's
+// tuning) fall in the same segments, so the files fix their sums rather than each cost: the
+// reproduction is held to ±5 % there (±2 % on 4.9) and the prediction to the same ±5 %.
 import { describe, expect, it } from 'vitest';
 import { PARAM_BY_NAME } from '../../../src-shared/config.js';
 import { calibrate, inputsOf, quickOptions, run, simulatedFiles, trueProfile } from './helpers.js';
@@ -16,12 +19,13 @@ interface Row {
   samples: number;
 }
 
-const SCENARIOS: Array<Omit<Row, 'ts' | 'samples'>> = [
-  { workload: 'tscdeadline-busy', measured: 'hrtimer', predicted: 'vmx-preemption', kernel: null },
-  { workload: 'tscdeadline-busy', measured: 'vmx-preemption', predicted: 'hrtimer', kernel: null },
-  { workload: 'tscdeadline-halt', measured: 'hrtimer', predicted: 'vmx-preemption', kernel: null },
-  { workload: 'tscdeadline-halt', measured: 'vmx-preemption', predicted: 'hrtimer', kernel: null },
+const PAIRS: Array<Omit<Row, 'ts' | 'samples' | 'kernel'>> = [
+  { workload: 'tscdeadline-busy', measured: 'hrtimer', predicted: 'vmx-preemption' },
+  { workload: 'tscdeadline-busy', measured: 'vmx-preemption', predicted: 'hrtimer' },
+  { workload: 'tscdeadline-halt', measured: 'hrtimer', predicted: 'vmx-preemption' },
+  { workload: 'tscdeadline-halt', measured: 'vmx-preemption', predicted: 'hrtimer' },
 ];
+const SCENARIOS: Array<Omit<Row, 'ts' | 'samples'>> = [null, '6.1'].flatMap((kernel) => PAIRS.map((p) => ({ ...p, kernel })));
 // 1 µs timestamps blur every short step: they need many more timer cycles for the same precision
 const ROWS: Row[] = SCENARIOS.flatMap((s) => [
   { ...s, ts: 'ns' as const, samples: 1500 },
@@ -40,7 +44,8 @@ describe.each(ROWS)('$workload measured with $measured at $ts (kernel $kernel)',
     expect(result.detected.guest).toBe(row.workload.endsWith('halt') ? 'halt' : 'busy');
     const tolerance = row.ts === 'ns' ? 0.1 : 0.2;
     const determined = Object.entries(result.costs).filter(([, c]) => c.determined);
-    expect(determined.length).toBeGreaterThan(0);
+    if (row.kernel === null) expect(determined.length).toBeGreaterThan(0);
+    else expect(Object.values(result.costs).filter((c) => c.origin === 'sum').length).toBeGreaterThan(0);
     for (const [name, c] of determined) {
       const t = truth.costs[name]!.cycles;
       expect(Math.abs(c.value - t) / t, `${name}: fitted ${c.value} [${c.low}, ${c.high}], true ${t}`).toBeLessThanOrEqual(tolerance);
@@ -52,7 +57,7 @@ describe.each(ROWS)('$workload measured with $measured at $ts (kernel $kernel)',
     expect(result.costs.guest_nanosleep!.origin).toBe('base');
     expect(profile.costs.guest_nanosleep!.cycles).toBe(quickOptions().base.costs.guest_nanosleep!.cycles);
     // the reproduction agrees with the measurement's guest-side latency
-    expect(Math.abs(result.goodness.latency!.meanErrorPct!)).toBeLessThan(2);
+    expect(Math.abs(result.goodness.latency!.meanErrorPct!)).toBeLessThan(row.kernel === null ? 2 : 5);
     const set = { ...result.detected.settings };
     const predicted = run(row.workload, row.predicted, profile, 4000, set);
     const actual = run(row.workload, row.predicted, truth, 4000, set);
