@@ -32,7 +32,7 @@ export interface Interval {
 
 export interface CostFit extends Interval {
   origin: CostOrigin;
-  /** Fitted on its own with a 95 % interval within ±4 % (+1 cycle): what the calibration calls determined. */
+  /** Fitted on its own with a 95 % interval within ±8 % (+1 cycle): what the calibration calls determined. */
   determined: boolean;
   base: number;
   /** Segments whose means depend on the cost (ids of `fit.segments`). */
