@@ -1,7 +1,9 @@
 /**
  * The new-experiment form: raw field text, inline validation with the same rules the main process
  * applies (src-shared/config.ts), presets, re-run pre-fill and submission. Only parameters that
- * differ from their defaults (or from the chosen profile) are sent as `set` overrides.
+ * differ from their defaults (or from the chosen profile) are sent as `set` overrides. The host
+ * (kernel, APICv, mitigations) is its own group: what it leaves at "default" is the profile's and
+ * the kernel's, and the strategies that host refuses cannot be ticked (lib/host-setup.ts).
  */
 import type { LabApi, ProfileInfo, RunDetail } from '../../src-shared/contract.js';
 import {
@@ -17,6 +19,7 @@ import type { Profile } from '../../src-shared/profile.js';
 import { STRATEGIES, strategyChoice, type Strategy } from '../../src-shared/strategies.js';
 import { MAX_REPEATS } from '../../src-shared/experiment-limits.js';
 import { DEFAULT_SAMPLES, RUN_PARAMS, WORKLOADS, type ParamSpec, type Workload } from '../../src-shared/workloads.js';
+import { defaultHostFields, defaultStrategyTicks, hostDefaults, hostErrors, hostSet, isHostParam, reconcileStrategies, strategyStates, type HostFields } from '../lib/host-setup.js';
 import { errorInfo } from '../lib/transport.js';
 import { parseTags } from './history.svelte.js';
 
@@ -73,7 +76,11 @@ export class ExperimentForm {
   notes = $state('');
   tags = $state('');
   workload = $state<Workload>('tscdeadline-halt');
-  strategies = $state<Record<Strategy, boolean>>(strategyChoice(STRATEGIES));
+  strategies = $state<Record<Strategy, boolean>>(defaultStrategyTicks(null));
+  /** Strategies unticked because the chosen host refuses them, in words (cleared when a box is ticked). */
+  strategyNotes = $state<string[]>([]);
+  /** Kernel, APICv and mitigations: empty / "default" leaves them to the profile and the kernel. */
+  host = $state<HostFields>(defaultHostFields());
   profileName = $state('HSW-2016');
   samples = $state(String(DEFAULT_SAMPLES));
   seed = $state('1');
@@ -95,7 +102,43 @@ export class ExperimentForm {
     this.#api = api;
   }
 
-  relevantParams = $derived(this.specs.filter((p) => !p.workloads || p.workloads.includes(this.workload)));
+  relevantParams = $derived(this.specs.filter((p) => !isHostParam(p.name) && (!p.workloads || p.workloads.includes(this.workload))));
+
+  /** What the host's "default" fields stand for (the profile's kernel and APICv, the kernel's mitigations). */
+  hostInfo = $derived(hostDefaults(this.profile, this.host.kernel));
+
+  /** The host's settings as `set` entries, or null while the kernel field is not a release. */
+  #hostSetOrNull(): Record<string, string | boolean> | null {
+    try {
+      return hostSet(this.host);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Each strategy on the chosen profile and host: refused ones (with the reason) cannot be ticked. */
+  strategyStates = $derived.by(() => {
+    const set = this.#hostSetOrNull();
+    return set ? strategyStates(this.profile, [set]) : null;
+  });
+
+  /** "SKX 6.8": the host in notes. */
+  hostLabel = $derived(`${this.profileName} ${this.hostInfo.kernel}`);
+
+  /** After the profile or a host field changed: a ticked strategy the host refuses is unticked, with a note. */
+  hostChanged(): void {
+    const { ticks, notes } = reconcileStrategies(this.strategies, this.strategyStates, this.hostLabel);
+    if (notes.length > 0) {
+      this.strategies = ticks;
+      this.strategyNotes = [...this.strategyNotes, ...notes].slice(-4);
+    }
+  }
+
+  /** The default ticks of the chosen host: every strategy it can run but the proposals. */
+  #defaultTicks(): void {
+    this.strategies = defaultStrategyTicks(this.strategyStates);
+    this.strategyNotes = [];
+  }
 
   /** Every inline error, keyed by field: the same checks the main process runs. */
   errors = $derived.by(() => {
@@ -115,6 +158,10 @@ export class ExperimentForm {
     check('seed', () => validateSeed(this.seed.replace(/_/g, '')));
     check('repeat', () => parseIntInRange('repeat', this.repeat.replace(/_/g, ''), 1, MAX_REPEATS));
     for (const p of this.relevantParams) check(p.name, () => parseParamValue(p, this.params[p.name]));
+    Object.assign(out, hostErrors(this.host));
+    for (const st of this.strategyStates ?? []) {
+      if (st.refused !== null && this.strategies[st.strategy]) out.strategies = `${st.strategy} cannot run on ${this.hostLabel}: ${st.refused}`;
+    }
     if (this.profile) {
       const base = this.profile;
       const params = defaultRunParams();
@@ -154,6 +201,7 @@ export class ExperimentForm {
       this.profileError = errorInfo(err).message;
     }
     await this.loadProfile(this.profileName);
+    this.#defaultTicks();
   }
 
   async loadProfile(name: string, overrides: Record<string, unknown> = {}): Promise<void> {
@@ -169,6 +217,7 @@ export class ExperimentForm {
         costs[k] = { cycles: String(overrides[k] ?? c.cycles), jitter: String(overrides[`${k}.jitter`] ?? c.jitter) };
       }
       this.costs = costs;
+      this.hostChanged();
     } catch (err) {
       this.profile = null;
       this.costs = {};
@@ -182,7 +231,7 @@ export class ExperimentForm {
     // A new preset is a new experiment: the last one's tags and notes do not carry over unseen.
     this.tags = '';
     this.notes = '';
-    this.strategies = strategyChoice(STRATEGIES);
+    this.#defaultTicks();
     if (p.pickWorkload) {
       this.params = Object.fromEntries(this.specs.map((s) => [s.name, rawOf(s.default)]));
       this.#resetCosts();
@@ -229,6 +278,8 @@ export class ExperimentForm {
     this.seed = String(cfg?.seed ?? run.seed ?? 1);
     const params = { ...defaultRunParams(), ...(cfg?.params ?? {}) } as unknown as Record<string, number | string | boolean>;
     this.params = Object.fromEntries(this.specs.map((s) => [s.name, rawOf(params[s.name] ?? s.default)]));
+    this.host = cfg ? hostFieldsOf(cfg.params, cfg.profile) : defaultHostFields();
+    this.strategyNotes = [];
     const profileName = cfg?.profile.name ?? run.profile;
     const overrides: Record<string, unknown> = {};
     if (cfg) {
@@ -251,6 +302,7 @@ export class ExperimentForm {
       const v = parseParamValue(p, this.params[p.name]);
       if (v !== p.default) set[p.name] = v;
     }
+    Object.assign(set, hostSet(this.host));
     const prof = this.profile;
     if (prof) {
       if (this.X !== '' && Number(this.X) !== prof.X) set.X = Number(this.X);
@@ -368,4 +420,11 @@ export class ExperimentForm {
       this.submitting = false;
     }
   }
+}
+
+/** A stored run's host as the form's fields: what differs from its profile's defaults is explicit. */
+function hostFieldsOf(params: { kernel: string; apicv: boolean; mitigations: boolean }, profile: Profile): HostFields {
+  const d = hostDefaults(profile, '');
+  const sw = (v: boolean, def: boolean) => (v === def ? 'default' : v ? 'on' : 'off');
+  return { kernel: params.kernel === d.profileKernel ? '' : params.kernel, apicv: sw(params.apicv, d.apicv), mitigations: sw(params.mitigations, d.mitigations) };
 }
