@@ -5,7 +5,7 @@
  * experiment and Sweep, so they can be unit tested; the rules themselves live in src-shared.
  */
 import { ConfigError, PARAM_BY_NAME, parseParamValue } from '../../src-shared/config.js';
-import { kernelFeatures, OLDEST_KERNEL, parseRelease } from '../../src-shared/kernels.js';
+import { kernelDefaults, kernelFeatures, OLDEST_KERNEL, parseRelease, type KernelDefaults } from '../../src-shared/kernels.js';
 import type { Profile } from '../../src-shared/profile.js';
 import { strategyRefusals } from '../../src-shared/run-checks.js';
 import { STRATEGIES, STRATEGY_INFO, type Strategy } from '../../src-shared/strategies.js';
@@ -138,4 +138,10 @@ export function reconcileStrategies(
     }
   }
   return { ticks: out, notes };
+}
+
+/** A release's module-parameter defaults (lapic_timer_advance_ns, halt_poll_ns), or null for a bad release. */
+export function kernelDefaultsOf(kernel: string, mechanisms: Partial<Record<string, boolean>> = {}): KernelDefaults | null {
+  const r = parseRelease(kernel);
+  return r ? kernelDefaults(r, kernelFeatures(r, mechanisms)) : null;
 }

@@ -19,8 +19,9 @@ import type { Profile } from '../../src-shared/profile.js';
 import { STRATEGIES, strategyChoice, type Strategy } from '../../src-shared/strategies.js';
 import { MAX_REPEATS } from '../../src-shared/experiment-limits.js';
 import { DEFAULT_SAMPLES, RUN_PARAMS, WORKLOADS, type ParamSpec, type Workload } from '../../src-shared/workloads.js';
-import { defaultHostFields, defaultStrategyTicks, hostDefaults, hostErrors, hostSet, isHostParam, reconcileStrategies, strategyStates, type HostFields } from '../lib/host-setup.js';
+import { defaultHostFields, defaultStrategyTicks, hostDefaults, kernelDefaultsOf, hostErrors, hostSet, isHostParam, reconcileStrategies, strategyStates, type HostFields } from '../lib/host-setup.js';
 import { errorInfo } from '../lib/transport.js';
+import type { KernelDefaults } from '../../src-shared/kernels.js';
 import { parseTags } from './history.svelte.js';
 
 export interface Preset {
@@ -65,6 +66,16 @@ function rawOf(v: number | string | boolean): Raw {
   return typeof v === 'boolean' ? v : String(v);
 }
 
+/** A parameter's field before the user types: empty when the run's kernel decides its default (shown beside it). */
+function initialRaw(spec: ParamSpec): Raw {
+  return spec.defaultFrom === 'kernel' ? '' : rawOf(spec.default);
+}
+
+/** Whether a field is left to the kernel's default (empty). */
+function leftToKernel(spec: ParamSpec, raw: Raw | undefined): boolean {
+  return spec.defaultFrom === 'kernel' && typeof raw === 'string' && raw.trim() === '';
+}
+
 export class ExperimentForm {
   specs = $state.raw<readonly ParamSpec[]>(RUN_PARAMS);
   profiles = $state.raw<ProfileInfo[]>([]);
@@ -86,7 +97,7 @@ export class ExperimentForm {
   seed = $state('1');
   /** Seeds each strategy runs under (seed, seed+1, …): the runs of one configuration, for the spread across runs. */
   repeat = $state('1');
-  params = $state<Record<string, Raw>>(Object.fromEntries(RUN_PARAMS.map((p) => [p.name, rawOf(p.default)])));
+  params = $state<Record<string, Raw>>(Object.fromEntries(RUN_PARAMS.map((p) => [p.name, initialRaw(p)])));
   X = $state('');
   tscKhz = $state('');
   costs = $state<Record<string, CostRaw>>({});
@@ -157,7 +168,7 @@ export class ExperimentForm {
     check('samples', () => validateSamples(this.samples.replace(/_/g, '')));
     check('seed', () => validateSeed(this.seed.replace(/_/g, '')));
     check('repeat', () => parseIntInRange('repeat', this.repeat.replace(/_/g, ''), 1, MAX_REPEATS));
-    for (const p of this.relevantParams) check(p.name, () => parseParamValue(p, this.params[p.name]));
+    for (const p of this.relevantParams) if (!leftToKernel(p, this.params[p.name])) check(p.name, () => parseParamValue(p, this.params[p.name]));
     Object.assign(out, hostErrors(this.host));
     for (const st of this.strategyStates ?? []) {
       if (st.refused !== null && this.strategies[st.strategy]) out.strategies = `${st.strategy} cannot run on ${this.hostLabel}: ${st.refused}`;
@@ -233,11 +244,11 @@ export class ExperimentForm {
     this.notes = '';
     this.#defaultTicks();
     if (p.pickWorkload) {
-      this.params = Object.fromEntries(this.specs.map((s) => [s.name, rawOf(s.default)]));
+      this.params = Object.fromEntries(this.specs.map((s) => [s.name, initialRaw(s)]));
       this.#resetCosts();
     } else if (p.workload) {
       this.workload = p.workload;
-      this.params = Object.fromEntries(this.specs.map((s) => [s.name, rawOf(s.default)]));
+      this.params = Object.fromEntries(this.specs.map((s) => [s.name, initialRaw(s)]));
     }
     for (const [k, v] of Object.entries(p.params ?? {})) this.params[k] = v;
     this.serverErrors = {};
@@ -277,7 +288,10 @@ export class ExperimentForm {
     this.samples = String(cfg?.samples ?? run.samples);
     this.seed = String(cfg?.seed ?? run.seed ?? 1);
     const params = { ...defaultRunParams(), ...(cfg?.params ?? {}) } as unknown as Record<string, number | string | boolean>;
-    this.params = Object.fromEntries(this.specs.map((s) => [s.name, rawOf(params[s.name] ?? s.default)]));
+    const kernelDefault = cfg ? kernelDefaultsOf(cfg.params.kernel, cfg.params.mechanisms) : null;
+    this.params = Object.fromEntries(
+      this.specs.map((s) => [s.name, s.defaultFrom === 'kernel' && kernelDefault && params[s.name] === kernelDefault[s.name as keyof KernelDefaults] ? '' : rawOf(params[s.name] ?? s.default)]),
+    );
     this.host = cfg ? hostFieldsOf(cfg.params, cfg.profile) : defaultHostFields();
     this.strategyNotes = [];
     const profileName = cfg?.profile.name ?? run.profile;
@@ -299,8 +313,10 @@ export class ExperimentForm {
   changedSet(): Record<string, string | number | boolean> {
     const set: Record<string, string | number | boolean> = {};
     for (const p of this.relevantParams) {
+      if (leftToKernel(p, this.params[p.name])) continue;
       const v = parseParamValue(p, this.params[p.name]);
-      if (v !== p.default) set[p.name] = v;
+      // A value typed where the kernel decides the default is sent as typed (0 is not "default" on 5.1+).
+      if (v !== p.default || p.defaultFrom === 'kernel') set[p.name] = v;
     }
     Object.assign(set, hostSet(this.host));
     const prof = this.profile;

@@ -26,6 +26,9 @@ test('New experiment on EPYC: the preemption timer is disabled with its reason a
   // mitigations are not listed again among the parameters.
   await expect(page.getByRole('checkbox', { name: /^posted timer interrupt/ })).toBeEnabled();
   await expect(page.locator('#param-kernel, #param-apicv, #param-mitigations')).toHaveCount(0);
+  // The advance's default is the kernel's: left empty, it shows what 6.1 gives.
+  await expect(page.locator('#param-timerAdvanceNs')).toHaveValue('');
+  await expect(page.locator('#param-timerAdvanceNs')).toHaveAttribute('placeholder', "-1 (kernel 6.1's)");
   // A kernel the lab does not model is refused inline.
   await kernel.fill('4.8');
   await expect(page.locator('#exp-kernel-err')).toContainText('from 4.9 on');

@@ -1,7 +1,7 @@
 // The host group of New experiment and Sweep: the settings it sends, the defaults it shows, which
 // strategies a host refuses (with the reason) and how ticks follow a change of host.
 import { describe, expect, it } from 'vitest';
-import { defaultHostFields, defaultStrategyTicks, hostDefaults, hostErrors, hostSet, isHostParam, reconcileStrategies, strategyStates } from '../../../src-renderer/lib/host-setup.js';
+import { defaultHostFields, defaultStrategyTicks, hostDefaults, hostErrors, hostSet, isHostParam, kernelDefaultsOf, reconcileStrategies, strategyStates } from '../../../src-renderer/lib/host-setup.js';
 import { KNOWN_KERNELS } from '../../../src-shared/kernels.js';
 import { builtinProfile } from '../../../src-shared/profiles/index.js';
 
@@ -72,5 +72,15 @@ describe('strategy availability', () => {
     expect(notes).toEqual([expect.stringMatching(/^VMX preemption timer unticked: EPYC 6\.1 cannot run it \(AMD SVM/)]);
     expect(reconcileStrategies(ticks, strategyStates(P('SKX'), [{}]), 'SKX 5.15')).toEqual({ ticks, notes: [] });
     expect(reconcileStrategies(ticks, null, 'SKX 6.')).toEqual({ ticks, notes: [] });
+  });
+});
+
+describe('kernel defaults of the form', () => {
+  it('gives the advance and halt-poll defaults of the typed release', () => {
+    expect(kernelDefaultsOf('4.9')).toEqual({ timerAdvanceNs: 0, haltPollNs: 400_000 });
+    expect(kernelDefaultsOf('4.20')).toEqual({ timerAdvanceNs: 1000, haltPollNs: 200_000 });
+    expect(kernelDefaultsOf('6.1')).toEqual({ timerAdvanceNs: -1, haltPollNs: 200_000 });
+    expect(kernelDefaultsOf('6.1', { advance_per_vcpu: false })?.timerAdvanceNs).toBe(1000);
+    expect(kernelDefaultsOf('six')).toBeNull();
   });
 });
