@@ -225,6 +225,9 @@ export interface KernelDefaults {
 export const OLDEST_KERNEL = '4.9';
 export const NEWEST_READ_KERNEL = '6.19';
 
+/** Longterm lines and the profiles' kernels: releases people run, offered beside the mechanisms' own. */
+const LONGTERM_KERNELS = ['4.14', '4.19', '5.4', '5.10', '5.15', '6.1', '6.6', '6.8', '6.12'] as const;
+
 export interface Release {
   major: number;
   minor: number;
@@ -275,3 +278,12 @@ export function kernelDefaults(release: Release, features: KernelFeatures = kern
     timerAdvanceNs: features.advance_per_vcpu ? -1 : features.advance_autotune ? 1000 : 0,
   };
 }
+
+/**
+ * The releases the forms offer (a datalist; any X.Y[.Z] from the oldest on is accepted): the
+ * oldest modelled, every release a mechanism arrived in, the longterm lines and the newest read,
+ * oldest first.
+ */
+export const KNOWN_KERNELS: readonly string[] = [
+  ...new Set([OLDEST_KERNEL, ...Object.values(MECHANISMS).map((m) => m.since), ...LONGTERM_KERNELS, NEWEST_READ_KERNEL]),
+].sort((a, b) => compareReleases(parseRelease(a) as Release, parseRelease(b) as Release));

@@ -58,17 +58,27 @@ export function configWarnings(config: RunConfig): string[] {
 }
 
 /**
- * The strategies a setup can run, in registry order: not refused on this host and kernel, and not
- * a proposal (those are asked for by name). The default of an experiment.
+ * Why each strategy is refused on a setup (the profile with `set` applied, the profile's and the
+ * kernel's defaults filled in), or null when it can run there. Throws ConfigError for a bad setting.
  */
-export function usableStrategies(profile: Profile, set: Record<string, unknown> = {}): Strategy[] {
+export function strategyRefusals(profile: Profile, set: Record<string, unknown> = {}): Record<Strategy, string | null> {
   let params = defaultRunParams();
   let p = profile;
   for (const [name, value] of Object.entries(set)) ({ params, profile: p } = applySetting(params, p, name, value));
   params = applyContextDefaults(params, p, new Set(Object.keys(set)));
-  return STRATEGIES.filter((strategy) => {
-    if (STRATEGY_INFO[strategy].proposed) return false;
+  const out = {} as Record<Strategy, string | null>;
+  for (const strategy of STRATEGIES) {
     const config = { workload: 'tscdeadline-busy', strategy, profile: p, params, samples: 1, seed: 1 } as const;
-    return strategyVerdict(config).refuse === undefined;
-  });
+    out[strategy] = strategyVerdict(config).refuse ?? null;
+  }
+  return out;
+}
+
+/**
+ * The strategies a setup can run, in registry order: not refused on this host and kernel, and not
+ * a proposal (those are asked for by name). The default of an experiment.
+ */
+export function usableStrategies(profile: Profile, set: Record<string, unknown> = {}): Strategy[] {
+  const refusals = strategyRefusals(profile, set);
+  return STRATEGIES.filter((strategy) => !STRATEGY_INFO[strategy].proposed && refusals[strategy] === null);
 }

@@ -1,8 +1,8 @@
 /**
  * The context of a run in words: what an imported run's file says and does not say (kernel, CPU
  * architecture, TSC rate and how it is known, resolution, VM/vCPU, interval), what a simulated
- * run models, and how the contexts of compared runs differ (a kernel against the model's, an
- * estimated or assumed TSC rate, a 1 µs resolution, another architecture). Must not import
+ * run models, and how the contexts of compared runs differ (another kernel, another CPU profile
+ * or vendor, an estimated or assumed TSC rate, a 1 µs resolution, another architecture). Must not import
  * anything but other src-shared modules.
  */
 import type { RunDetail } from './contract.js';
@@ -39,16 +39,19 @@ function contextOf(run: RunDetail): Context | null {
   if (!run.config) return null;
   const params = run.config.params as unknown as Record<string, unknown>;
   const kernel = runKernel(run);
+  const amd = run.config.profile.vendor === 'amd';
   return {
     kernel,
-    machine: 'x86_64, Intel VMX (simulated)',
-    virt: 'vmx',
+    machine: `x86_64, ${amd ? 'AMD SVM' : 'Intel VMX'} (simulated)`,
+    virt: amd ? 'svm' : 'vmx',
     tsc: { khz: run.config.profile.tsc_khz, basis: 'known', method: `profile ${run.config.profile.name}` },
     resolutionNs: null,
     intervalUs: run.config.workload === 'cyclictest' && typeof params.interval === 'number' ? params.interval : null,
     simulated: true,
   };
 }
+
+const VIRT_TITLE: Record<NonNullable<MeasureContext['virt']>, string> = { vmx: 'Intel VMX', svm: 'AMD SVM', arm64: 'arm64' };
 
 function khzText(khz: number): string {
   return `${(khz / 1e6).toFixed(3)} GHz`;
@@ -78,6 +81,12 @@ export function contextDifferences(runs: readonly RunDetail[]): string[] {
   const ctx = runs.map((r) => ({ r, c: contextOf(r) }));
   const kernels = ctx.filter((x) => x.c?.kernel).map((x) => `run ${x.r.id} ${x.c?.simulated ? 'models' : 'ran'} Linux ${x.c?.kernel}`);
   if (new Set(ctx.map((x) => x.c?.kernel ?? null).filter((k) => k !== null)).size > 1) out.push(`kernels differ: ${kernels.join(', ')}`);
+  const simulated = runs.filter((r) => r.config && !r.measurement);
+  if (new Set(simulated.map((r) => r.config!.profile.name)).size > 1) {
+    out.push(`CPU profiles differ: ${simulated.map((r) => `run ${r.id} models ${r.config!.profile.name}`).join(', ')}`);
+  }
+  const virts = ctx.filter((x) => x.c?.virt);
+  if (new Set(virts.map((x) => x.c?.virt)).size > 1) out.push(`CPU vendors differ: ${virts.map((x) => `run ${x.r.id} ${x.c?.simulated ? 'models' : 'ran on'} ${VIRT_TITLE[x.c!.virt!]}`).join(', ')}`);
   for (const { r, c } of ctx) {
     if (!c || c.simulated) continue;
     const m = r.measurement;

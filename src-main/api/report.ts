@@ -11,7 +11,7 @@ import { compareChart, escapeXml, formatNumber, renderSvg, RUN_CHARTS, runChart,
 import { measureTitle } from '../../src-shared/measures.js';
 import { statText, UNKNOWN_STAT } from '../../src-shared/stat-text.js';
 import { formatPValue, verdict } from '../../src-shared/verdict.js';
-import { runContextLines } from '../../src-shared/run-context.js';
+import { runContextLines, runKernel } from '../../src-shared/run-context.js';
 import type { RunStore } from '../store/index.js';
 import { compare } from './compare.js';
 import { RepeatIndex } from './repeats.js';
@@ -34,7 +34,7 @@ export function htmlReport(store: RunStore, runs: RunDetail[], generatedAt = new
     parts.push(compareTable(cmp));
     // The same notes, under the same headings, as the app's compare view.
     if (cmp.warnings.length > 0) parts.push(`<h2>Check before comparing</h2><ul class="warnings">${cmp.warnings.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`);
-    if (cmp.contextDifferences.length > 0) parts.push(`<h2>Contexts differ</h2><ul>${cmp.contextDifferences.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`);
+    if (cmp.contextDifferences.length > 0) parts.push(`<h2>Contexts differ</h2><p class="note">Not only the strategy changes between these runs:</p><ul class="warnings">${cmp.contextDifferences.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`);
     for (const kind of REPORT_COMPARE_CHARTS) {
       const spec = compareChart(cmp, kind);
       if (spec) parts.push(figure(renderSvg(spec)));
@@ -96,9 +96,9 @@ export function effectiveParams(r: RunDetail): string[] {
 function runsTable(runs: RunDetail[]): string {
   const rows = runs.map((r) => {
     const params = r.config ? effectiveParams(r).join(', ') : r.sourceFile ?? '';
-    return `<tr><td>#${r.id}</td><td class="l">${escapeXml(r.name)}</td><td class="l">${escapeXml(r.role ? `${r.role} (${r.kind})` : r.kind)}: ${escapeXml(measureTitle(r.measure))}</td><td class="l">${escapeXml(r.workload)}</td><td class="l">${escapeXml(r.strategy)}</td><td class="l">${escapeXml(r.profile)}</td><td>${r.summary?.samples ?? r.samples}</td><td>${r.seed ?? ''}</td><td class="l">${escapeXml(params)}</td></tr>`;
+    return `<tr><td>#${r.id}</td><td class="l">${escapeXml(r.name)}</td><td class="l">${escapeXml(r.role ? `${r.role} (${r.kind})` : r.kind)}: ${escapeXml(measureTitle(r.measure))}</td><td class="l">${escapeXml(r.workload)}</td><td class="l">${escapeXml(r.strategy)}</td><td class="l">${escapeXml(r.profile)}</td><td class="l">${escapeXml(runKernel(r) ?? '—')}</td><td>${r.summary?.samples ?? r.samples}</td><td>${r.seed ?? ''}</td><td class="l">${escapeXml(params)}</td></tr>`;
   });
-  return `<h2>Runs</h2><table><thead><tr><th>id</th><th>name</th><th>kind / role</th><th>workload</th><th>strategy</th><th>profile</th><th>samples</th><th>seed</th><th>parameters</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<h2>Runs</h2><table><thead><tr><th>id</th><th>name</th><th>kind / role</th><th>workload</th><th>strategy</th><th>CPU profile</th><th>kernel</th><th>samples</th><th>seed</th><th>parameters</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function compareTable(cmp: CompareResult): string {
@@ -110,10 +110,10 @@ function compareTable(cmp: CompareResult): string {
     const ci = r.ci95 ? `[${escapeXml(formatNumber(r.ci95[0]))}, ${escapeXml(formatNumber(r.ci95[1]))}]` : UNKNOWN_STAT;
     const across = withAcross ? `<td>${r.across ? `${escapeXml(formatNumber(r.across.mean))} ± ${escapeXml(formatNumber((r.across.ciHigh - r.across.ciLow) / 2))} (${r.across.n} runs)` : 'one run'}</td>` : '';
     const test = r.id === cmp.baseline ? '' : r.basis === 'runs' ? 'Welch (runs)' : 'Mann–Whitney';
-    return `<tr><td>#${r.id}${r.role ? ` ${escapeXml(r.role)}` : ''}</td>${cells}${across}<td class="p">${r.id === cmp.baseline ? '' : escapeXml(formatPValue(r.pValue))}</td><td class="l">${test}</td><td>${r.id === cmp.baseline ? '' : ci}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
+    return `<tr><td>#${r.id}${r.role ? ` ${escapeXml(r.role)}` : ''}</td><td class="l">${escapeXml(r.profile || '—')}</td><td class="l">${escapeXml(r.kernel || '—')}</td>${cells}${across}<td class="p">${r.id === cmp.baseline ? '' : escapeXml(formatPValue(r.pValue))}</td><td class="l">${test}</td><td>${r.id === cmp.baseline ? '' : ci}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
   });
   const acrossHead = withAcross ? '<th>mean across runs (95% CI)</th>' : '';
-  return `<h2>Percentiles (${escapeXml(cmp.unit)}), baseline #${cmp.baseline}</h2><table><thead><tr><th>run</th>${head}${acrossHead}<th>p</th><th>test</th><th>95% CI of Δmean</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<h2>Percentiles (${escapeXml(cmp.unit)}), baseline #${cmp.baseline}</h2><table><thead><tr><th>run</th><th>CPU profile</th><th>kernel</th>${head}${acrossHead}<th>p</th><th>test</th><th>95% CI of Δmean</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function signed(v: number | null): string {

@@ -5,6 +5,8 @@
  * transaction when it finishes (or marked failed / cancelled). Must not import electron.
  */
 import { ConfigError, settableNames, type RunConfig } from '../../src-shared/config.js';
+import { OLDEST_KERNEL } from '../../src-shared/kernels.js';
+import { DEFAULT_PROFILE } from '../../src-shared/profiles/index.js';
 import type { CallResults, ImportResult, ParsedArgs, PushChannel, PushPayloads, RunDetail, RunListItem, RunStatus } from '../../src-shared/contract.js';
 import { buildRunConfig, type MergedRun } from '../engine/index.js';
 import { Runner, RunCancelledError } from '../runner/index.js';
@@ -124,8 +126,9 @@ export class LabServices {
     const configs = args.runs.map((spec, i) => this.configFor(spec, i)); // all valid before any write
     const varying = varyingSettings(args.runs.map((r) => r.set));
     const seedVaries = new Set(configs.map((c) => c.seed)).size > 1;
+    const hostsMixed = new Set(configs.map(hostLabel)).size > 1;
     // one transaction: a failed write leaves neither an empty experiment nor runs nobody computes
-    const runNames = configs.map((config, i) => runName(args.name, config, args.runs.length, args.runs[i]!.set, varying, seedVaries));
+    const runNames = configs.map((config, i) => runName(args.name, config, args.runs.length, args.runs[i]!.set, { varying, seedVaries, hostsMixed }));
     const { experimentId, runIds } = this.store.createExperimentWithRuns(
       { name: args.name, notes: args.notes, tags: args.tags },
       configs.map((config, i) => ({ name: runNames[i]!, config })),
@@ -332,30 +335,49 @@ function unrecordedNote(error: string | null): string {
 }
 
 
+/** "SKX 5.15": a run's CPU profile and the kernel it models. */
+export function hostLabel(config: Pick<RunConfig, 'profile' | 'params'>): string {
+  return `${config.profile.name} ${config.params.kernel}`;
+}
+
+/** Whether a run is on the lab's default host: the default profile on its own kernel. */
+function onDefaultHost(config: RunConfig): boolean {
+  return config.profile.name === DEFAULT_PROFILE.name && config.params.kernel === (DEFAULT_PROFILE.defaultKernel ?? OLDEST_KERNEL);
+}
+
 /**
  * A run is named after its experiment; runs of one experiment are told apart by strategy (and by
  * seed when it repeats a configuration). Runs that differ in settings (a sweep) are named by what
  * differs alone, short ("delta=100000 · hrtimer"): their experiment's name says the rest. Without
  * an experiment name, the name says what was run, overrides included ("cyclictest · hrtimer ·
  * guestIdle=poll").
+ *
+ * The host — CPU profile and kernel, "SKX 5.15" — is in the name unless the run is on the
+ * default host (HSW-2016 on its own 4.9) and every run of the experiment is on that host too: so
+ * the plain default runs keep short names, and no two runs on different hosts share one. It
+ * follows the strategy ("cyclictest · hrtimer · SKX 5.15", "my test · SKX 6.8"); when the hosts
+ * of an experiment differ (a sweep over kernels) it leads, in place of `kernel=…` ("SKX 4.9 ·
+ * vmx-preemption"). `kernel=…` is never listed beside it.
  */
-function runName(
+export function runName(
   experiment: string,
   config: RunConfig,
   runs: number,
   set: Record<string, unknown>,
-  varying: readonly string[],
-  seedVaries: boolean,
+  among: { varying: readonly string[]; seedVaries: boolean; hostsMixed: boolean },
 ): string {
-  const seed = seedVaries ? [`seed ${config.seed}`] : [];
+  const seed = among.seedVaries ? [`seed ${config.seed}`] : [];
+  const host = among.hostsMixed || !onDefaultHost(config) ? [hostLabel(config)] : [];
+  const name = (parts: string[]) => parts.join(' · ').slice(0, 200);
   if (experiment === 'experiment') {
-    const overrides = Object.entries(set).map(([k, v]) => `${k}=${String(v)}`);
-    return [config.workload, config.strategy, ...overrides, ...seed].join(' · ').slice(0, 200);
+    const overrides = Object.entries(set).filter(([k]) => k !== 'kernel').map(([k, v]) => `${k}=${String(v)}`);
+    return name([config.workload, config.strategy, ...overrides, ...host, ...seed]);
   }
-  if (runs === 1) return experiment;
-  const differing = varying.map((k) => `${k}=${String(set[k])}`);
-  if (differing.length > 0) return [...differing, config.strategy, ...seed].join(' · ').slice(0, 200);
-  return [experiment, config.strategy, ...seed].join(' · ').slice(0, 200);
+  if (runs === 1) return name([experiment, ...host]);
+  const differing = among.varying.filter((k) => k !== 'kernel').map((k) => `${k}=${String(set[k])}`);
+  if (among.hostsMixed) return name([...host, ...differing, config.strategy, ...seed]);
+  if (differing.length > 0) return name([...differing, config.strategy, ...host, ...seed]);
+  return name([experiment, config.strategy, ...host, ...seed]);
 }
 
 /** Setting names whose values are not the same in every run spec. */

@@ -91,10 +91,12 @@ export function listText(rows: RunListItem[]): string {
 export function compareText(c: CompareResult, verdictOf: (row: CompareResult['runs'][number]) => string): string {
   const keys = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
   const withAcross = c.runs.some((r) => r.across);
-  const header = ['run', ...keys, ...(withAcross ? ['mean across runs (95% CI)'] : []), 'p-value', '95% CI Δmean', 'verdict'];
+  const header = ['run', 'CPU', 'kernel', ...keys, ...(withAcross ? ['mean across runs (95% CI)'] : []), 'p-value', '95% CI Δmean', 'verdict'];
   const delta = (v: number | null) => (v === null ? '' : ` (${v >= 0 ? '+' : ''}${fmt(v, 2)}%)`);
   const body = c.runs.map((r) => [
     `${r.id === c.baseline ? '*' : ''}${r.id}${r.role ? ` ${r.role}` : ''}`,
+    r.profile || '-',
+    r.kernel || '-',
     ...keys.map((k) => `${statText(r, k, num)}${r.id === c.baseline ? '' : delta(r.deltaPct[k])}`),
     ...(withAcross ? [r.across ? `${fmt(r.across.mean)} ± ${fmt((r.across.ciHigh - r.across.ciLow) / 2)} (n=${r.across.n})` : ''] : []),
     r.id === c.baseline ? '' : formatPValue(r.pValue),

@@ -13,6 +13,8 @@ import { paramNoEffect } from '../../src-shared/param-effects.js';
 import type { Profile } from '../../src-shared/profile.js';
 import { STRATEGIES, type Strategy } from '../../src-shared/strategies.js';
 import { RUN_PARAMS, type ParamSpec, type Workload } from '../../src-shared/workloads.js';
+import { OLDEST_KERNEL } from '../../src-shared/kernels.js';
+import { BUILTIN_PROFILES } from '../../src-shared/profiles/index.js';
 
 export { MAX_REPEATS, MAX_RUNS_PER_EXPERIMENT };
 
@@ -110,9 +112,13 @@ export function sortValues(param: SweepParam, values: readonly SweepValue[]): Sw
   });
 }
 
-/** A starting list of values: half, once and twice the default (X: 0, 5, 10); off and on; every enumerated value. */
+/** The built-in profiles' kernels, oldest first: the releases a kernel sweep starts from. */
+const PROFILE_KERNELS: readonly string[] = [...new Set(BUILTIN_PROFILES.map((p) => p.defaultKernel ?? OLDEST_KERNEL))].sort(compareReleases);
+
+/** A starting list of values: half, once and twice the default (X: 0, 5, 10); off and on; every enumerated value; the built-in profiles' kernels. */
 export function suggestValues(param: SweepParam, current?: SweepValue): SweepValue[] {
   if (param.kind === 'bool') return [false, true];
+  if (param.kind === 'release' && !param.values?.length) return [...PROFILE_KERNELS];
   if (param.kind === 'enum' || param.kind === 'release') return [...(param.values ?? [])].slice(0, SWEEP_MAX_VALUES);
   const min = param.min ?? 0;
   const max = param.max ?? Number.MAX_SAFE_INTEGER;
@@ -132,7 +138,8 @@ export function parseOneValue(param: SweepParam, token: string): SweepValue {
   if (param.kind === 'release') {
     if (!RELEASE.test(token)) throw new ConfigError(param.name, `expected a kernel release such as 5.15, got "${token}"`);
     if (param.values && !param.values.includes(token)) throw new ConfigError(param.name, `expected one of ${param.values.join(', ')}, got "${token}"`);
-    return token;
+    const spec = RUN_PARAMS.find((p) => p.name === param.name && p.kind === 'release');
+    return spec ? (parseParamValue(spec, token) as string) : token;
   }
   const spec = RUN_PARAMS.find((p) => p.name === param.name);
   if (!spec) throw new ConfigError(param.name, 'unknown parameter');

@@ -1,7 +1,9 @@
 /**
  * The new-experiment form: raw field text, inline validation with the same rules the main process
  * applies (src-shared/config.ts), presets, re-run pre-fill and submission. Only parameters that
- * differ from their defaults (or from the chosen profile) are sent as `set` overrides.
+ * differ from their defaults (or from the chosen profile) are sent as `set` overrides. The host
+ * (kernel, APICv, mitigations) is its own group: what it leaves at "default" is the profile's and
+ * the kernel's, and the strategies that host refuses cannot be ticked (lib/host-setup.ts).
  */
 import type { LabApi, ProfileInfo, RunDetail } from '../../src-shared/contract.js';
 import {
@@ -17,7 +19,9 @@ import type { Profile } from '../../src-shared/profile.js';
 import { STRATEGIES, strategyChoice, type Strategy } from '../../src-shared/strategies.js';
 import { MAX_REPEATS } from '../../src-shared/experiment-limits.js';
 import { DEFAULT_SAMPLES, RUN_PARAMS, WORKLOADS, type ParamSpec, type Workload } from '../../src-shared/workloads.js';
+import { defaultHostFields, defaultStrategyTicks, hostDefaults, kernelDefaultsOf, hostErrors, hostSet, isHostParam, reconcileStrategies, strategyStates, type HostFields } from '../lib/host-setup.js';
 import { errorInfo } from '../lib/transport.js';
+import type { KernelDefaults } from '../../src-shared/kernels.js';
 import { parseTags } from './history.svelte.js';
 
 export interface Preset {
@@ -62,6 +66,16 @@ function rawOf(v: number | string | boolean): Raw {
   return typeof v === 'boolean' ? v : String(v);
 }
 
+/** A parameter's field before the user types: empty when the run's kernel decides its default (shown beside it). */
+function initialRaw(spec: ParamSpec): Raw {
+  return spec.defaultFrom === 'kernel' ? '' : rawOf(spec.default);
+}
+
+/** Whether a field is left to the kernel's default (empty). */
+function leftToKernel(spec: ParamSpec, raw: Raw | undefined): boolean {
+  return spec.defaultFrom === 'kernel' && typeof raw === 'string' && raw.trim() === '';
+}
+
 export class ExperimentForm {
   specs = $state.raw<readonly ParamSpec[]>(RUN_PARAMS);
   profiles = $state.raw<ProfileInfo[]>([]);
@@ -73,13 +87,17 @@ export class ExperimentForm {
   notes = $state('');
   tags = $state('');
   workload = $state<Workload>('tscdeadline-halt');
-  strategies = $state<Record<Strategy, boolean>>(strategyChoice(STRATEGIES));
+  strategies = $state<Record<Strategy, boolean>>(defaultStrategyTicks(null));
+  /** Strategies unticked because the chosen host refuses them, in words (cleared when a box is ticked). */
+  strategyNotes = $state<string[]>([]);
+  /** Kernel, APICv and mitigations: empty / "default" leaves them to the profile and the kernel. */
+  host = $state<HostFields>(defaultHostFields());
   profileName = $state('HSW-2016');
   samples = $state(String(DEFAULT_SAMPLES));
   seed = $state('1');
   /** Seeds each strategy runs under (seed, seed+1, …): the runs of one configuration, for the spread across runs. */
   repeat = $state('1');
-  params = $state<Record<string, Raw>>(Object.fromEntries(RUN_PARAMS.map((p) => [p.name, rawOf(p.default)])));
+  params = $state<Record<string, Raw>>(Object.fromEntries(RUN_PARAMS.map((p) => [p.name, initialRaw(p)])));
   X = $state('');
   tscKhz = $state('');
   costs = $state<Record<string, CostRaw>>({});
@@ -95,7 +113,43 @@ export class ExperimentForm {
     this.#api = api;
   }
 
-  relevantParams = $derived(this.specs.filter((p) => !p.workloads || p.workloads.includes(this.workload)));
+  relevantParams = $derived(this.specs.filter((p) => !isHostParam(p.name) && (!p.workloads || p.workloads.includes(this.workload))));
+
+  /** What the host's "default" fields stand for (the profile's kernel and APICv, the kernel's mitigations). */
+  hostInfo = $derived(hostDefaults(this.profile, this.host.kernel));
+
+  /** The host's settings as `set` entries, or null while the kernel field is not a release. */
+  #hostSetOrNull(): Record<string, string | boolean> | null {
+    try {
+      return hostSet(this.host);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Each strategy on the chosen profile and host: refused ones (with the reason) cannot be ticked. */
+  strategyStates = $derived.by(() => {
+    const set = this.#hostSetOrNull();
+    return set ? strategyStates(this.profile, [set]) : null;
+  });
+
+  /** "SKX 6.8": the host in notes. */
+  hostLabel = $derived(`${this.profileName} ${this.hostInfo.kernel}`);
+
+  /** After the profile or a host field changed: a ticked strategy the host refuses is unticked, with a note. */
+  hostChanged(): void {
+    const { ticks, notes } = reconcileStrategies(this.strategies, this.strategyStates, this.hostLabel);
+    if (notes.length > 0) {
+      this.strategies = ticks;
+      this.strategyNotes = [...this.strategyNotes, ...notes].slice(-4);
+    }
+  }
+
+  /** The default ticks of the chosen host: every strategy it can run but the proposals. */
+  #defaultTicks(): void {
+    this.strategies = defaultStrategyTicks(this.strategyStates);
+    this.strategyNotes = [];
+  }
 
   /** Every inline error, keyed by field: the same checks the main process runs. */
   errors = $derived.by(() => {
@@ -114,7 +168,11 @@ export class ExperimentForm {
     check('samples', () => validateSamples(this.samples.replace(/_/g, '')));
     check('seed', () => validateSeed(this.seed.replace(/_/g, '')));
     check('repeat', () => parseIntInRange('repeat', this.repeat.replace(/_/g, ''), 1, MAX_REPEATS));
-    for (const p of this.relevantParams) check(p.name, () => parseParamValue(p, this.params[p.name]));
+    for (const p of this.relevantParams) if (!leftToKernel(p, this.params[p.name])) check(p.name, () => parseParamValue(p, this.params[p.name]));
+    Object.assign(out, hostErrors(this.host));
+    for (const st of this.strategyStates ?? []) {
+      if (st.refused !== null && this.strategies[st.strategy]) out.strategies = `${st.strategy} cannot run on ${this.hostLabel}: ${st.refused}`;
+    }
     if (this.profile) {
       const base = this.profile;
       const params = defaultRunParams();
@@ -154,6 +212,7 @@ export class ExperimentForm {
       this.profileError = errorInfo(err).message;
     }
     await this.loadProfile(this.profileName);
+    this.#defaultTicks();
   }
 
   async loadProfile(name: string, overrides: Record<string, unknown> = {}): Promise<void> {
@@ -169,6 +228,7 @@ export class ExperimentForm {
         costs[k] = { cycles: String(overrides[k] ?? c.cycles), jitter: String(overrides[`${k}.jitter`] ?? c.jitter) };
       }
       this.costs = costs;
+      this.hostChanged();
     } catch (err) {
       this.profile = null;
       this.costs = {};
@@ -182,13 +242,13 @@ export class ExperimentForm {
     // A new preset is a new experiment: the last one's tags and notes do not carry over unseen.
     this.tags = '';
     this.notes = '';
-    this.strategies = strategyChoice(STRATEGIES);
+    this.#defaultTicks();
     if (p.pickWorkload) {
-      this.params = Object.fromEntries(this.specs.map((s) => [s.name, rawOf(s.default)]));
+      this.params = Object.fromEntries(this.specs.map((s) => [s.name, initialRaw(s)]));
       this.#resetCosts();
     } else if (p.workload) {
       this.workload = p.workload;
-      this.params = Object.fromEntries(this.specs.map((s) => [s.name, rawOf(s.default)]));
+      this.params = Object.fromEntries(this.specs.map((s) => [s.name, initialRaw(s)]));
     }
     for (const [k, v] of Object.entries(p.params ?? {})) this.params[k] = v;
     this.serverErrors = {};
@@ -228,7 +288,12 @@ export class ExperimentForm {
     this.samples = String(cfg?.samples ?? run.samples);
     this.seed = String(cfg?.seed ?? run.seed ?? 1);
     const params = { ...defaultRunParams(), ...(cfg?.params ?? {}) } as unknown as Record<string, number | string | boolean>;
-    this.params = Object.fromEntries(this.specs.map((s) => [s.name, rawOf(params[s.name] ?? s.default)]));
+    const kernelDefault = cfg ? kernelDefaultsOf(cfg.params.kernel, cfg.params.mechanisms) : null;
+    this.params = Object.fromEntries(
+      this.specs.map((s) => [s.name, s.defaultFrom === 'kernel' && kernelDefault && params[s.name] === kernelDefault[s.name as keyof KernelDefaults] ? '' : rawOf(params[s.name] ?? s.default)]),
+    );
+    this.host = cfg ? hostFieldsOf(cfg.params, cfg.profile) : defaultHostFields();
+    this.strategyNotes = [];
     const profileName = cfg?.profile.name ?? run.profile;
     const overrides: Record<string, unknown> = {};
     if (cfg) {
@@ -248,9 +313,12 @@ export class ExperimentForm {
   changedSet(): Record<string, string | number | boolean> {
     const set: Record<string, string | number | boolean> = {};
     for (const p of this.relevantParams) {
+      if (leftToKernel(p, this.params[p.name])) continue;
       const v = parseParamValue(p, this.params[p.name]);
-      if (v !== p.default) set[p.name] = v;
+      // A value typed where the kernel decides the default is sent as typed (0 is not "default" on 5.1+).
+      if (v !== p.default || p.defaultFrom === 'kernel') set[p.name] = v;
     }
+    Object.assign(set, hostSet(this.host));
     const prof = this.profile;
     if (prof) {
       if (this.X !== '' && Number(this.X) !== prof.X) set.X = Number(this.X);
@@ -368,4 +436,11 @@ export class ExperimentForm {
       this.submitting = false;
     }
   }
+}
+
+/** A stored run's host as the form's fields: what differs from its profile's defaults is explicit. */
+function hostFieldsOf(params: { kernel: string; apicv: boolean; mitigations: boolean }, profile: Profile): HostFields {
+  const d = hostDefaults(profile, '');
+  const sw = (v: boolean, def: boolean) => (v === def ? 'default' : v ? 'on' : 'off');
+  return { kernel: params.kernel === d.profileKernel ? '' : params.kernel, apicv: sw(params.apicv, d.apicv), mitigations: sw(params.mitigations, d.mitigations) };
 }

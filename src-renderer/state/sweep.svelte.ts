@@ -1,7 +1,9 @@
 /**
  * Sweeps: the form (kept for the window's life, so going elsewhere and back keeps what was typed)
  * and one sweep's runs, loaded by experiment id, followed until every run has finished, then
- * turned into the table and chart. The pure parts live in lib/sweep.ts.
+ * turned into the table and chart. The host (kernel, APICv, mitigations) has its own fields, as in
+ * New experiment, unless the sweep varies it; strategies the host refuses cannot be ticked. The
+ * pure parts live in lib/sweep.ts and lib/host-setup.ts.
  */
 import type { LabApi, RunDetail, RunListItem } from '../../src-shared/contract.js';
 import { defaultRunParams, parseIntInRange, validateSamples, validateSeed } from '../../src-shared/config.js';
@@ -30,6 +32,7 @@ import {
   type SweepValue,
   valueText,
 } from '../lib/sweep.js';
+import { defaultHostFields, defaultStrategyTicks, hostDefaults, hostErrors, hostSet, isHostParam, reconcileStrategies, strategyStates, type HostFields } from '../lib/host-setup.js';
 import { errorInfo } from '../lib/transport.js';
 
 export const SWEEP_DEFAULT_SAMPLES = 5000;
@@ -45,8 +48,14 @@ export class SweepForm {
   /** The second parameter of a two-parameter sweep ('' for none). */
   param2 = $state('');
   values2 = $state('');
-  strategies = $state<Record<Strategy, boolean>>(strategyChoice(STRATEGIES));
+  strategies = $state<Record<Strategy, boolean>>(defaultStrategyTicks(null));
+  /** Strategies unticked because the host refuses them, in words. */
+  strategyNotes = $state<string[]>([]);
+  /** Whether the ticks were chosen (by the user or a reopened sweep): until then they follow the host's defaults. */
+  ticksChosen = false;
   profile = $state('HSW-2016');
+  /** Kernel, APICv and mitigations of every run (a swept one is taken from the values instead). */
+  host = $state<HostFields>(defaultHostFields());
   samples = $state(String(SWEEP_DEFAULT_SAMPLES));
   seed = $state('1');
   /** Seeds per point: with 2 or more the chart draws the 95 % band across runs. */
@@ -74,6 +83,47 @@ export class SweepForm {
   parsed2 = $derived(this.paramSpec2 ? parseSweepValues(this.values2, this.paramSpec2) : { values: [], errors: [] });
   fixedParsed = $derived(parseFixedSettings(this.fixed, this.profileDoc));
   chosen = $derived(STRATEGIES.filter((s) => this.strategies[s]));
+  /** The host parameters this sweep varies: their fields are left out. */
+  sweptHost = $derived([this.paramSpec.name, this.paramSpec2?.name ?? ''].filter(isHostParam));
+  hostInfo = $derived(hostDefaults(this.profileDoc, this.sweptHost.includes('kernel') ? '' : this.host.kernel));
+  hostLabel = $derived(this.sweptHost.includes('kernel') ? `${this.profile} on the swept kernels` : `${this.profile} ${this.hostInfo.kernel}`);
+
+  /** The host fields as `set` entries, the swept ones left out; throws ConfigError for a bad kernel. */
+  hostSettings(): Record<string, string | boolean> {
+    const set = hostSet(this.host);
+    for (const k of this.sweptHost) delete set[k];
+    return set;
+  }
+
+  /** Each strategy on the host of every run of the sweep (each swept kernel, APICv or mitigations value). */
+  strategyStates = $derived.by(() => {
+    let base: Record<string, unknown>;
+    try {
+      base = { ...this.fixedParsed.set, ...this.hostSettings() };
+    } catch {
+      return null;
+    }
+    let sets: Array<Record<string, unknown>> = [base];
+    const axes = [
+      { name: this.paramSpec.name, values: this.parsed.values },
+      ...(this.paramSpec2 ? [{ name: this.paramSpec2.name, values: this.parsed2.values }] : []),
+    ].filter((a) => isHostParam(a.name) && a.values.length > 0);
+    for (const a of axes) sets = sets.flatMap((s) => a.values.map((v) => ({ ...s, [a.name]: v })));
+    return strategyStates(this.profileDoc, sets);
+  });
+
+  /** After the profile, a host field or a swept host value changed: untick what the host refuses (or take its default ticks). */
+  hostChanged(): void {
+    if (!this.ticksChosen) {
+      this.strategies = defaultStrategyTicks(this.strategyStates);
+      return;
+    }
+    const { ticks, notes } = reconcileStrategies(this.strategies, this.strategyStates, this.hostLabel);
+    if (notes.length > 0) {
+      this.strategies = ticks;
+      this.strategyNotes = [...this.strategyNotes, ...notes].slice(-4);
+    }
+  }
   repeatCount = $derived(Number(this.repeat.replace(/_/g, '')) || 1);
   runCount = $derived(this.parsed.values.length * Math.max(1, this.parsed2.values.length) * this.chosen.length * this.repeatCount);
   /** Said before the sweep runs: swept parameters with no effect here. */
@@ -97,7 +147,13 @@ export class SweepForm {
     const swept = [this.paramSpec.name, this.paramSpec2?.name];
     const clash = Object.keys(this.fixedParsed.set).find((k) => swept.includes(k));
     if (clash) out.fixed = `${clash} is swept: it cannot also be fixed`;
+    const hostClash = Object.keys(this.fixedParsed.set).find(isHostParam);
+    if (!clash && hostClash) out.fixed = `${hostClash} has its own field under Host`;
+    if (!this.sweptHost.includes('kernel')) Object.assign(out, hostErrors(this.host));
     if (this.chosen.length === 0) out.strategies = 'pick at least one strategy';
+    for (const st of this.strategyStates ?? []) {
+      if (st.refused !== null && this.strategies[st.strategy]) out.strategies = `${st.strategy} cannot run on ${this.hostLabel}: ${st.refused}`;
+    }
     try {
       validateSamples(this.samples.replace(/_/g, ''));
     } catch (err) {
@@ -144,6 +200,7 @@ export class SweepForm {
     } catch {
       this.profileDoc = null;
     }
+    this.hostChanged();
   }
 
   /** Fills the form from a stored sweep (reopened from History). */
@@ -164,6 +221,8 @@ export class SweepForm {
     this.param2 = params[1] ?? '';
     this.values2 = params[1] ? valuesOf(params[1]).map(valueText).join(', ') : '';
     this.strategies = strategyChoice(runs.map((r) => r.strategy));
+    this.ticksChosen = true;
+    this.strategyNotes = [];
     this.profile = first.config?.profile.name ?? first.profile;
     this.samples = String(first.config?.samples ?? first.samples);
     const seeds = runs.map((r) => r.config?.seed ?? r.seed ?? 1);
@@ -172,8 +231,9 @@ export class SweepForm {
     // Settings every run shares that differ from the defaults, other than the swept ones.
     const defaults = defaultRunParams() as unknown as Record<string, unknown>;
     const cfgParams = (first.config?.params ?? {}) as unknown as Record<string, unknown>;
+    this.host = first.config ? reopenedHost(first.config.params, first.config.profile, params) : defaultHostFields();
     this.fixed = Object.keys(cfgParams)
-      .filter((k) => !params.includes(k) && cfgParams[k] !== defaults[k] && runs.every((r) => (r.config?.params as unknown as Record<string, unknown> | undefined)?.[k] === cfgParams[k]))
+      .filter((k) => !params.includes(k) && !isHostParam(k) && cfgParams[k] !== defaults[k] && runs.every((r) => (r.config?.params as unknown as Record<string, unknown> | undefined)?.[k] === cfgParams[k]))
       .map((k) => `${k}=${valueText(cfgParams[k] as SweepValue)}`)
       .join(', ');
   }
@@ -188,7 +248,8 @@ export class SweepForm {
       const seed = validateSeed(this.seed.replace(/_/g, ''));
       const axes = [{ name: this.paramSpec.name, values: this.parsed.values }, ...(this.paramSpec2 ? [{ name: this.paramSpec2.name, values: this.parsed2.values }] : [])];
       const name = sweepExperimentName(axes.map((a) => a.name), this.workload);
-      const runs = sweepRuns({ workload: this.workload, axes, strategies: this.chosen, profile: this.profile, samples, seed, repeat: this.repeatCount, fixed: this.fixedParsed.set });
+      const fixed = { ...this.fixedParsed.set, ...this.hostSettings() };
+      const runs = sweepRuns({ workload: this.workload, axes, strategies: this.chosen, profile: this.profile, samples, seed, repeat: this.repeatCount, fixed });
       const res = await this.#api.call('experiments:submit', { name, runs });
       return { ...res, names: res.runNames, samples };
     } catch (err) {
@@ -199,6 +260,17 @@ export class SweepForm {
       this.submitting = false;
     }
   }
+}
+
+/** A reopened sweep's host fields: what its runs share and differs from the profile's defaults (swept ones left empty). */
+function reopenedHost(params: { kernel: string; apicv: boolean; mitigations: boolean }, profile: Profile, swept: readonly string[]): HostFields {
+  const d = hostDefaults(profile, '');
+  const sw = (name: string, v: boolean, def: boolean) => (swept.includes(name) || v === def ? 'default' : v ? 'on' : 'off');
+  return {
+    kernel: swept.includes('kernel') || params.kernel === d.profileKernel ? '' : params.kernel,
+    apicv: sw('apicv', params.apicv, d.apicv),
+    mitigations: sw('mitigations', params.mitigations, d.mitigations),
+  };
 }
 
 const TERMINAL = new Set(['done', 'failed', 'cancelled', 'interrupted']);

@@ -62,13 +62,14 @@ export class LabClient {
   }
 
   /** Submits one experiment with the given strategies and waits for its runs. */
-  async simulate(opts: { name: string; workload: string; samples: number; strategies?: string[]; trace?: boolean; seed?: number }): Promise<number[]> {
+  async simulate(opts: { name: string; workload: string; samples: number; strategies?: string[]; trace?: boolean; seed?: number; profile?: string }): Promise<number[]> {
     const strategies = opts.strategies ?? ['hrtimer', 'vmx-preemption'];
     const res = await this.call('experiments:submit', {
       name: opts.name,
       runs: strategies.map((strategy) => ({
         workload: opts.workload,
         strategy,
+        ...(opts.profile ? { profile: opts.profile } : {}),
         samples: opts.samples,
         seed: opts.seed ?? 1,
         trace: opts.trace ?? false,

@@ -30,6 +30,8 @@ export const compare = defineVerb({
           runs: c.runs.map((r) => ({
             id: r.id,
             strategy: r.strategy,
+            profile: r.profile ?? null,
+            kernel: r.kernel ?? null,
             mean: r.mean,
             p50: r.p50,
             p90: r.p90,
