@@ -7,7 +7,7 @@
  * Must not import electron.
  */
 import { createHash } from 'node:crypto';
-import type { CalibrationInputInfo, PredictedRun, PredictResult, RunCalibrationInfo } from '../../src-shared/calibration.js';
+import { readProvenance, type CalibrationInputInfo, type PredictedRun, type PredictResult, type RunCalibrationInfo } from '../../src-shared/calibration.js';
 import { ConfigError, settableNames, type RunConfig } from '../../src-shared/config.js';
 import type { CallResults, ParsedArgs } from '../../src-shared/contract.js';
 import { resolveProfileDoc } from '../../src-shared/profile-doc.js';
@@ -129,6 +129,13 @@ export async function runCalibration(lab: LabServices, args: ParsedArgs<'calibra
   }
   const { result, profile, provenance } = outcome;
   if (!args.save) return result;
+  // what is saved must read back: the reader's own check, before anything is written
+  try {
+    readProvenance(JSON.parse(JSON.stringify(provenance)));
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ApiError('failed', `the calibration could not be saved: its ${err.field} is not valid (${err.message}); nothing was saved`);
+    throw err;
+  }
   const imports = inputs
     .filter((i) => i.parsed)
     .map((i) => measuredImport(i.parsed!, { fileName: i.info.fileName, sha256: i.info.sha256, name: `${i.info.fileName} (calibration ${name})` }));

@@ -204,7 +204,10 @@ export async function calibrate(inputs: CalibrationInputs, opts: CalibrateOption
       xs[j]!.push(xb[j]!);
       js[j]!.push(jb[j]!);
     });
-    if (b < KEPT_DRAWS) {
+    // A resample of a short trace can leave a segment without cycles (0/0): such a replicate has
+    // no usable solution and is not kept as a draw (the intervals skip it too).
+    const finite = names.every((_, j) => Number.isFinite(xb[j]!) && Number.isFinite(jb[j]!));
+    if (finite && draws.length < KEPT_DRAWS) {
       const d: Record<string, [number, number]> = {};
       names.forEach((c, j) => {
         if (solution.origin[j] !== 'base' || jitterSolution.origin[j] !== 'base') d[c] = [Math.max(0, Math.round(xb[j]!)), Math.round(jb[j]! * 1000) / 1000];

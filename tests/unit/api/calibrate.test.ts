@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE } from '../../../src-main/engine/index.js';
 import { simulatedFiles, trueProfile } from '../calibrate/helpers.js';
-import { repoRoot } from '../../samples.js';
+import { repoRoot, samplePath } from '../../samples.js';
 import { apiError, openLab } from './helpers.js';
 
 const files = simulatedFiles({ workload: 'tscdeadline-busy', strategy: 'vmx-preemption', profile: trueProfile(), samples: 600, ts: 'ns' });
@@ -128,4 +128,21 @@ describe('calibrate through the API', () => {
     expect((await t.call('calibrate:get', { profile: 'HSW-2016' })).note).toMatch(/built-in profile/);
     expect(DEFAULT_PROFILE.name).toBe('HSW-2016');
   });
+
+  it('saves a short real trace with only finite bootstrap draws, so predict reads it back', async () => {
+    const t = openLab();
+    const excerpt = readFileSync(samplePath('trace-cmd-report-host-kvm-hv-timer-excerpt.txt'), 'utf8');
+    for (const seed of [1]) {
+      const host = await t.call('calibrate:read', { fileName: 'excerpt.report', content: excerpt });
+      const name = `excerpt ${seed}`;
+      const result = await t.call('calibrate', { inputs: [host.inputId], name, bootstrap: 40, seed });
+      expect(result.saved).toBe(true);
+      const got = await t.call('calibrate:get', { profile: name });
+      expect(got.note).toBeNull();
+      expect(got.provenance?.draws.length).toBeGreaterThan(0);
+      for (const d of got.provenance!.draws) for (const [c, j] of Object.values(d)) expect(Number.isFinite(c) && Number.isFinite(j)).toBe(true);
+    }
+    const p = await t.call('predict', { profile: 'excerpt 1', samples: 200, draws: 2, strategies: ['hrtimer'] });
+    expect(p.runs.map((r) => r.role)).toEqual(['reproduced', 'predicted']);
+  }, 120_000);
 });
