@@ -3,7 +3,8 @@
  * this one process (timings on shared machines are noisy; ratios are measured side by side).
  *   1. samples/s for every workload × strategy, trace off and on (median of 5)
  *   2. peak resident memory of a 10M-sample run (child process)
- *   3. runner speed-up: 4M samples on 2 workers vs 1 worker (median of 3 each)
+ *   3. runner speed-up: 4M samples on 2 workers vs 1 worker (median of 3 each); progress cadence
+ *      and cancel latency of a 20M-sample run
  *   4. saving a 1M-sample run to SQLite, and comparing two stored 1M-sample runs (median of 5)
  *   5. importing a generated 100 MB trace-cmd report (CLI, child process)
  *   6. calibrating from a generated ~100 MB host trace (CLI, child process): time, peak RSS, and
@@ -132,6 +133,36 @@ async function speedup(): Promise<void> {
   const s = median(times[1]) / median(times[2]);
   console.log(`1 worker ${fmt(median(times[1]))} ms, 2 workers ${fmt(median(times[2]))} ms → speed-up ${s.toFixed(2)}×`);
   console.log(`${verdict(s >= 1.9)} speed-up ≥ 1.9× (needs an otherwise idle 2-core machine)`);
+}
+
+/** Progress cadence and cancel latency of a 20M-sample run on 2 workers (median of 3 cancels). */
+async function responsiveness(): Promise<void> {
+  console.log('\n## Runner: progress cadence and cancel latency (20,000,000-sample run, 2 workers)');
+  const runner = new Runner({ threads: 2 });
+  const config = buildRunConfig({ workload: 'tscdeadline-busy', strategy: 'hrtimer', profile: DEFAULT_PROFILE, samples: 20_000_000, seed: 5 });
+  const latencies: number[] = [];
+  const perSecond: number[] = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      const events: number[] = [];
+      const p = runner.run(`c${i}`, config, { onProgress: () => events.push(performance.now()) }).then(
+        () => performance.now(),
+        () => performance.now(),
+      );
+      while (events.length === 0 || events.at(-1)! - events[0]! < 1500) await new Promise((r) => setTimeout(r, 50));
+      const first = events[0]!;
+      for (let s = first; s + 1000 <= events.at(-1)!; s += 1000) perSecond.push(events.filter((t) => t >= s && t < s + 1000).length);
+      const t0 = performance.now();
+      runner.cancel(`c${i}`);
+      latencies.push((await p) - t0);
+    }
+  } finally {
+    await runner.close();
+  }
+  const slowest = Math.min(...perSecond);
+  console.log(`progress callbacks per second: ${perSecond.join(', ')}; cancel latency ${latencies.map((l) => l.toFixed(0)).join(', ')} ms`);
+  console.log(`${verdict(slowest >= 4)} progress at least 4 times a second (slowest second: ${slowest})`);
+  console.log(`${verdict(median(latencies) <= 200)} cancel within 200 ms: median ${median(latencies).toFixed(0)} ms`);
 }
 
 function storeAndCompare(): void {
@@ -371,6 +402,7 @@ if (process.argv.includes('--child-10m')) {
   if (want('throughput')) throughput();
   if (want('memory')) memory();
   if (want('speedup')) await speedup();
+  if (want('responsiveness')) await responsiveness();
   if (want('store')) storeAndCompare();
   if (want('import')) importLarge();
   if (want('calibrate')) calibrateLarge();
