@@ -104,7 +104,9 @@ export function parseParamValue(spec: ParamSpec, raw: unknown): number | string 
     throw new ConfigError(field, `expected on or off (or true/false, yes/no, 1/0), got "${String(raw)}"`);
   }
   if (spec.kind === 'release') {
-    const s = String(raw).trim();
+    // as a number, 5.10 is 5.1: a release is only taken as text
+    if (typeof raw !== 'string') throw new ConfigError(field, `expected a Linux release as text, such as "5.15" or "6.1.20" (a number loses trailing zeros: 5.10 is 5.1), got ${typeof raw === 'number' ? raw : typeof raw}`);
+    const s = raw.trim();
     const r = parseRelease(s);
     if (!r) throw new ConfigError(field, `expected a Linux release such as 5.15 or 6.1.20, got "${s}"`);
     if (compareReleases(r, parseRelease(OLDEST_KERNEL) as Release) < 0) {

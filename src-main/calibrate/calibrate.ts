@@ -18,6 +18,7 @@ import { MIN_ROW_VALUES, rowStats, segmentModelOk, type FitRow, type RowStats } 
 import type { GuestSide } from './guest-side.js';
 import type { HostTrace } from './host-trace.js';
 import { buildLinearModel, type LinearModel } from './model.js';
+import { releaseInRange } from './kernel.js';
 import { eventNamesOf, probeScenario } from './probe.js';
 import { exitMeansUs, goodnessOfFit } from './reproduce.js';
 import { SegmentSet, SegmentValues } from './segment-set.js';
@@ -278,6 +279,9 @@ export async function calibrate(inputs: CalibrationInputs, opts: CalibrateOption
   if (trace.lostEvents > 0 || trace.holes > 0) warnings.push(`the trace has ${trace.holes} holes (${trace.lostEvents} lost events): no segment spans them`);
   if (onlyMeasured.length > 0) warnings.push(`events the simulated scenario does not show are not used: ${onlyMeasured.join(', ')}`);
   if (detected.kernelGiven && !detected.kernelGiven.simulated) warnings.push(`--kernel ${detected.kernelGiven.release}: ${detected.kernelGiven.note}`);
+  if (detected.kernelGiven && detected.kernel && !releaseInRange(detected.kernelGiven.release, detected.kernel)) {
+    warnings.push(`--kernel ${detected.kernelGiven.release} is outside the releases the trace's event placement allows (${detected.kernel.releases}): the simulated events may not line up with the trace`);
+  }
   if (detected.tsc.basis === 'base' && !trace.tsc) warnings.push(detected.tsc.note);
 
   const sources: CalibrationSource[] = [

@@ -4,19 +4,19 @@
  * (this is the one place that knows), so the release flows into every simulation as soon as the
  * engine models releases. Pure: must not import node:*, electron or better-sqlite3.
  */
-import { ConfigError, PARAM_BY_NAME } from '../../src-shared/config.js';
+import { ConfigError, PARAM_BY_NAME, parseParamValue } from '../../src-shared/config.js';
 import type { Detection, KernelRange } from '../../src-shared/calibration.js';
 import { compareReleases, NEWEST_READ_KERNEL, OLDEST_KERNEL, parseRelease, type Release } from '../../src-shared/kernels.js';
 import type { Profile } from '../../src-shared/profile.js';
 
-const RELEASE = /^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,3}))?$/;
-
+/** A release given with --kernel, checked by the same rule as the `kernel` run parameter. */
 export function parseKernelRelease(raw: string, field = 'kernel'): string {
-  const m = RELEASE.exec(raw.trim());
-  if (!m) throw new ConfigError(field, `expected a release such as 5.15 or 6.1.12, got "${raw}"`);
-  const v = Number(m[1]) * 100 + Number(m[2]);
-  if (v < 409 || v > 619) throw new ConfigError(field, `releases 4.9 to 6.19 are known, got ${raw}`);
-  return raw.trim();
+  try {
+    return String(parseParamValue(PARAM_BY_NAME.get('kernel')!, raw));
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(field, err.message.replace(/^kernel: /, ''));
+    throw err;
+  }
 }
 
 /** The run settings for a release, and what the detection reports about it. */
@@ -32,6 +32,12 @@ export function kernelSettings(release: string | undefined): { set: Record<strin
 
 const releaseOf = (text: string): Release => parseRelease(text) ?? (parseRelease(OLDEST_KERNEL) as Release);
 
+/** Whether a release lies within the releases a trace's event placement allows. */
+export function releaseInRange(release: string, range: KernelRange): boolean {
+  const r = releaseOf(release);
+  return (range.min === null || compareReleases(r, releaseOf(range.min)) >= 0) && (range.max === null || compareReleases(r, releaseOf(range.max)) <= 0);
+}
+
 /**
  * Without --kernel: the release the simulations use. The base profile's own kernel when the trace's
  * event placement allows it; otherwise the newest release the placement allows, so the simulated
@@ -39,10 +45,7 @@ const releaseOf = (text: string): Release => parseRelease(text) ?? (parseRelease
  */
 export function kernelFromTrace(range: KernelRange | null, base: Profile): { set: Record<string, string>; given: Detection['kernelGiven'] } | null {
   if (!range || !PARAM_BY_NAME.has('kernel')) return null;
-  const own = releaseOf(base.defaultKernel ?? OLDEST_KERNEL);
-  const min = range.min === null ? null : releaseOf(range.min);
-  const max = range.max === null ? null : releaseOf(range.max);
-  if ((min === null || compareReleases(own, min) >= 0) && (max === null || compareReleases(own, max) <= 0)) return null;
+  if (releaseInRange(base.defaultKernel ?? OLDEST_KERNEL, range)) return null;
   const chosen = range.max ?? NEWEST_READ_KERNEL;
   return {
     set: { kernel: chosen },

@@ -24,3 +24,15 @@ describe('the kernel a calibration simulates without --kernel', () => {
     expect(kernelFromTrace(range('6.12', null), skx)!.set).toEqual({ kernel: NEWEST_READ_KERNEL });
   });
 });
+
+describe('--kernel against the trace', () => {
+  it('is checked by the run parameter rule and placed against the detected range', async () => {
+    const { parseKernelRelease, releaseInRange } = await import('../../../src-main/calibrate/kernel.js');
+    expect(parseKernelRelease(' 6.1.20 ')).toBe('6.1.20');
+    expect(() => parseKernelRelease('4.4')).toThrow(/^kernel: the lab models releases from 4\.9/);
+    expect(() => parseKernelRelease('six')).toThrow(/^kernel: expected a Linux release/);
+    expect(releaseInRange('4.12', range('5.19', '6.10'))).toBe(false);
+    expect(releaseInRange('6.1', range('5.19', '6.10'))).toBe(true);
+    expect(releaseInRange('6.12', range('5.19', null))).toBe(true);
+  });
+});
