@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readProvenance, type CalibrationInputInfo, type PredictedRun, type PredictResult, type RunCalibrationInfo } from '../../src-shared/calibration.js';
-import { ConfigError, settableNames, type RunConfig } from '../../src-shared/config.js';
+import { applySetting, ConfigError, defaultRunParams, settableNames, unknownParameterMessage, type RunConfig } from '../../src-shared/config.js';
 import type { CallResults, ParsedArgs } from '../../src-shared/contract.js';
 import { resolveProfileDoc } from '../../src-shared/profile-doc.js';
 import { builtinProfile } from '../../src-shared/profiles/index.js';
@@ -154,12 +154,20 @@ const SETTABLE = new Set(settableNames());
 export async function runPrediction(lab: LabServices, args: ParsedArgs<'predict'>): Promise<PredictResult> {
   const { profile, provenance, note } = calibrationOf(lab, args.profile);
   if (!provenance) throw new ApiError('bad-input', `profile: ${profile.name} has no calibration to predict from${note ? ` (${note})` : ''}; calibrate a profile first`, 'profile');
-  for (const k of Object.keys(args.set)) if (!SETTABLE.has(k)) throw new ApiError('bad-input', `set.${k}: unknown parameter`, `set.${k}`);
+  for (const [k, v] of Object.entries(args.set)) {
+    if (!SETTABLE.has(k)) throw new ApiError('bad-input', `set.${k}: ${unknownParameterMessage(k)}`, `set.${k}`);
+    try {
+      applySetting(defaultRunParams(), profile, k, v);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new ApiError('bad-input', `set.${k}: ${err.message.replace(`${err.field}: `, '')}`, `set.${k}`);
+      throw err;
+    }
+  }
   const d = provenance.detected;
   const variants: PredictVariant[] = [{ role: 'reproduced', name: `${profile.name} · reproduced · ${d.strategy}`, workload: d.workload, strategy: d.strategy, set: { ...d.settings } }];
   const changed = Object.keys(args.set).length > 0;
   // by default every strategy the calibrated host can run (a refused one is asked for by name)
-  for (const s of args.strategies ?? usableStrategies(profile, { ...d.settings, ...args.set })) {
+  for (const s of new Set(args.strategies ?? usableStrategies(profile, { ...d.settings, ...args.set }))) {
     if (s === d.strategy && !changed) continue;
     const extra = Object.entries(args.set).map(([k, v]) => `${k}=${String(v)}`);
     variants.push({ role: 'predicted', name: [profile.name, 'predicted', s, ...extra].join(' · ').slice(0, 200), workload: d.workload, strategy: s, set: { ...d.settings, ...args.set } });

@@ -86,7 +86,8 @@ function reportError(err: unknown, argv: string[]): number {
     const field = err.field === undefined ? null : flagFor(err.field, argv);
     const message = field !== null && err.message.startsWith(`${err.field}: `) ? `${field}: ${err.message.slice(err.field!.length + 2)}` : err.message;
     process.stderr.write(`timer-lab: ${message}\n`);
-    return err.code === 'bad-input' ? 2 : 1;
+    // what the user typed names nothing there, or collides with what is there: bad input too
+    return err.code === 'bad-input' || err.code === 'not-found' || err.code === 'conflict' ? 2 : 1;
   }
   process.stderr.write(`timer-lab: ${err instanceof Error ? err.message : String(err)}\n`);
   return 1;
@@ -94,11 +95,11 @@ function reportError(err: unknown, argv: string[]): number {
 
 /**
  * API fields name the contract's arguments; on the command line they are flags or positionals:
- * runs.0.set.delta → `--set delta`, runs.0.samples → `--samples`, ids.0 → `ID`, tags.1 → `--tag`
+ * runs.0.set.delta (or set.delta) → `--set delta`, runs.0.samples → `--samples`, ids.0 → `ID`, tags.1 → `--tag`
  * or `TAG`, workload → `--workload` when that flag was given. Null when nothing fits.
  */
 function flagFor(field: string, argv: string[]): string | null {
-  const set = /^runs\.\d+\.set\.(.+)$/.exec(field);
+  const set = /^(?:runs\.\d+\.)?set\.(.+)$/.exec(field);
   if (set) return `--set ${set[1]}`;
   const top = field.replace(/^runs\.\d+\./, '').split('.')[0]!;
   const given = (flag: string) => argv.some((a) => a === flag || a.startsWith(`${flag}=`));

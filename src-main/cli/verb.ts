@@ -4,7 +4,7 @@
  * these tables (help.ts), so an option cannot be missing from it. Must not import the engine.
  */
 import type { ParseArgsConfig } from 'node:util';
-import { parse } from './args.js';
+import { parse, UsageError } from './args.js';
 import type { CliContext } from './context.js';
 
 type ParseOption = NonNullable<ParseArgsConfig['options']>[string];
@@ -37,5 +37,13 @@ export function defineVerb<const O extends VerbOptions>(spec: VerbSpec<O>): Verb
 /** Parses a verb's arguments against its own option table (unknown flags are usage errors). */
 export function runVerb<O extends VerbOptions>(verb: VerbSpec<O>, ctx: CliContext, argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, verb.options, verb.positionals !== undefined);
+  const most = mostPositionals(verb.positionals);
+  if (positionals.length > most) throw new UsageError(`unexpected argument "${positionals[most]}" (usage: timer-lab ${verb.name} ${verb.positionals ?? ''})`.replace(/ \)$/, ')'));
   return verb.run(ctx, values, positionals);
+}
+
+/** How many positionals a usage text allows: one per word, any number after an ellipsis. */
+function mostPositionals(usage: string | undefined): number {
+  if (!usage) return 0;
+  return usage.includes('…') ? Infinity : usage.trim().split(/\s+/).length;
 }

@@ -49,6 +49,18 @@ describe('timer-lab calibrate and predict', () => {
     expect(pred.runs.map((x) => x.role)).toEqual(['reproduced', 'predicted']);
     const runs = JSON.parse((await cli(['list', '--db', db, '--json'])).stdout) as Array<{ id: number; role: string | null }>;
     expect(runs.find((x) => x.id === pred.runs[1]!.runId)?.role).toBe('predicted');
+    // predict's bad settings name the flag and the parameter; a repeated strategy runs once
+    const bad = await cli(['predict', '--profile', 'lab-host', '--set', 'interval=5', '--db', db]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^timer-lab: --set interval: must be between 10 and/);
+    const typo = await cli(['predict', '--profile', 'lab-host', '--set', 'timerAdvanceNss=5', '--db', db]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('--set timerAdvanceNss: unknown parameter; did you mean "timerAdvanceNs"?');
+    const nope = await cli(['predict', '--profile', 'NOPE', '--db', db]);
+    expect(nope.code).toBe(2);
+    const twice = await cli(['predict', '--profile', 'lab-host', '--strategies', 'vmx-preemption,vmx-preemption', '--samples', '200', '--draws', '2', '--db', db, '--json'], { timeoutMs: 120_000 });
+    expect(twice.code, twice.stderr).toBe(0);
+    expect((JSON.parse(twice.stdout) as PredictResult).runs.map((x) => x.role)).toEqual(['reproduced', 'predicted']);
     const use = await cli(['run', '--workload', 'tscdeadline-busy', '--strategy', 'vmx-preemption', '--profile', 'lab-host', '--samples', '200', '--db', db, '--json']);
     expect(use.code, use.stderr).toBe(0);
     expect(JSON.parse(use.stdout).profile).toBe('lab-host');

@@ -217,7 +217,7 @@ describe('timer-lab history verbs', () => {
     const showJson = json<{ id: number; status: string }>((await cli(['show', String(ids[1]), '--db', db, '--json'])).stdout);
     expect(showJson).toMatchObject({ id: ids[1], status: 'done' });
     const missing = await cli(['show', '9999', '--db', db]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2); // an id that names no run is bad input
     expect(missing.stderr).toContain('9999');
     expect((await cli(['show', 'abc', '--db', db])).code).toBe(2);
 
@@ -329,7 +329,7 @@ describe('timer-lab history verbs', () => {
     const pj = await cli(['profiles', 'HSW-2016', '--db', db, '--json']);
     expect((JSON.parse(pj.stdout) as { name: string }).name).toBe('HSW-2016');
     const missing = await cli(['profiles', 'NOPE-1999', '--db', db]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('NOPE-1999');
   });
 });
@@ -364,6 +364,16 @@ describe('timer-lab errors', () => {
     const help = await cli(['help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('exit codes');
+  });
+
+  it('exits 2 on arguments a verb does not take, naming the first and the usage', async () => {
+    const db = newDb();
+    const k = await cli(['kernels', '6.8', 'extra', '--db', db]);
+    expect(k.code).toBe(2);
+    expect(k.stderr).toContain('unexpected argument "extra" (usage: timer-lab kernels [RELEASE])');
+    const s = await cli(['show', '1', '2', '--db', db]);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain('unexpected argument "2" (usage: timer-lab show ID)');
   });
 
   it('exits 2 on a bad global flag', async () => {
