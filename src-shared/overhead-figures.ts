@@ -22,7 +22,7 @@ const FIGURES: ReadonlyArray<Omit<OverheadFigure, 'value'>> = [
   {
     key: 'housekeepingCyclesPerTimerEvent',
     label: 'housekeeping CPU per timer event',
-    explanation: "cycles of the housekeeping CPU that fires the unpinned hrtimer and posts the timer interrupt (not taken from the vCPU's CPU)",
+    explanation: "cycles of the housekeeping CPU that fires the unpinned hrtimer and posts the timer interrupt; they are not taken from the vCPU's CPU",
   },
 ];
 
