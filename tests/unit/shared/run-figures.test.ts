@@ -1,6 +1,7 @@
 // The host line, the overhead figures, the perf kvm stat table and a sample window's rows: the
 // pure helpers the run detail view and `timer-lab show` both print from.
 import { describe, expect, it } from 'vitest';
+import { sampleWindowTimeline } from '../../../src-shared/charts/sample-window-timeline.js';
 import { overheadFigures } from '../../../src-shared/overhead-figures.js';
 import { perfKvmStatTable } from '../../../src-shared/perf-kvm-stat-rows.js';
 import { runHostOf, runHostText } from '../../../src-shared/run-host.js';
@@ -88,5 +89,22 @@ describe('sampleWindowRows', () => {
     ]);
     expect(taskName(undefined)).toBe('?');
     expect(() => sampleWindowRows([], 0, 0)).toThrow(RangeError);
+  });
+});
+
+describe('sampleWindowTimeline', () => {
+  it('marks the deadline on the vCPU track at its µs from the first event', () => {
+    const events = [
+      { t: 1000, cpu: 3, pid: 4242, event: 'kvm_exit', text: 'reason MSR_WRITE rip 0x1 info 0 0' },
+      { t: 1200, cpu: 3, pid: 4242, event: 'kvm_entry', text: 'vcpu 0 rip 0x2' },
+      { t: 9000, cpu: 3, pid: 4242, event: 'kvm_exit', text: 'reason PREEMPTION_TIMER rip 0x3 info 0 0' },
+      { t: 9400, cpu: 3, pid: 4242, event: 'kvm_entry', text: 'vcpu 0 rip 0x3' },
+    ];
+    const spec = sampleWindowTimeline({ index: 7, value: 900, deadline: 5000, events }, 2_000_000);
+    const mark = spec.slices.filter((s) => s.name === 'deadline');
+    expect(mark).toEqual([expect.objectContaining({ track: 0, start: 2, end: 2 })]);
+    expect(spec.title).toBe('Sample 7: arming → delivery');
+    expect(spec.legend.map((l) => l.label)).toContain('deadline');
+    expect(spec.slices.some((s) => s.name === 'exit PREEMPTION_TIMER')).toBe(true);
   });
 });
