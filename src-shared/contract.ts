@@ -350,7 +350,8 @@ export interface CallResults {
   'runs:histogram': Histogram;
   'runs:trace': TraceEventRow[];
   'runs:worst': Array<{ index: number; value: number }>;
-  'runs:sampleTrace': { index: number; value: number; events: TraceEventRow[] };
+  /** `deadline`: host TSC time the sample started at (its deadline), on the clock of the events' `t`. */
+  'runs:sampleTrace': { index: number; value: number; deadline: number; events: TraceEventRow[] };
   'runs:rename': { ok: true };
   'runs:notes': { ok: true };
   'runs:tag': { ok: true };

@@ -39,5 +39,5 @@ export async function sampleTrace(store: RunStore, runner: Runner, id: number, i
   if (!w || (stored !== undefined && w.value !== stored)) {
     throw new ApiError('conflict', `sample ${index} of run ${id} could not be reproduced (stored ${stored}, replayed ${w?.value ?? 'nothing'})`, 'index');
   }
-  return { index, value: w.value, events: w.events };
+  return { index, value: w.value, deadline: w.deadline, events: w.events };
 }

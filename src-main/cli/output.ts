@@ -4,8 +4,11 @@
  */
 import type { CompareResult, RunDetail, RunListItem } from '../../src-shared/contract.js';
 import type { RunSummary } from '../../src-shared/result.js';
-import { defaultRunParams } from '../../src-shared/config.js';
+import { defaultRunParams, MECHANISM_PREFIX } from '../../src-shared/config.js';
 import { MEASURES } from '../../src-shared/measures.js';
+import { overheadFigures } from '../../src-shared/overhead-figures.js';
+import { perfKvmStatTable } from '../../src-shared/perf-kvm-stat-rows.js';
+import { runHostOf, runHostText } from '../../src-shared/run-host.js';
 import { statText, UNKNOWN_STAT } from '../../src-shared/stat-text.js';
 import { formatPValue } from '../../src-shared/verdict.js';
 import { measuredText } from './measured-text.js';
@@ -32,10 +35,13 @@ export function summaryText(s: RunSummary, id?: number): string {
       ]
     : [
         `${id === undefined ? '' : `run ${id}: `}${s.workload} · ${s.strategy} · ${s.profile} · ${s.samples} samples · seed ${s.seed}${s.stoppedBy ? ` · stopped by ${s.stoppedBy}` : ''}`,
+        `host: ${runHostText(runHostOf(s)!)}`,
+        ...(s.warnings ?? []).map((w) => `warning: ${w}`),
         `${what} (${l.unit}): ${stats}`,
         `${what} (ns):     mean ${fmt(n.mean)}  p50 ${fmt(n.p50)}  p99 ${fmt(n.p99)}  max ${fmt(n.max)}`,
         `VM exits: ${exits || 'none'}`,
         `host overhead per timer event: ${fmt(s.overheadCyclesPerTimerEvent, 0)} cycles`,
+        ...overheadFigures(s).map((f) => `${f.label}: ${fmt(f.value, 0)} cycles — ${f.explanation}`),
       ];
   const steps = Object.entries(s.criticalPath).sort((a, b) => b[1] - a[1]);
   if (steps.length > 0) {
@@ -49,9 +55,13 @@ export function changedParams(d: RunDetail): string[] {
   if (!d.config) return [];
   const defaults = defaultRunParams() as unknown as Record<string, unknown>;
   const params = d.config.params as unknown as Record<string, unknown>;
-  return Object.keys(params)
-    .filter((k) => params[k] !== defaults[k])
-    .map((k) => `${k}=${String(params[k])}`);
+  const mechanisms = Object.entries(d.config.params.mechanisms ?? {}).map(([k, on]) => `${MECHANISM_PREFIX}${k}=${on ? 'on' : 'off'}`);
+  return [
+    ...Object.keys(params)
+      .filter((k) => k !== 'mechanisms' && params[k] !== defaults[k])
+      .map((k) => `${k}=${String(params[k])}`),
+    ...mechanisms,
+  ];
 }
 
 export function detailText(d: RunDetail): string {
@@ -66,7 +76,21 @@ export function detailText(d: RunDetail): string {
   const measured = d.measurement ? `\n${measuredText(d)}` : info ? `\nmeasures: ${info.title} — ${info.description}` : '';
   const r = d.repeats;
   const across = r ? `\nacross ${r.n} runs of this configuration (#${r.runIds.join(', #')}): mean ${fmt(r.mean)} (95% CI ${fmt(r.ciLow)} … ${fmt(r.ciHigh)}), stddev ${fmt(r.stddev)} between runs` : '';
-  return `${head}${src}${err}${d.summary ? `\n${summaryText(d.summary)}` : ''}${across}${measured}`;
+  const perf = d.summary ? perfKvmStatText(d.summary) : '';
+  return `${head}${src}${err}${d.summary ? `\n${summaryText(d.summary)}` : ''}${perf}${across}${measured}`;
+}
+
+/** The exits as `perf kvm stat report` lays them out (no Min/Max Time: the summary keeps means only), or ''. */
+export function perfKvmStatText(s: RunSummary): string {
+  const t = perfKvmStatTable(s.exits);
+  if (!t) return '';
+  const pct = (v: number) => `${v.toFixed(2)}%`;
+  const header = ['VM-EXIT', 'Samples', 'Samples%', 'Time%', 'Avg time'];
+  const body = t.rows.map((r) => [r.reason, String(r.samples), pct(r.samplesPct), pct(r.timePct), `${r.avgUs.toFixed(2)}us`]);
+  const rows = [header, ...body];
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  '));
+  return `\nperf kvm stat (exits whose kvm_exit and kvm_entry both fired):\n${lines.join('\n')}\nTotal Samples:${t.totalSamples}, Total events handled time:${t.totalUs.toFixed(2)}us.`;
 }
 
 export function listText(rows: RunListItem[]): string {

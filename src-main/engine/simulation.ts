@@ -66,6 +66,8 @@ export interface SampleWindow {
   /** Index of the sample in its shard. */
   index: number;
   value: number;
+  /** Host TSC time of the sample's start (the deadline; for the vmexit workloads, the WRMSR), the events' clock. */
+  deadline: number;
   events: TraceRecord[];
 }
 
@@ -124,6 +126,8 @@ export class Simulation {
   /** Samples whose windows are recorded, and the windows recorded so far. */
   private readonly windowTargets: ReadonlySet<number> | null;
   readonly windows: SampleWindow[] = [];
+  /** Host time the sample being recorded as a window started at. */
+  private windowDeadline = 0;
 
   // cost table by step id
   private readonly costCycles = new Float64Array(STEP_COUNT);
@@ -355,6 +359,7 @@ export class Simulation {
     this.clearCrit(false);
     if (this.windowTargets && !this.warmingUp) {
       this.trace = this.windowTargets.has(this.sampleCount) ? new TraceBuffer(Infinity, MAX_WINDOW_EVENTS) : null;
+      this.windowDeadline = hostTime;
     }
   }
 
@@ -369,7 +374,7 @@ export class Simulation {
     }
     if (value > 2147483647 || value < -2147483648) throw new SampleRangeError(value);
     if (this.windowTargets && this.trace) {
-      this.windows.push({ index: this.sampleCount, value, events: this.trace.records });
+      this.windows.push({ index: this.sampleCount, value, deadline: this.windowDeadline, events: this.trace.records });
       this.trace = null;
     }
     this.samples[this.sampleCount++] = value;

@@ -50,8 +50,11 @@ export const show = defineVerb({
       if (ctx.json) ctx.out(JSON.stringify(w));
       else {
         const d = await ctx.call('runs:get', { id: id! });
-        ctx.out(`sample ${w.index} = ${w.value}: ${w.events.length} events from the arming of its deadline`);
-        ctx.out(toTraceCmdReport(w.events, { tscKhz: d.config?.profile.tsc_khz ?? 1_000_000 }));
+        const tscKhz = d.config?.profile.tsc_khz ?? 1_000_000;
+        const deadlineUs = Math.floor((w.deadline * 1000) / tscKhz);
+        const at = `${Math.floor(deadlineUs / 1e6)}.${String(deadlineUs % 1e6).padStart(6, '0')}`;
+        ctx.out(`sample ${w.index} = ${w.value}: ${w.events.length} events from the arming of its deadline; the deadline is at ${at}`);
+        ctx.out(toTraceCmdReport(w.events, { tscKhz }));
       }
       return 0;
     }

@@ -21,6 +21,9 @@ describe('sampleWindow', () => {
       expect(lines(full.trace!.slice(first, first + w.events.length))).toEqual(lines(w.events));
       // a window is one period: the re-arm's exit … the delivery of this sample
       expect(w.events.filter((e) => e.event === 'kvm_wait_lapic_expire').length).toBe(1);
+      // the deadline falls after its arming (the window's first event) and before its delivery
+      expect(w.deadline).toBeGreaterThan(w.events[0]!.t);
+      expect(w.deadline).toBeLessThanOrEqual(w.events.at(-1)!.t);
     }
   });
 
