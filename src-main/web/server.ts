@@ -162,10 +162,26 @@ function refuseProtoKeys(key: string, value: unknown): unknown {
   return value;
 }
 
-/** Answers, then drops the connection (the rest of an upload is not read). */
+/** How long a refused upload's remaining bytes are read and dropped before the socket is destroyed. */
+const LINGER_MS = 1000;
+
+/**
+ * Answers with `Connection: close`, then closes without reading the rest of an upload into
+ * memory. A lingering close, as web servers do it: destroying a socket with unread input sends a
+ * reset that can reach the client before it has read the answer, so after the answer only the
+ * write side is ended, and what the client still sends is dropped (the request is dumped) for a
+ * moment before the socket goes. Node's server would destroy the socket as soon as a
+ * `Connection: close` answer is written (`socket.destroySoon`); this socket lingers instead.
+ */
 function sendErrorAndClose(req: IncomingMessage, res: ServerResponse, status: number, error: LabErrorPayload): void {
+  const socket = res.socket ?? req.socket;
+  if (socket) {
+    socket.destroySoon = () => {
+      socket.end();
+      setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    };
+  }
   res.setHeader('connection', 'close');
-  res.on('finish', () => req.destroy());
   sendError(res, status, error);
 }
 

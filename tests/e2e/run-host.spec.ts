@@ -67,6 +67,22 @@ test('a simulated SKX run shows its host, warning, overhead figures, perf kvm st
   await shot(page, testInfo, 'run-detail-host-worst-samples');
 });
 
+test('a click in the histogram tail opens the worst sample nearest it, and a click before the tail says where it starts', async ({ page, lab }) => {
+  const id = await postedOnSkx(lab, `e2e tail click ${Date.now().toString(36)}`);
+  const worst = await lab.call('runs:worst', { id, n: 100 });
+  await openApp(page, `#/run/${id}`);
+  const canvas = page.getByTestId('detail-histogram').locator('canvas');
+  await expectChartDrawn(page.getByTestId('detail-histogram'));
+  const box = (await canvas.boundingBox())!;
+  // far right of the plot: beyond every sample, so the largest one is nearest
+  await canvas.click({ position: { x: box.width - 12, y: box.height / 2 } });
+  await expect(page.getByTestId('tail-pick-note')).toContainText(`sample ${worst[0]!.index} (`);
+  await expect(page.getByTestId('sample-window')).toHaveAttribute('data-index', String(worst[0]!.index));
+  // the left edge of the plot is the body of the distribution, not its listed tail
+  await canvas.click({ position: { x: 70, y: box.height / 2 } });
+  await expect(page.getByTestId('tail-pick-note')).toContainText('only the 100 largest samples can be opened from the histogram');
+});
+
 test('a run simulated by another engine version lists its worst samples but refuses the replay, saying why', async ({ page, lab }) => {
   const id = await postedOnSkx(lab, `e2e old engine ${Date.now().toString(36)}`);
   const db = new Database(process.env.E2E_DB!);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CALL_BODY_BYTES, MAX_IMPORT_BODY_BYTES, startWebServer, type WebServer } from '../../../src-main/web/server.js';
+import { chunkedUpload } from '../../chunked-upload.js';
 import { createDevFakeApi } from './dev-fake-api.js';
 
 let dir: string;
@@ -98,43 +99,8 @@ describe('web bridge: body size limits', () => {
   });
 
   it('stops reading a streamed (chunked) call body at the cap and answers 413', async () => {
-    // A raw socket, not http.request: the server answers and closes while the client is still
-    // writing, so the client's writes may fail with EPIPE/ECONNRESET; that is expected and must
-    // neither hide the reply nor leave the test waiting.
-    const chunk = Buffer.alloc(1 << 20, 0x61); // 1 MB of "a" inside a JSON string
-    const frame = (b: Buffer | string): Buffer => Buffer.concat([Buffer.from(`${Buffer.byteLength(b).toString(16)}\r\n`), Buffer.from(b), Buffer.from('\r\n')]);
     const total = 64; // MB offered; the server must stop long before
-    const result = await new Promise<{ reply: string; sentMbAtReply: number }>((resolve) => {
-      let sentMb = 0;
-      let sentMbAtReply = -1;
-      let reply = '';
-      let closed = false;
-      const s: Socket = connect(server.port, '127.0.0.1', () => {
-        s.write(`POST /api/call/import HTTP/1.1\r\n${auth()}Transfer-Encoding: chunked\r\n\r\n`);
-        s.write(frame('{"fileName":"big.txt","content":"'));
-        const pump = (): void => {
-          while (!closed && sentMbAtReply < 0 && sentMb < total) {
-            sentMb++;
-            if (!s.write(frame(chunk))) {
-              s.once('drain', pump);
-              return;
-            }
-          }
-          if (!closed && sentMbAtReply < 0) s.end(Buffer.concat([frame('"}'), Buffer.from('0\r\n\r\n')]));
-        };
-        pump();
-      });
-      s.setEncoding('utf8').on('data', (d: string) => {
-        if (sentMbAtReply < 0) sentMbAtReply = sentMb;
-        reply += d;
-      });
-      s.on('error', () => undefined); // EPIPE / ECONNRESET once the server has closed
-      s.on('close', () => {
-        closed = true;
-        resolve({ reply, sentMbAtReply });
-      });
-      setTimeout(() => s.destroy(), 30_000).unref();
-    });
+    const result = await chunkedUpload(server.port, `POST /api/call/import HTTP/1.1\r\n${auth()}`, { prefix: '{"fileName":"big.txt","content":"', suffix: '"}', totalMb: total });
     expect(result.reply).toMatch(/^HTTP\/1.1 413/);
     expect(result.sentMbAtReply).toBeGreaterThanOrEqual(0);
     expect(result.sentMbAtReply).toBeLessThan(total); // answered while the client was still sending
