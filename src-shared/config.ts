@@ -219,11 +219,13 @@ export function applySetting(
         : { ...old, cycles: parseIntInRange(name, raw, 0, 1e9, 'cycles') };
     return { params, profile: { ...profile, costs: { ...profile.costs, [cost]: next } } };
   }
+  throw new ConfigError(name, unknownParameterMessage(name));
+}
+
+/** What an unknown setting is told: the nearest known name, and where the names are listed. */
+export function unknownParameterMessage(name: string): string {
   const near = closestName(name, settableNames());
-  throw new ConfigError(
-    name,
-    `unknown parameter${near ? `; did you mean "${near}"?` : ''} (run parameters: ${RUN_PARAMS.map((p) => p.name).join(', ')}; profile: X, tsc_khz, any cost name or <cost>.jitter — \`timer-lab profiles HSW-2016\` lists them)`,
-  );
+  return `unknown parameter${near ? `; did you mean "${near}"?` : ''} (run parameters: ${RUN_PARAMS.map((p) => p.name).join(', ')}; profile: X, tsc_khz, any cost name or <cost>.jitter — \`timer-lab profiles HSW-2016\` lists them)`;
 }
 
 /** Whether a run parameter is read by a workload (absent = every workload). */
