@@ -185,6 +185,24 @@ function sendErrorAndClose(req: IncomingMessage, res: ServerResponse, status: nu
   sendError(res, status, error);
 }
 
+/**
+ * A file upload's declared size (0 when streamed without one), or null when it was refused here:
+ * not a POST (405), or declared above the file cap (413, before reading it).
+ */
+function fileUploadSize(req: IncomingMessage, res: ServerResponse): number | null {
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    sendError(res, 405, { code: 'bad-input', message: 'use POST' });
+    return null;
+  }
+  const size = Number(req.headers['content-length'] ?? 0);
+  if (size > MAX_IMPORT_BODY_BYTES) {
+    sendErrorAndClose(req, res, 413, { code: 'bad-input', message: `file above ${MAX_IMPORT_BODY_BYTES / 1048576} MB` });
+    return null;
+  }
+  return Number.isFinite(size) ? size : 0;
+}
+
 /** Maps an error thrown by `api.call` to an HTTP status and a payload without stack traces. */
 function toPayload(err: unknown): { status: number; error: LabErrorPayload } {
   const e = err as { code?: unknown; message?: unknown; field?: unknown } | null;
@@ -251,16 +269,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
 
   /** POST /api/import?fileName=…[&format=…&name=…&tscKhz=…&unit=us|ns&traceTimerEvents=N] with the raw file as the body. */
   async function handleImport(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (req.method !== 'POST') {
-      res.setHeader('allow', 'POST');
-      sendError(res, 405, { code: 'bad-input', message: 'use POST' });
-      return;
-    }
-    const size = Number(req.headers['content-length'] ?? 0);
-    if (size > MAX_IMPORT_BODY_BYTES) {
-      sendErrorAndClose(req, res, 413, { code: 'bad-input', message: `file above ${MAX_IMPORT_BODY_BYTES / 1048576} MB` });
-      return;
-    }
+    const size = fileUploadSize(req, res);
+    if (size === null) return;
     const meta: Record<string, unknown> = {};
     for (const key of ['fileName', 'format', 'name', 'unit'] as const) {
       const v = url.searchParams.get(key);
@@ -271,7 +281,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const events = url.searchParams.get('traceTimerEvents');
     if (events !== null) meta.traceTimerEvents = parseDecimalInteger(events) ?? events;
     try {
-      const result = await api.importStream(meta, req, Number.isFinite(size) ? size : 0);
+      const result = await api.importStream(meta, req, size);
       sendJson(res, 200, { ok: true, result });
     } catch (err) {
       // The parser stopped reading: answer, then drop the rest of the upload with the connection.
@@ -282,18 +292,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
 
   /** POST /api/calibrate/input?fileName=… with the raw file as the body (a calibration input). */
   async function handleCalibrationInput(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (req.method !== 'POST') {
-      res.setHeader('allow', 'POST');
-      sendError(res, 405, { code: 'bad-input', message: 'use POST' });
-      return;
-    }
-    const size = Number(req.headers['content-length'] ?? 0);
-    if (size > MAX_IMPORT_BODY_BYTES) {
-      sendErrorAndClose(req, res, 413, { code: 'bad-input', message: `file above ${MAX_IMPORT_BODY_BYTES / 1048576} MB` });
-      return;
-    }
+    const size = fileUploadSize(req, res);
+    if (size === null) return;
     try {
-      const result = await api.calibrationInputStream({ fileName: url.searchParams.get('fileName') ?? '' }, req, Number.isFinite(size) ? size : 0, MAX_IMPORT_BODY_BYTES);
+      const result = await api.calibrationInputStream({ fileName: url.searchParams.get('fileName') ?? '' }, req, size, MAX_IMPORT_BODY_BYTES);
       sendJson(res, 200, { ok: true, result });
     } catch (err) {
       const { status, error } = toPayload(err);
