@@ -278,7 +278,6 @@ export async function calibrate(inputs: CalibrationInputs, opts: CalibrateOption
   if (trace.droppedEvents > 0) warnings.push(`the trace has more events than are kept; the last ${trace.droppedEvents} events were not used`);
   if (trace.lostEvents > 0 || trace.holes > 0) warnings.push(`the trace has ${trace.holes} holes (${trace.lostEvents} lost events): no segment spans them`);
   if (onlyMeasured.length > 0) warnings.push(`events the simulated scenario does not show are not used: ${onlyMeasured.join(', ')}`);
-  if (detected.kernelGiven && !detected.kernelGiven.simulated) warnings.push(`--kernel ${detected.kernelGiven.release}: ${detected.kernelGiven.note}`);
   if (detected.kernelGiven && detected.kernel && !releaseInRange(detected.kernelGiven.release, detected.kernel)) {
     warnings.push(`--kernel ${detected.kernelGiven.release} is outside the releases the trace's event placement allows (${detected.kernel.releases}): the simulated events may not line up with the trace`);
   }

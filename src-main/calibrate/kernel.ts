@@ -1,12 +1,11 @@
 /**
- * The kernel release a calibration simulates. `--kernel X.Y[.Z]` is checked here; whether the
- * engine can simulate it is decided by whether the run configuration has a `kernel` parameter
- * (this is the one place that knows), so the release flows into every simulation as soon as the
- * engine models releases. Pure: must not import node:*, electron or better-sqlite3.
+ * The kernel release a calibration simulates: the one given with `--kernel X.Y[.Z]` (checked as
+ * the `kernel` run parameter is), else one the trace's event placement allows. Pure: must not
+ * import node:*, electron or better-sqlite3.
  */
-import { ConfigError, PARAM_BY_NAME, parseParamValue } from '../../src-shared/config.js';
+import { ConfigError, PARAM_BY_NAME, parseParamValue, releaseOf } from '../../src-shared/config.js';
 import type { Detection, KernelRange } from '../../src-shared/calibration.js';
-import { compareReleases, NEWEST_READ_KERNEL, OLDEST_KERNEL, parseRelease, type Release } from '../../src-shared/kernels.js';
+import { compareReleases, NEWEST_READ_KERNEL, OLDEST_KERNEL } from '../../src-shared/kernels.js';
 import type { Profile } from '../../src-shared/profile.js';
 
 /** A release given with --kernel, checked by the same rule as the `kernel` run parameter. */
@@ -23,14 +22,8 @@ export function parseKernelRelease(raw: string, field = 'kernel'): string {
 export function kernelSettings(release: string | undefined): { set: Record<string, string>; given: Detection['kernelGiven'] } {
   if (release === undefined) return { set: {}, given: null };
   const r = parseKernelRelease(release);
-  if (PARAM_BY_NAME.has('kernel')) return { set: { kernel: r }, given: { release: r, simulated: true, note: `simulated as Linux ${r}` } };
-  return {
-    set: {},
-    given: { release: r, simulated: false, note: `recorded, not simulated: this engine models Linux 4.9 event placement and costs paths only` },
-  };
+  return { set: { kernel: r }, given: { release: r, simulated: true, note: `simulated as Linux ${r}` } };
 }
-
-const releaseOf = (text: string): Release => parseRelease(text) ?? (parseRelease(OLDEST_KERNEL) as Release);
 
 /** Whether a release lies within the releases a trace's event placement allows. */
 export function releaseInRange(release: string, range: KernelRange): boolean {
@@ -44,7 +37,7 @@ export function releaseInRange(release: string, range: KernelRange): boolean {
  * scenario has the events (and their order) the trace has. Null keeps the base's kernel.
  */
 export function kernelFromTrace(range: KernelRange | null, base: Profile): { set: Record<string, string>; given: Detection['kernelGiven'] } | null {
-  if (!range || !PARAM_BY_NAME.has('kernel')) return null;
+  if (!range) return null;
   if (releaseInRange(base.defaultKernel ?? OLDEST_KERNEL, range)) return null;
   const chosen = range.max ?? NEWEST_READ_KERNEL;
   return {

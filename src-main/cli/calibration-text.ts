@@ -19,7 +19,7 @@ export function calibrationText(r: CalibrationResult): string {
   out.push(`guest: ${d.guest === 'halt' ? 'halts' : 'spins'} (${d.guestEvidence}); workload ${d.workload} (${d.workloadEvidence})`);
   const settings = Object.entries(d.settings).map(([k, v]) => `${k}=${String(v)}`);
   if (settings.length) out.push(`settings: ${settings.join(', ')}`);
-  out.push(`kernel: ${d.kernel ? `${d.kernel.releases} (from ${d.kernel.basis.join(', ')})` : 'the event placement does not say'}${d.kernelGiven ? `; --kernel ${d.kernelGiven.release}: ${d.kernelGiven.note}` : ''}`);
+  out.push(`kernel: ${d.kernel ? `${d.kernel.releases} (from ${d.kernel.basis.join(', ')})` : 'the event placement does not say'}${d.kernelGiven ? `; ${d.kernelGiven.note}` : ''}`);
   out.push(`kvm_hv_timer_state around HLT: ${d.hvTimerStatePlacement === 'before-block' ? 'before the vCPU blocks (post-4.9 placement)' : d.hvTimerStatePlacement === 'at-unblock' ? 'at unblock (4.9–4.12 placement)' : 'not seen'}`);
   for (const m of d.mechanisms) if (m.present !== null) out.push(`  ${m.id} ${m.name}: ${m.evidence} → ${m.releases}`);
   if (d.haltPoll) out.push(`halt-polling: ${d.haltPoll.note}`);

@@ -7,7 +7,6 @@
 // tuning) fall in the same segments, so the files fix their sums rather than each cost: the
 // reproduction is held to ±5 % there (±2 % on 4.9) and the prediction to the same ±5 %.
 import { describe, expect, it } from 'vitest';
-import { PARAM_BY_NAME } from '../../../src-shared/config.js';
 import { calibrate, inputsOf, quickOptions, run, simulatedFiles, trueProfile } from './helpers.js';
 
 interface Row {
@@ -36,7 +35,7 @@ const truth = trueProfile();
 
 describe.each(ROWS)('$workload measured with $measured at $ts (kernel $kernel)', (row) => {
   it('recovers every determined cost and predicts the other strategy', async () => {
-    const kernelSet: Record<string, string> = row.kernel && PARAM_BY_NAME.has('kernel') ? { kernel: row.kernel } : {};
+    const kernelSet: Record<string, string> = row.kernel ? { kernel: row.kernel } : {};
     const files = simulatedFiles({ workload: row.workload, strategy: row.measured, profile: truth, samples: row.samples, ts: row.ts, set: kernelSet });
     const { result, profile } = await calibrate(await inputsOf(files), quickOptions(row.kernel ? { kernel: row.kernel } : {}));
     expect(result.detected.strategy).toBe(row.measured);
