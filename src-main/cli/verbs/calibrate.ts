@@ -3,13 +3,13 @@
  * of the same run) streamed to the API with progress, then the fit; prints the detection, the
  * fitted costs with intervals and the goodness of fit, and saves the profile.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { CalibrationInputInfo } from '../../../src-shared/calibration.js';
 import type { PushPayloads } from '../../../src-shared/contract.js';
-import { ApiError } from '../../api/index.js';
 import { intFlag, UsageError } from '../args.js';
 import { calibrationText } from '../calibration-text.js';
+import { regularFileSize } from '../file-size.js';
 import { progressLine } from '../output.js';
 import { defineVerb } from '../verb.js';
 
@@ -34,14 +34,7 @@ export const calibrateVerb = defineVerb({
     const seed = intFlag('seed', v.seed, 0, Number.MAX_SAFE_INTEGER);
     const inputs: CalibrationInputInfo[] = [];
     for (const file of positionals) {
-      let size: number;
-      try {
-        const st = statSync(file);
-        if (!st.isFile()) throw new Error('not a regular file');
-        size = st.size;
-      } catch (err) {
-        throw new ApiError('bad-input', `cannot read ${file}: ${(err as Error).message}`);
-      }
+      const size = regularFileSize(file);
       const fileName = basename(file);
       const bar = progressLine(`read ${fileName}`, 'bytes');
       const off = ctx.api.subscribe((channel, payload) => {

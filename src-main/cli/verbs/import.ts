@@ -2,11 +2,12 @@
  * `timer-lab import`: a measurement file (cyclictest, kvm-unit-tests, trace-cmd, perf kvm stat)
  * streamed through the API's streaming import, as web mode does, with progress on stderr.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { IMPORT_FORMATS, IMPORT_UNITS, MAX_IMPORT_BYTES, type ImportFormat, type PushPayloads } from '../../../src-shared/contract.js';
 import { ApiError } from '../../api/index.js';
 import { intFlag, UsageError } from '../args.js';
+import { regularFileSize } from '../file-size.js';
 import { progressLine } from '../output.js';
 import { requireOne } from '../run-spec.js';
 import { defineVerb } from '../verb.js';
@@ -27,14 +28,7 @@ export const importVerb = defineVerb({
     const file = positionals[0]!;
     const format = v.format === undefined ? undefined : requireOne<ImportFormat>('format', v.format, IMPORT_FORMATS);
     const tscKhz = intFlag('tsc-khz', v['tsc-khz'], 100_000, 10_000_000);
-    let size: number;
-    try {
-      const st = statSync(file);
-      if (!st.isFile()) throw new Error('not a regular file');
-      size = st.size;
-    } catch (err) {
-      throw new ApiError('bad-input', `cannot read ${file}: ${(err as Error).message}`);
-    }
+    const size = regularFileSize(file);
     if (size > MAX_IMPORT_BYTES) throw new ApiError('bad-input', `${file} is larger than ${MAX_IMPORT_BYTES / 1048576} MB`);
     const fileName = basename(file);
     const bar = progressLine(`import ${fileName}`, 'bytes');
