@@ -34,7 +34,16 @@ export class Rng extends Sfc32 {
   /** Integer cost with relative jitter: round(cycles · (1 + jitter · z)), never negative. */
   jittered(cycles: number, jitter: number): number {
     if (jitter === 0) return cycles;
-    const v = Math.round(cycles * (1 + jitter * this.triangular()));
-    return v > 0 ? v : 0;
+    return roundNonNegative(cycles * (1 + jitter * this.triangular()));
   }
+}
+
+/**
+ * max(0, Math.round(x)) for x below 2^51 (and 0 for NaN), without Math.round: V8 compiles that
+ * with a branch on x's fraction, which random costs mispredict half the time. floor(x + 0.5) is
+ * exact from 0.5 up, where x + 0.5 needs no rounding that could cross an integer; below 0.5 both
+ * give 0 (x + 0.5 would round 0.49999999999999994 up to 1).
+ */
+export function roundNonNegative(x: number): number {
+  return x >= 0.5 ? Math.floor(x + 0.5) : 0;
 }

@@ -8,7 +8,7 @@ import { simulate } from '../../../src-main/engine/index.js';
 import { EventHeap } from '../../../src-main/engine/event-heap.js';
 import { latencyStats } from '../../../src-main/engine/metrics.js';
 import { histogramBucket, histogramBucketRange, logLinearHistogram } from '../../../src-shared/histogram.js';
-import { Rng, shardSeed } from '../../../src-main/engine/rng.js';
+import { Rng, roundNonNegative, shardSeed } from '../../../src-main/engine/rng.js';
 import {
   guest_cycles_to_ns,
   hostTscForGuest,
@@ -346,6 +346,31 @@ describe('Rng', () => {
     expect(shardSeed(1, 0)).not.toBe(shardSeed(1, 1));
     expect(shardSeed(1, 0)).not.toBe(shardSeed(2, 0));
     expect(shardSeed(2 ** 40, 0)).not.toBe(shardSeed(0, 0)); // high seed bits matter
+  });
+
+  it('roundNonNegative is max(0, Math.round(x)) for every cost a profile allows, and at the edges', () => {
+    const reference = (x: number) => Math.max(0, Math.round(x)) || 0;
+    for (const x of [0.49999999999999994, 0.5, 1.5, 2.5, 1023.5, -0.5, -0.3, 0, -0, 1e9 + 0.5, 2 ** 50 + 0.5, 2 ** 51 - 0.5, NaN, -Infinity]) {
+      expect(roundNonNegative(x), String(x)).toBe(reference(x));
+    }
+    fc.assert(
+      fc.property(fc.double({ min: -10, max: 2 * 1e9 * (1 + 0.4 * Math.sqrt(6)), noNaN: true }), (x) => {
+        expect(roundNonNegative(x)).toBe(reference(x));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('jittered is round(cycles · (1 + jitter · z)) with z the triangular draw, floored at 0', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 1e9 }), fc.double({ min: 0.001, max: 0.4, noNaN: true }), (seed, cycles, jitter) => {
+        const rng = new Rng(seed);
+        const twin = new Rng(seed);
+        for (let i = 0; i < 64; i++) {
+          expect(rng.jittered(cycles, jitter)).toBe(Math.max(0, Math.round(cycles * (1 + jitter * twin.triangular()))));
+        }
+      }),
+    );
   });
 
   it('jittered is a non-negative integer whose mean is the cost and stddev cost · jitter', () => {
