@@ -262,9 +262,8 @@ export function hasMechanism(r: Release, m: Mechanism): boolean {
 
 /** The features of a release, with any per-mechanism overrides (`mech.<id>`) applied. */
 export function kernelFeatures(release: Release, overrides: Partial<Record<string, boolean>> = {}): KernelFeatures {
-  const out = {} as Record<MechanismId, boolean>;
-  for (const id of MECHANISM_IDS) out[id] = overrides[id] ?? hasMechanism(release, MECHANISMS[id]);
-  return out;
+  // built in one go (not key by key), which keeps the object's properties fast to read
+  return Object.fromEntries(MECHANISM_IDS.map((id) => [id, overrides[id] ?? hasMechanism(release, MECHANISMS[id])])) as Record<MechanismId, boolean>;
 }
 
 /**
