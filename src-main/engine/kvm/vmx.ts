@@ -96,7 +96,9 @@ function vmcs_set_pin_preemption_timer(sim: Simulation, on: boolean): void {
  */
 export function preemptionTimerValue(hv_deadline_tsc: number, t_arm: number, tick: number): number {
   if (hv_deadline_tsc <= t_arm) return 0;
-  return Math.floor((hv_deadline_tsc - t_arm) / tick) % 4294967296;
+  const value = Math.floor((hv_deadline_tsc - t_arm) / tick);
+  // as u32; vmx_set_hv_timer's range check keeps it below 2^32, so the (slow) float modulo is rare
+  return value < 4294967296 ? value : value % 4294967296;
 }
 
 /**
