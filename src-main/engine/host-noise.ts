@@ -6,10 +6,11 @@
 import { EV_NOISE_IRQ, EV_NOISE_PREEMPT } from './events.js';
 import { on_noise_irq, on_noise_preempt } from './kvm/x86.js';
 import type { Simulation } from './simulation.js';
+import { roundNonNegative } from './rng.js';
 
 export class HostNoise {
-  private readonly irqMean: number;
-  private readonly preemptMean: number;
+  private readonly irqMean: number = 0;
+  private readonly preemptMean: number = 0;
 
   constructor(private readonly sim: Simulation) {
     const p = sim.config.params;
@@ -20,19 +21,19 @@ export class HostNoise {
 
   start(): void {
     const s = this.sim;
-    if (Number.isFinite(this.irqMean)) s.schedule(s.now + Math.round(s.rng.exponential(this.irqMean)), EV_NOISE_IRQ);
-    if (Number.isFinite(this.preemptMean)) s.schedule(s.now + Math.round(s.rng.exponential(this.preemptMean)), EV_NOISE_PREEMPT);
+    if (Number.isFinite(this.irqMean)) s.schedule(s.now + roundNonNegative(s.rng.exponential(this.irqMean)), EV_NOISE_IRQ);
+    if (Number.isFinite(this.preemptMean)) s.schedule(s.now + roundNonNegative(s.rng.exponential(this.preemptMean)), EV_NOISE_PREEMPT);
   }
 
   irq(t: number): void {
     const s = this.sim;
-    s.schedule(t + Math.round(s.rng.exponential(this.irqMean)), EV_NOISE_IRQ);
-    on_noise_irq(s, t, Math.round(s.rng.exponential(s.config.params.hostIrqCycles)));
+    s.schedule(t + roundNonNegative(s.rng.exponential(this.irqMean)), EV_NOISE_IRQ);
+    on_noise_irq(s, t, roundNonNegative(s.rng.exponential(s.config.params.hostIrqCycles)));
   }
 
   preempt(t: number): void {
     const s = this.sim;
-    s.schedule(t + Math.round(s.rng.exponential(this.preemptMean)), EV_NOISE_PREEMPT);
-    on_noise_preempt(s, t, Math.round(s.rng.exponential(s.config.params.preemptCycles)));
+    s.schedule(t + roundNonNegative(s.rng.exponential(this.preemptMean)), EV_NOISE_PREEMPT);
+    on_noise_preempt(s, t, roundNonNegative(s.rng.exponential(s.config.params.preemptCycles)));
   }
 }

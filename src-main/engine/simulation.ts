@@ -88,10 +88,10 @@ export class Simulation {
   readonly rng: Rng;
   readonly config: RunConfig;
   readonly ops: KvmX86Ops;
-  readonly X: number;
+  readonly X: number = 0;
   /** 2^X: cycles per preemption-timer tick. */
-  readonly hvTick: number;
-  readonly tsc_khz: number;
+  readonly hvTick: number = 0;
+  readonly tsc_khz: number = 0;
   readonly tsc: VcpuTsc;
   readonly lapic: KvmLapic;
   readonly vmx: VcpuVmx;
@@ -152,15 +152,15 @@ export class Simulation {
   timerEvents = 0;
 
   // samples
-  readonly target: number;
+  readonly target: number = 0;
   readonly samples: Int32Array;
   sampleCount = 0;
   /** Samples still to discard before recording. */
-  private warmupLeft: number;
+  private warmupLeft = 0;
   done = false;
   stoppedBy: 'breakmax' | 'cancelled' | null = null;
   private readonly onProgress: SimulationOptions['onProgress'];
-  private readonly progressEvery: number;
+  private readonly progressEvery: number = 0;
 
   constructor(config: RunConfig, seed: number, sampleTarget: number, opts: SimulationOptions = {}) {
     this.config = config;
