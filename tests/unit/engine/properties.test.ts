@@ -327,6 +327,18 @@ describe('EventHeap', () => {
   });
 });
 
+/** The next double above / below a positive finite x. */
+function nextUp(x: number): number {
+  const v = new Float64Array([x]);
+  new BigInt64Array(v.buffer)[0]! += 1n;
+  return v[0]!;
+}
+function nextDown(x: number): number {
+  const v = new Float64Array([x]);
+  new BigInt64Array(v.buffer)[0]! -= 1n;
+  return v[0]!;
+}
+
 describe('Rng', () => {
   it('same seed, same stream; different seeds, different streams', () => {
     fc.assert(
@@ -350,11 +362,20 @@ describe('Rng', () => {
 
   it('roundNonNegative is max(0, Math.round(x)) for every cost a profile allows, and at the edges', () => {
     const reference = (x: number) => Math.max(0, Math.round(x)) || 0;
-    for (const x of [0.49999999999999994, 0.5, 1.5, 2.5, 1023.5, -0.5, -0.3, 0, -0, 1e9 + 0.5, 2 ** 50 + 0.5, 2 ** 51 - 0.5, NaN, -Infinity]) {
+    const edges = [0.49999999999999994, 0.5, 0.5 + 2 ** -53, 1 - 2 ** -53, 1.5, 2.5, 2.5 - 2 ** -51, 1023.5, -0.5, -0.3, 0, -0];
+    for (const x of [...edges, 1e9 + 0.5, 2 ** 50 + 0.5, 2 ** 51 - 0.5, NaN, -Infinity]) {
       expect(roundNonNegative(x), String(x)).toBe(reference(x));
     }
+    // the values that matter: halves n + 0.5 and their nearest neighbours, for every cost size
+    const nearHalf = fc
+      .tuple(fc.integer({ min: 0, max: 2e9 }), fc.integer({ min: -3, max: 3 }))
+      .map(([n, steps]) => {
+        let x = n + 0.5;
+        for (let i = 0; i < Math.abs(steps); i++) x = steps > 0 ? nextUp(x) : nextDown(x);
+        return x;
+      });
     fc.assert(
-      fc.property(fc.double({ min: -10, max: 2 * 1e9 * (1 + 0.4 * Math.sqrt(6)), noNaN: true }), (x) => {
+      fc.property(fc.oneof(nearHalf, fc.double({ min: -10, max: 2 * 1e9 * (1 + 0.4 * Math.sqrt(6)), noNaN: true })), (x) => {
         expect(roundNonNegative(x)).toBe(reference(x));
       }),
       { numRuns: 20_000 },
