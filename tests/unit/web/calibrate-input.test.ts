@@ -1,49 +1,26 @@
 // POST /api/calibrate/input of the real services: a host trace streamed as the request body is
 // read (sniffed, one pass) and kept for a calibration; a file calibration cannot use gets 400
 // naming the file and line, a request without the token 401, and nothing is stored.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LabServices, createApiHost } from '../../../src-main/api/index.js';
-import { startWebServer, type WebServer } from '../../../src-main/web/server.js';
+import type { LabServices } from '../../../src-main/api/index.js';
 import { DEFAULT_PROFILE } from '../../../src-main/engine/index.js';
 import { simulatedFiles } from '../calibrate/helpers.js';
+import { postText, startLabServer, TEST_TOKEN, type LabServer } from './lab-server.js';
 
-let dir: string;
+let web: LabServer;
 let lab: LabServices;
-let server: WebServer;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'timer-lab-web-cal-'));
-  mkdirSync(join(dir, 'dist'));
-  writeFileSync(join(dir, 'dist', 'index.html'), '<!doctype html><title>lab</title>');
-  lab = new LabServices({ dbPath: join(dir, 'lab.sqlite'), threads: 1 });
-  server = await startWebServer({ api: createApiHost(lab), staticDir: join(dir, 'dist'), token: 'test-token' });
+  web = await startLabServer('web-cal');
+  lab = web.lab;
 });
 
-afterAll(async () => {
-  await server.close();
-  await lab.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => web.close());
 
-function post(query: string, body: string, token = 'test-token'): Promise<{ status: number; body: { ok: boolean; result?: { inputId: number; kind: string; summary: string; sha256: string; bytes: number }; error?: { message: string; field?: string } } }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: server.port, method: 'POST', path: `/api/calibrate/input?${query}`, headers: { host: `127.0.0.1:${server.port}`, authorization: `Bearer ${token}`, 'content-type': 'text/plain' } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as never }));
-      },
-    );
-    req.on('error', reject);
-    // in chunks, as a browser streams a File
-    for (let i = 0; i < body.length; i += 65536) req.write(body.slice(i, i + 65536));
-    req.end();
-  });
+/** POST /api/calibrate/input?query with `body` in 64 KiB chunks, as a browser streams a File. */
+function post(query: string, body: string, token = TEST_TOKEN) {
+  const chunks = Array.from({ length: Math.ceil(body.length / 65536) }, (_, i) => body.slice(i * 65536, (i + 1) * 65536));
+  return postText<{ ok: boolean; result?: { inputId: number; kind: string; summary: string; sha256: string; bytes: number }; error?: { message: string; field?: string } }>(web.server, `/api/calibrate/input?${query}`, chunks, token);
 }
 
 describe('POST /api/calibrate/input', () => {

@@ -1,56 +1,23 @@
 // POST /api/import of the real services: the unit choice reaches the parser, a 26-million-column
 // line fails fast with HTTP 400 naming line 2 (bounded memory, the server keeps serving), absurd
 // numbers give 400 with their line, and nothing is saved.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LabServices, createApiHost } from '../../../src-main/api/index.js';
-import { startWebServer, type WebServer } from '../../../src-main/web/server.js';
+import type { LabServices } from '../../../src-main/api/index.js';
+import { postText, startLabServer, type LabServer } from './lab-server.js';
 
-let dir: string;
+let web: LabServer;
 let lab: LabServices;
-let server: WebServer;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'timer-lab-web-import-'));
-  mkdirSync(join(dir, 'dist'));
-  writeFileSync(join(dir, 'dist', 'index.html'), '<!doctype html><title>lab</title>');
-  lab = new LabServices({ dbPath: join(dir, 'lab.sqlite'), threads: 1 });
-  server = await startWebServer({ api: createApiHost(lab), staticDir: join(dir, 'dist'), token: 'test-token' });
+  web = await startLabServer('web-import');
+  lab = web.lab;
 });
 
-afterAll(async () => {
-  await server.close();
-  await lab.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => web.close());
 
 /** Streams `parts()` as the body of POST /api/import?query; resolves with the status and JSON. */
-function upload(query: string, parts: () => Generator<string>): Promise<{ status: number; body: { ok: boolean; result?: { runIds: number[] }; error?: { message: string; code: string } } }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: server.port, method: 'POST', path: `/api/import?${query}`, headers: { host: `127.0.0.1:${server.port}`, authorization: 'Bearer test-token', 'content-type': 'text/plain' } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as never }));
-      },
-    );
-    req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'EPIPE' || (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(err)));
-    const it = parts();
-    const pump = (): void => {
-      for (let next = it.next(); !next.done; next = it.next()) {
-        if (!req.write(next.value)) {
-          req.once('drain', pump);
-          return;
-        }
-      }
-      req.end();
-    };
-    pump();
-  });
+function upload(query: string, parts: () => Generator<string>) {
+  return postText<{ ok: boolean; result?: { runIds: number[] }; error?: { message: string; code: string } }>(web.server, `/api/import?${query}`, parts());
 }
 
 describe('POST /api/import with the real services', () => {
