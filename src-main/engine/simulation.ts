@@ -363,14 +363,17 @@ export class Simulation {
     }
   }
 
-  /** Records one latency sample (guest TSC cycles) and folds its critical path into the totals. */
-  recordSample(value: number): void {
-    if (this.done) return;
+  /**
+   * Records one latency sample (guest TSC cycles) and folds its critical path into the totals.
+   * Returns false for a sample not kept: one of the warm-up, or one after the run's end.
+   */
+  recordSample(value: number): boolean {
+    if (this.done) return false;
     if (this.warmupLeft > 0) {
       this.clearCrit(false);
       this.critStart = Infinity;
       if (--this.warmupLeft === 0) this.resetAccounting();
-      return;
+      return false;
     }
     if (value > 2147483647 || value < -2147483648) throw new SampleRangeError(value);
     if (this.windowTargets && this.trace) {
@@ -387,11 +390,11 @@ export class Simulation {
         this.done = true;
       }
     }
+    return true;
   }
 
   /** Stops collecting (tscdeadline_latency breakmax). */
   stop(reason: 'breakmax'): void {
-    if (this.warmingUp) return;
     this.stoppedBy = reason;
     this.done = true;
   }

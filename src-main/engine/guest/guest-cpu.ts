@@ -218,8 +218,9 @@ export class GuestCpu {
     this.sim.beginSample(this.sim.now);
   }
 
-  record(value: number): void {
-    this.sim.recordSample(value);
+  /** Records a sample; false when the run does not keep it (warm-up, or past the end). */
+  record(value: number): boolean {
+    return this.sim.recordSample(value);
   }
 
   get guestTscKhz(): number {

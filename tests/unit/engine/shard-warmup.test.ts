@@ -60,4 +60,10 @@ describe('shard warm-up', () => {
     expect(r.timerEvents).toBeLessThanOrEqual(3001);
     expect(SHARD_WARMUP).toBeGreaterThan(0);
   });
+
+  it('breakmax does not stop a run during its warm-up: the first recorded sample over it does', () => {
+    const r = simulate(config('tscdeadline-busy', 'hrtimer', 1000, { warmup: 50, breakmax: 1 }, 5));
+    expect(r.summary.samples).toBe(1);
+    expect(r.samples[0]).toBeGreaterThan(1);
+  });
 });
