@@ -43,8 +43,3 @@ export function paramNoEffect(name: string, ctx: EffectContext): string | null {
   if (req && ctx.params[req.param] !== req.value) return `${name} acts only while ${req.words}`;
   return null;
 }
-
-/** Whether a parameter matters in this context (see paramNoEffect). */
-export function paramHasEffect(name: string, ctx: EffectContext): boolean {
-  return paramNoEffect(name, ctx) === null;
-}

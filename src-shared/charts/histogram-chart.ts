@@ -22,11 +22,6 @@ export function histogramStep(h: Histogram): number {
   return h.step !== undefined && h.step > 0 ? h.step : 1;
 }
 
-/** Bucket midpoints with their counts (never raw samples). */
-export function histogramPoints(h: Histogram): XYPoint[] {
-  return h.buckets.map(([lo, hi, count]) => ({ x: (lo + hi) / 2, y: count }));
-}
-
 /** Largest value in a histogram (upper edge of the last non-empty bucket), or null when empty. */
 export function histogramMax(h: Histogram): number | null {
   const last = h.buckets[h.buckets.length - 1];

@@ -3,7 +3,6 @@
  * SVG writer in `svg.ts` for exports, the CLI and the HTML report). Values are already shaped:
  * histograms are pre-binned, long series already thinned. Must not import anything but src-shared.
  */
-import { STEP_ORDER } from '../critical-path.js';
 import { strategyColor } from '../strategies.js';
 
 /** A labelled tick at a data value (e.g. 1/(1−p) = 100 labelled "99%"). */
@@ -240,9 +239,6 @@ export const GROUP_COLORS: Readonly<Record<string, string>> = {
   guest: '#7A5195',
   other: '#8C8C8C',
 };
-
-/** Every step name with a colour of its own, in execution order. */
-export const KNOWN_STEPS: readonly string[] = STEP_ORDER;
 
 export function seriesColor(i: number): string {
   return PALETTE[i % PALETTE.length] as string;
