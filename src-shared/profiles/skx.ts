@@ -15,9 +15,6 @@ import type { Profile } from '../profile.js';
 import { deriveCosts } from './derive.js';
 import { HSW_2016 } from './hsw-2016.js';
 
-/** The calibration: vmexit tscdeadline_immed on SKX, kernel ≈5.7 (the run that gives it: see tests). */
-export const SKX_CALIBRATION = { workload: 'vmexit-tscdeadline-immed', kernel: '5.7', strategy: 'vmx-preemption', published: 3028.5 } as const;
-
 export const SKX: Profile = {
   name: 'SKX',
   description:
