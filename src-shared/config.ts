@@ -3,7 +3,7 @@
  * name=value`, form fields, API arguments) into one. Every bad value gets an error naming the
  * field. Must not import anything but src-shared modules.
  */
-import { kernelDefaults, kernelFeatures, MECHANISM_IDS, OLDEST_KERNEL, parseRelease, compareReleases, type MechanismId, type Release } from './kernels.js';
+import { kernelDefaults, kernelFeatures, MECHANISM_IDS, OLDEST_KERNEL, parseRelease, profileDefaultKernel, compareReleases, type MechanismId, type Release } from './kernels.js';
 import { COST_NAMES, type Profile } from './profile.js';
 import type { Strategy } from './strategies.js';
 import { MAX_SAMPLES, RUN_PARAMS, type ParamSpec, type Workload } from './workloads.js';
@@ -81,7 +81,7 @@ export function releaseOf(kernel: string): Release {
  */
 export function applyContextDefaults(params: RunParams, profile: Profile, explicit: ReadonlySet<string>): RunParams {
   const out = { ...params };
-  if (!explicit.has('kernel')) out.kernel = profile.defaultKernel ?? OLDEST_KERNEL;
+  if (!explicit.has('kernel')) out.kernel = profileDefaultKernel(profile);
   if (!explicit.has('apicv')) out.apicv = profile.apicv ?? true;
   const release = releaseOf(out.kernel);
   const k = kernelDefaults(release, kernelFeatures(release, out.mechanisms));

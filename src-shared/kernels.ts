@@ -225,6 +225,11 @@ export interface KernelDefaults {
 export const OLDEST_KERNEL = '4.9';
 export const NEWEST_READ_KERNEL = '6.19';
 
+/** The kernel a run on `profile` gets unless it names one: the profile's own, else the oldest. */
+export function profileDefaultKernel(profile: { defaultKernel?: string | undefined }): string {
+  return profile.defaultKernel ?? OLDEST_KERNEL;
+}
+
 /** Longterm lines and the profiles' kernels: releases people run, offered beside the mechanisms' own. */
 const LONGTERM_KERNELS = ['4.14', '4.19', '5.4', '5.10', '5.15', '6.1', '6.6', '6.8', '6.12'] as const;
 

@@ -6,7 +6,7 @@
  */
 import type { CalibrationProvenance } from './calibration.js';
 import { ConfigError, parseIntInRange, parseNumberInRange, parseParamValue } from './config.js';
-import { OLDEST_KERNEL } from './kernels.js';
+import { OLDEST_KERNEL, profileDefaultKernel } from './kernels.js';
 import type { CostSpec, Profile } from './profile.js';
 import { BUILTIN_PROFILES, builtinProfile } from './profiles/index.js';
 
@@ -108,7 +108,7 @@ export function toProfileDoc(profile: Profile, bases: readonly Profile[] = BUILT
   const overrides: ProfileDoc['overrides'] = {};
   if (profile.tsc_khz !== base.tsc_khz) overrides.tsc_khz = profile.tsc_khz;
   if (profile.X !== base.X) overrides.X = profile.X;
-  if (profile.defaultKernel !== undefined && profile.defaultKernel !== (base.defaultKernel ?? OLDEST_KERNEL)) overrides.defaultKernel = profile.defaultKernel;
+  if (profile.defaultKernel !== undefined && profile.defaultKernel !== profileDefaultKernel(base)) overrides.defaultKernel = profile.defaultKernel;
   if (profile.apicv !== undefined && profile.apicv !== (base.apicv ?? true)) overrides.apicv = profile.apicv;
   const costs: Record<string, Partial<CostSpec>> = {};
   for (const [name, spec] of Object.entries(profile.costs)) {

@@ -5,7 +5,7 @@
  * transaction when it finishes (or marked failed / cancelled). Must not import electron.
  */
 import { ConfigError, settableNames, type RunConfig } from '../../src-shared/config.js';
-import { OLDEST_KERNEL } from '../../src-shared/kernels.js';
+import { profileDefaultKernel } from '../../src-shared/kernels.js';
 import { DEFAULT_PROFILE } from '../../src-shared/profiles/index.js';
 import type { CallResults, ImportResult, ParsedArgs, PushChannel, PushPayloads, RunDetail, RunListItem, RunStatus } from '../../src-shared/contract.js';
 import { buildRunConfig, type MergedRun } from '../engine/index.js';
@@ -342,7 +342,7 @@ export function hostLabel(config: Pick<RunConfig, 'profile' | 'params'>): string
 
 /** Whether a run is on the lab's default host: the default profile on its own kernel. */
 function onDefaultHost(config: RunConfig): boolean {
-  return config.profile.name === DEFAULT_PROFILE.name && config.params.kernel === (DEFAULT_PROFILE.defaultKernel ?? OLDEST_KERNEL);
+  return config.profile.name === DEFAULT_PROFILE.name && config.params.kernel === profileDefaultKernel(DEFAULT_PROFILE);
 }
 
 /**

@@ -5,7 +5,7 @@
  * experiment and Sweep, so they can be unit tested; the rules themselves live in src-shared.
  */
 import { ConfigError, PARAM_BY_NAME, parseParamValue } from '../../src-shared/config.js';
-import { kernelDefaults, kernelFeatures, OLDEST_KERNEL, parseRelease, type KernelDefaults } from '../../src-shared/kernels.js';
+import { kernelDefaults, kernelFeatures, parseRelease, profileDefaultKernel, type KernelDefaults } from '../../src-shared/kernels.js';
 import type { Profile } from '../../src-shared/profile.js';
 import { strategyRefusals } from '../../src-shared/run-checks.js';
 import { STRATEGIES, STRATEGY_INFO, type Strategy } from '../../src-shared/strategies.js';
@@ -69,7 +69,7 @@ export interface HostDefaults {
 
 /** What the "default" of each host field is for this profile and typed kernel. */
 export function hostDefaults(profile: Pick<Profile, 'defaultKernel' | 'apicv'> | null, kernelText: string): HostDefaults {
-  const profileKernel = profile?.defaultKernel ?? OLDEST_KERNEL;
+  const profileKernel = profileDefaultKernel(profile ?? {});
   const typed = kernelText.trim();
   const kernel = typed !== '' && hostErrors({ kernel: typed, apicv: 'default', mitigations: 'default' }).kernel === undefined ? typed : profileKernel;
   const release = parseRelease(kernel);

@@ -8,8 +8,9 @@
 import { RUN_ROLE_INFO, type RunRole } from '../calibration.js';
 import type { CompareResult, CompareRow, RunDetail } from '../contract.js';
 import type { Histogram } from '../result.js';
-import { BUILTIN_PROFILES } from '../profiles/index.js';
-import { profileKernel, runKernel } from '../run-context.js';
+import { profileDefaultKernel } from '../kernels.js';
+import { builtinProfile } from '../profiles/index.js';
+import { runKernel } from '../run-context.js';
 import { isStrategy, STRATEGY_INFO } from '../strategies.js';
 import { workloadMetric } from '../workloads.js';
 import { deltaChart } from './delta-chart.js';
@@ -65,8 +66,8 @@ function variantOf(profile: string | null | undefined, kernel: string | null | u
   return runVariant(profile, kernel);
 }
 
-/** The kernel the base profile models (its runs are the unshaded ones). */
-const BASE_KERNEL = profileKernel(BUILTIN_PROFILES.find((p) => p.name === BASE_VARIANT_PROFILE)?.description ?? '');
+/** The kernel the base profile's runs get (they are the unshaded ones). */
+const BASE_KERNEL = profileDefaultKernel(builtinProfile(BASE_VARIANT_PROFILE) ?? {});
 
 /**
  * Colour and dash of each compared run, by id: the strategy's colour shaded by profile and kernel;
