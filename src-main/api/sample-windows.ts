@@ -33,6 +33,10 @@ export async function sampleTrace(store: RunStore, runner: Runner, id: number, i
   if (run.summary.engineVersion !== ENGINE_VERSION) {
     throw new ApiError('conflict', `run ${id} was simulated by engine ${run.summary.engineVersion}, this is ${ENGINE_VERSION}: its samples cannot be replayed; run it again`, 'id');
   }
+  if (run.summary.stoppedBy === 'cancelled') {
+    // its shards stopped part-way and were stored back to back: an index no longer names its shard
+    throw new ApiError('conflict', `run ${id} was cancelled: its samples are the shards' unfinished parts, so one cannot be replayed; run it again`, 'id');
+  }
   if (index >= run.summary.samples) throw new ApiError('bad-input', `run ${id} has ${run.summary.samples} samples (0–${run.summary.samples - 1})`, 'index');
   const w = await runner.sampleWindow(run.config, index);
   const stored = store.getSamples(id)?.[index];

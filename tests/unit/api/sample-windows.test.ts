@@ -37,4 +37,17 @@ describe('runs:worst and runs:sampleTrace', () => {
     expect(measured.code).toBe('conflict');
     expect(measured.message).toMatch(/measurement/);
   }, 60_000);
+
+  it('refuses a cancelled run, whose partial shards no longer map an index to its shard', async () => {
+    const t = openLab();
+    const { runIds } = await t.call('experiments:submit', { runs: [{ workload: 'tscdeadline-busy', strategy: 'hrtimer', samples: 20_000_000 }] });
+    const id = runIds[0]!;
+    for (let i = 0; i < 200 && (await t.call('runs:get', { id })).status !== 'running'; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300)); // some samples done
+    await t.call('runs:cancel', { id });
+    expect(await t.lab.waitForRun(id)).toBe('cancelled');
+    const e = await apiError(t.call('runs:sampleTrace', { id, index: 0 }));
+    expect(e).toMatchObject({ code: 'conflict', field: 'id' });
+    expect(e.message).toMatch(/cancelled/);
+  }, 60_000);
 });
