@@ -178,6 +178,20 @@ export function settableNames(): string[] {
 /** `--set mech.<id>=on|off` switches one kernel mechanism. */
 export const MECHANISM_PREFIX = 'mech.';
 
+/**
+ * A run's parameters as `--set` would write them (`name=value`, and `mech.<id>=on|off` for each
+ * switched mechanism), those `keep` accepts; mechanisms are always kept.
+ */
+export function paramAssignments(params: RunParams, keep: (name: string, value: unknown) => boolean): string[] {
+  const all = params as unknown as Record<string, unknown>;
+  return [
+    ...Object.keys(all)
+      .filter((k) => k !== 'mechanisms' && keep(k, all[k]))
+      .map((k) => `${k}=${String(all[k])}`),
+    ...Object.entries(params.mechanisms ?? {}).map(([k, on]) => `${MECHANISM_PREFIX}${k}=${on ? 'on' : 'off'}`),
+  ];
+}
+
 function parseOnOff(field: string, raw: unknown): boolean {
   return parseParamValue({ name: field, kind: 'bool', default: false, help: '' }, raw) as boolean;
 }

@@ -16,6 +16,7 @@ import type { RunStore } from '../store/index.js';
 import { compare } from './compare.js';
 import { RepeatIndex } from './repeats.js';
 import { paramNoEffect } from '../../src-shared/param-effects.js';
+import { paramAssignments } from '../../src-shared/config.js';
 
 const STATS = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
 /** The comparison charts a printed report carries (the CDF repeats the spectrum). */
@@ -85,11 +86,9 @@ function figure(svg: string): string {
 export function effectiveParams(r: RunDetail): string[] {
   const c = r.config;
   if (!c) return [];
-  const params = c.params as unknown as Record<string, unknown>;
-  const out = Object.entries(params)
-    .filter(([k]) => paramNoEffect(k, { workload: c.workload, strategy: c.strategy, params }) === null)
-    .map(([k, v]) => `${k}=${String(v)}`);
-  if (paramNoEffect('X', { workload: c.workload, strategy: c.strategy, params }) === null) out.push(`X=${c.profile.X}`);
+  const ctx = { workload: c.workload, strategy: c.strategy, params: c.params as unknown as Record<string, unknown> };
+  const out = paramAssignments(c.params, (k) => paramNoEffect(k, ctx) === null);
+  if (paramNoEffect('X', ctx) === null) out.push(`X=${c.profile.X}`);
   return out;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { CompareResult, RunDetail, RunListItem } from '../../src-shared/contract.js';
 import type { RunSummary } from '../../src-shared/result.js';
-import { defaultRunParams, MECHANISM_PREFIX } from '../../src-shared/config.js';
+import { defaultRunParams, paramAssignments } from '../../src-shared/config.js';
 import { MEASURES } from '../../src-shared/measures.js';
 import { overheadFigures } from '../../src-shared/overhead-figures.js';
 import { perfKvmStatTable } from '../../src-shared/perf-kvm-stat-rows.js';
@@ -54,14 +54,7 @@ export function summaryText(s: RunSummary, id?: number): string {
 export function changedParams(d: RunDetail): string[] {
   if (!d.config) return [];
   const defaults = defaultRunParams() as unknown as Record<string, unknown>;
-  const params = d.config.params as unknown as Record<string, unknown>;
-  const mechanisms = Object.entries(d.config.params.mechanisms ?? {}).map(([k, on]) => `${MECHANISM_PREFIX}${k}=${on ? 'on' : 'off'}`);
-  return [
-    ...Object.keys(params)
-      .filter((k) => k !== 'mechanisms' && params[k] !== defaults[k])
-      .map((k) => `${k}=${String(params[k])}`),
-    ...mechanisms,
-  ];
+  return paramAssignments(d.config.params, (k, v) => v !== defaults[k]);
 }
 
 export function detailText(d: RunDetail): string {

@@ -42,7 +42,7 @@ describe('HTML report', () => {
       name: 'cyc',
       runs: [
         { workload: 'cyclictest', strategy: 'hrtimer', samples: 300, set: { hostIrqRateHz: 5000 } },
-        { workload: 'tscdeadline-halt', strategy: 'vmx-preemption', samples: 300 },
+        { workload: 'tscdeadline-halt', strategy: 'vmx-preemption', samples: 300, set: { 'mech.hlt_fastpath': 'off' } },
       ],
     });
     for (const id of runIds) await t.lab.waitForRun(id);
@@ -58,6 +58,8 @@ describe('HTML report', () => {
     expect(halt).toContain('delta=200000');
     expect(halt).not.toContain('interval=');
     expect(halt).toContain('X=5');
+    expect(halt).toContain('mech.hlt_fastpath=off'); // a switched mechanism, as --set writes it
+    expect(paramCells.join()).not.toContain('[object');
     const c = await t.call('compare', { ids: runIds });
     expect(c.warnings.length).toBeGreaterThan(0);
     expect(html).toContain('<h2>Check before comparing</h2>');
