@@ -10,7 +10,7 @@ import { DEFAULT_PROFILE } from '../../src-shared/profiles/index.js';
 import type { CallResults, ImportResult, ParsedArgs, PushChannel, PushPayloads, RunDetail, RunListItem, RunStatus } from '../../src-shared/contract.js';
 import { buildRunConfig, type MergedRun } from '../engine/index.js';
 import { Runner, RunCancelledError } from '../runner/index.js';
-import { LEASE_RENEW_MS, NotFoundError, openStore, type ListFilter, type OpenedStore, type RunStore } from '../store/index.js';
+import { LEASE_RENEW_MS, NotFoundError, openStore, type ListFilter, type OpenedStore, type RunResult, type RunStore } from '../store/index.js';
 import type { ParsedMeasurement } from '../formats/index.js';
 import type { RunCalibrationInfo } from '../../src-shared/calibration.js';
 import { CalibrationInputStore } from './calibration-inputs.js';
@@ -180,23 +180,18 @@ export class LabServices {
           }),
       })
       .then(
-        (merged) => this.finish(id, experimentId, calibration ? { ...merged, summary: { ...merged.summary, calibration } } : merged),
-        (err: unknown) => this.fail(id, err),
+        (merged) => this.finish(id, experimentId, merged, calibration),
+        (err: unknown) => this.fail(id, err, calibration),
       )
-      .catch((err: unknown) => this.fail(id, err)); // e.g. a subscriber's push failed: never an unhandled rejection
+      .catch((err: unknown) => this.fail(id, err, calibration)); // e.g. a subscriber's push failed: never an unhandled rejection
     this.pending.set(id, done);
     void done.finally(() => this.pending.delete(id));
   }
 
-  private finish(id: number, experimentId: number | null, merged: MergedRun): RunStatus {
+  private finish(id: number, experimentId: number | null, merged: MergedRun, calibration?: RunCalibrationInfo): RunStatus {
     try {
       this.store.markRunning(id);
-      this.store.saveResult(id, {
-        summary: merged.summary,
-        histogram: merged.histogram,
-        samples: merged.samples,
-        ...(merged.trace ? { trace: merged.trace } : {}),
-      });
+      this.store.saveResult(id, storedResult(merged, calibration));
     } catch (err) {
       return this.fail(id, new Error(`the result could not be saved: ${toApiError(err).message}`));
     }
@@ -206,12 +201,11 @@ export class LabServices {
   }
 
   /** A cancelled run keeps the samples it finished (their true count); false when there were none or they could not be saved. */
-  private savePartial(id: number, err: unknown): boolean {
+  private savePartial(id: number, err: unknown, calibration?: RunCalibrationInfo): boolean {
     if (!(err instanceof RunCancelledError) || !err.partial) return false;
-    const p = err.partial;
     try {
       this.store.markRunning(id);
-      this.store.saveResult(id, { summary: p.summary, histogram: p.histogram, samples: p.samples, ...(p.trace ? { trace: p.trace } : {}) }, 'cancelled');
+      this.store.saveResult(id, storedResult(err.partial, calibration), 'cancelled');
       return true;
     } catch {
       return false; // recorded as cancelled without samples below
@@ -219,8 +213,8 @@ export class LabServices {
   }
 
   /** Records how a run ended; never throws (a final state the database refuses is kept in `unrecorded`). */
-  private fail(id: number, err: unknown): RunStatus {
-    if (this.savePartial(id, err)) {
+  private fail(id: number, err: unknown, calibration?: RunCalibrationInfo): RunStatus {
+    if (this.savePartial(id, err, calibration)) {
       this.emit('run:finished', { runId: id, status: 'cancelled', error: null });
       return 'cancelled';
     }
@@ -384,6 +378,16 @@ export function runName(
 function varyingSettings(sets: ReadonlyArray<Record<string, unknown>>): string[] {
   const names = new Set(sets.flatMap((s) => Object.keys(s)));
   return [...names].filter((k) => new Set(sets.map((s) => JSON.stringify(s[k] ?? null))).size > 1).sort();
+}
+
+/** What is stored of a finished or cancelled run: a prediction's runs carry their calibration label either way. */
+function storedResult(m: MergedRun, calibration: RunCalibrationInfo | undefined): RunResult {
+  return {
+    summary: calibration ? { ...m.summary, calibration } : m.summary,
+    histogram: m.histogram,
+    samples: m.samples,
+    ...(m.trace ? { trace: m.trace } : {}),
+  };
 }
 
 function progressPayload(

@@ -102,6 +102,20 @@ describe('runs via the API', () => {
     expect(await t.call('runs:delete', { ids: [id] })).toEqual({ deleted: 1 });
   });
 
+  it('a cancelled prediction run keeps its calibration label with the samples it finished', async () => {
+    const t = openLab();
+    const config = buildRunConfig({ workload: 'tscdeadline-busy', strategy: 'hrtimer', profile: DEFAULT_PROFILE, samples: 20_000_000 });
+    const { runIds } = t.lab.submitCalibrationRuns('prediction', [{ name: 'predicted busy', config, calibration: { role: 'predicted', profile: 'mine' } }]);
+    const id = runIds[0]!;
+    for (let i = 0; i < 100 && (await t.call('runs:get', { id })).status !== 'running'; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300)); // some shards' samples done
+    await t.call('runs:cancel', { id });
+    expect(await t.lab.waitForRun(id)).toBe('cancelled');
+    const d = await t.call('runs:get', { id });
+    expect(d.summary?.stoppedBy).toBe('cancelled');
+    expect(d.summary?.calibration).toEqual({ role: 'predicted', profile: 'mine' });
+  });
+
   it('a run left running by a crash is reported interrupted when the database is opened again', async () => {
     const first = openLab();
     const done = await runOne(first, { workload: 'tscdeadline-halt', strategy: 'hrtimer', samples: 1_000 });
