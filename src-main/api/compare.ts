@@ -13,7 +13,7 @@ import { measureTitle } from '../../src-shared/measures.js';
 import type { Histogram, SummaryStats } from '../../src-shared/result.js';
 import { workloadMetric, type WorkloadMetric } from '../../src-shared/workloads.js';
 import { contextDifferences, runKernel } from '../../src-shared/run-context.js';
-import { Distribution, VERDICT_ALPHA, compareSides, scale, welchTest, type CompareSide } from '../stats/index.js';
+import { Distribution, VERDICT_ALPHA, compareSides, scale, verdictOf, welchTest, type CompareSide } from '../stats/index.js';
 import type { RunStore } from '../store/index.js';
 import { ApiError } from './errors.js';
 import { acrossOf, RepeatIndex } from './repeats.js';
@@ -64,6 +64,11 @@ export function nsPerUnit(run: RunDetail): number | null {
     return s.latencyNs.mean / s.latency.mean;
   }
   return null;
+}
+
+/** Factor from a run's native unit to the comparison's `unit`, or null when it cannot be converted. */
+function unitFactor(run: RunDetail, unit: 'cycles' | 'ns'): number | null {
+  return unit === 'ns' && nativeUnit(run) === 'cycles' ? nsPerUnit(run) : 1;
 }
 
 /** Without an explicit baseline: the oldest hrtimer run (the pre-patch path), else the oldest run. */
@@ -166,7 +171,8 @@ function withRepeats(
 ): { rows: CompareRow[]; warnings: string[] } {
   const byId = new Map(runs.map((r) => [r.id, r]));
   const groups = new Map(runs.map((r) => [r.id, repeats.group(r)]));
-  const factor = (r: RunDetail) => (unit === 'ns' && nativeUnit(r) === 'cycles' ? (nsPerUnit(r) ?? 1) : 1);
+  // a run that cannot be converted has no verdict; its spread stays in its own unit
+  const factor = (r: RunDetail) => unitFactor(r, unit) ?? 1;
   const meansOf = (id: number) => (groups.get(id) ?? []).filter((g) => g.summary).map((g) => g.summary!.latency.mean * factor(byId.get(id)!));
   const base = meansOf(baselineId);
   const warnings: string[] = [];
@@ -189,14 +195,14 @@ function withRepeats(
     const w = welchTest(base, meansOf(row.id));
     const baseMean = base.reduce((a, v) => a + v, 0) / base.length;
     const effect = baseMean === 0 ? null : (w.difference / Math.abs(baseMean)) * 100;
-    const significant = w.pValue < VERDICT_ALPHA && (w.ciLow > 0 || w.ciHigh < 0);
+    const { significant, practicallySignificant } = verdictOf(w.pValue, [w.ciLow, w.ciHigh], effect, VERDICT_ALPHA, noiseThresholdPct);
     return {
       ...next,
       basis: 'runs' as const,
       pValue: w.pValue,
       ci95: [w.ciLow, w.ciHigh] as [number, number],
       significant,
-      practicallySignificant: significant && (effect === null || Math.abs(effect) >= noiseThresholdPct),
+      practicallySignificant,
       acrossDeltaPct: effect,
     };
   });
@@ -222,7 +228,7 @@ function nativeHistogram(store: RunStore, r: RunDetail, unit: 'cycles' | 'ns'): 
   if (store.getSamples(r.id)?.length) return null;
   const h = store.getHistogram(r.id);
   if (!h || h.buckets.length === 0) return null;
-  const f = unit === 'ns' && nativeUnit(r) === 'cycles' ? nsPerUnit(r) : 1;
+  const f = unitFactor(r, unit);
   if (f === null) return null;
   const step = Math.max(1, r.summary?.latency.resolution ?? h.step ?? 1) * f;
   return { ...h, step, buckets: h.buckets.map(([lo, hi, c]) => [lo * f, hi * f, c] as [number, number, number]) };
@@ -230,8 +236,7 @@ function nativeHistogram(store: RunStore, r: RunDetail, unit: 'cycles' | 'ns'): 
 
 /** A run as one side of a comparison, in the comparison's unit. */
 function compareSide(store: RunStore, r: RunDetail, unit: 'cycles' | 'ns'): CompareSide {
-  const convert = unit === 'ns' && nativeUnit(r) === 'cycles';
-  const f = convert ? nsPerUnit(r) : 1;
+  const f = unitFactor(r, unit);
   const side: CompareSide = {
     id: r.id,
     name: r.name,

@@ -11,7 +11,7 @@
 import type { CompareResult, CompareRow } from '../../src-shared/contract.js';
 import { comparability, type MeasureId } from '../../src-shared/measures.js';
 import type { SummaryStats } from '../../src-shared/result.js';
-import { compareRuns, VERDICT_ALPHA, type CompareOptions } from './compare.js';
+import { compareRuns, VERDICT_ALPHA, verdictOf, type CompareOptions } from './compare.js';
 import type { Distribution } from './distribution.js';
 
 export interface CompareSide {
@@ -96,17 +96,16 @@ export function compareSides(
     const r = fullRow.get(s.id);
     let pValue: number | null = null;
     let ci95: [number, number] | null = null;
-    let significant = false;
+    let verdict = { significant: false, practicallySignificant: false };
     if (reason === null && r && s.id !== base.id) {
       pValue = r.pValue;
       const exact = s.overflow === 0 && base.overflow === 0;
       ci95 = exact ? r.ci95 : null;
-      significant = pValue !== null && pValue < alpha && (ci95 === null || ci95[0] > 0 || ci95[1] < 0);
+      verdict = verdictOf(pValue, ci95, deltaPct.mean, alpha, noiseThresholdPct);
     } else if (s.id === base.id && r) {
       pValue = r.pValue;
       ci95 = r.ci95;
     }
-    const effect = Math.abs(deltaPct.mean ?? NaN);
     const row: CompareRow = {
       id: s.id,
       name: s.name,
@@ -118,8 +117,7 @@ export function compareSides(
       deltaCycles,
       pValue,
       ci95,
-      significant,
-      practicallySignificant: significant && (Number.isNaN(effect) || effect >= noiseThresholdPct),
+      ...verdict,
       noVerdict: reason,
     };
     if (s.known?.above !== undefined && s.overflow > 0) row.above = s.known.above;

@@ -40,6 +40,23 @@ export interface CompareOptions {
 /** Level below which a p-value counts as a detected difference (with a CI that excludes 0). */
 export const VERDICT_ALPHA = 0.01;
 
+/**
+ * The verdict rule: a difference is detected when p is below `alpha` and the 95 % interval of the
+ * difference excludes 0 (no interval: p alone); it is practical when its size (% of the
+ * baseline; unknown counts) reaches the noise threshold.
+ */
+export function verdictOf(
+  pValue: number | null,
+  ci95: readonly [number, number] | null,
+  effectPct: number | null,
+  alpha: number,
+  noiseThresholdPct: number,
+): { significant: boolean; practicallySignificant: boolean } {
+  const significant = pValue !== null && pValue < alpha && (ci95 === null || ci95[0] > 0 || ci95[1] < 0);
+  const known = effectPct !== null && !Number.isNaN(effectPct);
+  return { significant, practicallySignificant: significant && (!known || Math.abs(effectPct) >= noiseThresholdPct) };
+}
+
 type StatKey = 'mean' | 'p50' | 'p90' | 'p99' | 'p999' | 'max';
 const STAT_KEYS: readonly StatKey[] = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'];
 
@@ -93,9 +110,8 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
       });
       ci95 = [ci.lo, ci.hi];
     }
-    const significant = run !== baseline && pValue < alpha && (ci95[0] > 0 || ci95[1] < 0);
-    const effect = Math.abs(deltaPct.mean);
-    const practicallySignificant = significant && (Number.isNaN(effect) || effect >= noiseThresholdPct);
+    const { significant, practicallySignificant } =
+      run === baseline ? { significant: false, practicallySignificant: false } : verdictOf(pValue, ci95, deltaPct.mean, alpha, noiseThresholdPct);
     return {
       id: run.id,
       name: run.name,

@@ -21,6 +21,6 @@ export { knownStats, nearestRank, seriesDistribution, type SeriesData } from './
 export { compareSides, noVerdictReason, type CompareSide } from './compare-sides.js';
 export { percentileDeltas, DELTA_PERCENTILES, MIN_TAIL_SAMPLES, type PercentileDeltaOptions } from './percentile-delta.js';
 export { acrossRuns, welchTest, studentQuantile, studentTwoSidedP, incompleteBeta, type AcrossStats, type WelchResult } from './across-runs.js';
-export { compareRuns, VERDICT_ALPHA, type CompareInput, type CompareOptions } from './compare.js';
+export { compareRuns, VERDICT_ALPHA, verdictOf, type CompareInput, type CompareOptions } from './compare.js';
 export { benchCompare, syntheticLatencies, type BenchCompareResult } from './bench-compare.js';
 export { Prng, splitmix32, poisson } from './prng.js';
