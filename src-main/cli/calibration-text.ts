@@ -4,13 +4,9 @@
  * where it is poor), and the predicted figures with their intervals. Must not import the engine.
  */
 import type { CalibrationResult, Interval, PredictResult } from '../../src-shared/calibration.js';
+import { textTable } from './text-table.js';
 
 const n0 = (v: number) => (Number.isFinite(v) ? Math.round(v).toString() : '—');
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
-}
 
 export function calibrationText(r: CalibrationResult): string {
   const d = r.detected;
@@ -40,7 +36,7 @@ export function calibrationText(r: CalibrationResult): string {
       `${c.segments.length} segment${c.segments.length === 1 ? '' : 's'}`,
     ]);
   }
-  out.push(table(rows));
+  out.push(textTable(rows));
   const kept = Object.entries(r.costs).filter(([, c]) => c.origin === 'base').map(([n]) => n);
   if (kept.length) out.push(`kept at the base (nothing in the files depends on them): ${kept.join(', ')}`);
   out.push('');
@@ -49,7 +45,7 @@ export function calibrationText(r: CalibrationResult): string {
   for (const s of [...(r.goodness.latency ? [r.goodness.latency] : []), ...r.goodness.segments.filter((x) => x.used)].slice(0, 24)) {
     g.push([s.label.length > 70 ? `${s.label.slice(0, 69)}…` : s.label, String(s.measured.n), n0(s.measured.mean), s.reproduced ? n0(s.reproduced.mean) : '—', s.meanErrorPct === null ? '—' : s.meanErrorPct.toFixed(1), s.ks === null ? '—' : s.ks.toFixed(2), s.note]);
   }
-  out.push(table(g));
+  out.push(textTable(g));
   for (const p of r.goodness.perf ?? []) out.push(`perf kvm stat ${p.reason}: ${p.measuredUs.toFixed(2)} µs measured, ${p.reproducedUs === null ? 'not reproduced' : `${p.reproducedUs.toFixed(2)} µs reproduced`}`);
   out.push(r.goodness.poor.length ? 'the fit is poor here:' : 'the fit is good: every used segment agrees with its reproduction');
   for (const p of r.goodness.poor) out.push(`  - ${p}`);
@@ -63,7 +59,7 @@ const iv = (i: Interval) => `${n0(i.value)} [${n0(i.low)}, ${n0(i.high)}]`;
 export function predictionText(p: PredictResult): string {
   const rows = [['run', 'role', 'strategy', 'mean (cycles)', 'p50', 'p99', 'settings']];
   for (const r of p.runs) rows.push([String(r.runId), r.role, r.strategy, iv(r.mean), iv(r.p50), iv(r.p99), Object.entries(r.settings).map(([k, v]) => `${k}=${String(v)}`).join(', ')]);
-  const out = [`prediction from ${p.profile}: experiment ${p.experimentId}; intervals over ${p.draws} bootstrap draws of the fit`, table(rows)];
+  const out = [`prediction from ${p.profile}: experiment ${p.experimentId}; intervals over ${p.draws} bootstrap draws of the fit`, textTable(rows)];
   for (const n of p.notes) out.push(`note: ${n}`);
   const ids = [...p.measuredRunIds.slice(0, 1), ...p.runs.map((r) => r.runId)];
   out.push(`compare them: timer-lab compare ${ids.join(' ')}`);

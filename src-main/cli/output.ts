@@ -12,6 +12,7 @@ import { runHostOf, runHostText } from '../../src-shared/run-host.js';
 import { statText, UNKNOWN_STAT } from '../../src-shared/stat-text.js';
 import { formatPValue } from '../../src-shared/verdict.js';
 import { measuredText } from './measured-text.js';
+import { textTable } from './text-table.js';
 
 const fmt = (v: number | null | undefined, digits = 1) =>
   v === null || v === undefined || !Number.isFinite(v) ? UNKNOWN_STAT : Number.isInteger(v) ? String(v) : v.toFixed(digits);
@@ -80,10 +81,7 @@ export function perfKvmStatText(s: RunSummary): string {
   const pct = (v: number) => `${v.toFixed(2)}%`;
   const header = ['VM-EXIT', 'Samples', 'Samples%', 'Time%', 'Avg time'];
   const body = t.rows.map((r) => [r.reason, String(r.samples), pct(r.samplesPct), pct(r.timePct), `${r.avgUs.toFixed(2)}us`]);
-  const rows = [header, ...body];
-  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  '));
-  return `\nperf kvm stat (exits whose kvm_exit and kvm_entry both fired):\n${lines.join('\n')}\nTotal Samples:${t.totalSamples}, Total events handled time:${t.totalUs.toFixed(2)}us.`;
+  return `\nperf kvm stat (exits whose kvm_exit and kvm_entry both fired):\n${textTable([header, ...body], 'right')}\nTotal Samples:${t.totalSamples}, Total events handled time:${t.totalUs.toFixed(2)}us.`;
 }
 
 export function listText(rows: RunListItem[]): string {
@@ -102,7 +100,7 @@ export function listText(rows: RunListItem[]): string {
     r.name,
     r.tags.join(','),
   ]);
-  return table([header, ...body]);
+  return textTable([header, ...body]);
 }
 
 export function compareText(c: CompareResult, verdictOf: (row: CompareResult['runs'][number]) => string): string {
@@ -122,12 +120,7 @@ export function compareText(c: CompareResult, verdictOf: (row: CompareResult['ru
   ]);
   const warnings = (c.warnings ?? []).map((w) => `warning: ${w}\n`).join('');
   const context = (c.contextDifferences ?? []).map((w) => `context: ${w}\n`).join('');
-  return `${warnings}${context}unit: ${c.unit}; baseline *${c.baseline}\n${table([header, ...body])}`;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return `${warnings}${context}unit: ${c.unit}; baseline *${c.baseline}\n${textTable([header, ...body])}`;
 }
 
 /**
