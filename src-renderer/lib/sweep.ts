@@ -386,19 +386,23 @@ export interface SweepCell {
   meanHi?: number;
 }
 
-/** Folds finished rows into cells: repeats of a point become one cell with the spread across them. */
+/**
+ * Folds finished rows into cells: repeats of a point become one cell with the spread across them,
+ * taken from the repeat whose spread covers the most runs (a repeat read before the others
+ * finished carries the spread of fewer).
+ */
 export function sweepCells(rows: readonly SweepRow[]): SweepCell[] {
-  const cells = new Map<string, { row: SweepRow; means: number[]; p99s: number[] }>();
+  const cells = new Map<string, { row: SweepRow; means: number[]; p99s: number[]; across: AcrossRuns | null }>();
   for (const r of rows) {
     if (r.status !== 'done' || r.value === null || r.mean === null || r.p99 === null) continue;
     const key = JSON.stringify([r.value, r.value2, r.strategy]);
-    const c = cells.get(key) ?? { row: r, means: [], p99s: [] };
+    const c = cells.get(key) ?? { row: r, means: [], p99s: [], across: null };
     c.means.push(r.mean);
     c.p99s.push(r.p99);
+    if (r.across && (!c.across || r.across.n > c.across.n)) c.across = r.across;
     cells.set(key, c);
   }
-  return [...cells.values()].map(({ row, means, p99s }) => {
-    const a = row.across;
+  return [...cells.values()].map(({ row, means, p99s, across: a }) => {
     const cell: SweepCell = {
       value: row.value as SweepValue,
       value2: row.value2,
