@@ -117,6 +117,9 @@ describe('sweep values and runs', () => {
     expect(parseSweepValues('6.8, 4.9, 5.15', kernel).values).toEqual(['6.8', '4.9', '5.15']);
     expect(parseSweepValues('6.8, 7', kernel).errors[0]).toMatch(/"7": expected a kernel release/);
     expect(sortValues(kernel, ['6.8', '4.9', '5.15'])).toEqual(['4.9', '5.15', '6.8']);
+    expect(sortValues(kernel, ['6.8', '4.19', '4.9.337', '5.15.0', '5.15', '4.9'])).toEqual(['4.9', '4.9.337', '4.19', '5.15.0', '5.15', '6.8']);
+    // Text that is not a release (a stored run's odd kernel field) goes after the releases, in the order given.
+    expect(sortValues(kernel, ['zz', '6.8', 'x.y', '4.19', 'latest', '4.9'])).toEqual(['4.9', '4.19', '6.8', 'zz', 'x.y', 'latest']);
     expect(sortValues(sweepParamByName('hostNoise') as SweepParam, [true, false])).toEqual([false, true]);
   });
 
