@@ -18,6 +18,9 @@ export interface ZoomOptions {
 }
 
 interface DragState {
+  /** Where the drag started (x0/y0 follow a pan). */
+  startX: number;
+  startY: number;
   x0: number;
   y0: number;
   x1: number;
@@ -26,7 +29,7 @@ interface DragState {
   range: ZoomRange;
 }
 
-/** Boxes smaller than this (px) are clicks, not zooms. */
+/** Boxes smaller than this (px) are clicks, not zooms; a longer drag is never a click. */
 const MIN_DRAG_PX = 6;
 /** A box flatter than this (px) zooms x only. */
 const MIN_Y_DRAG_PX = 14;
@@ -54,6 +57,8 @@ export function zoomPlugin(options: ZoomOptions): Plugin {
   let initial: ZoomRange | null = null;
   let drag: DragState | null = null;
   let zoomed = false;
+  // The browser clicks where a drag ends: that click is not the chart's onClick.
+  let swallowClick = false;
   const cleanups: Array<() => void> = [];
 
   const reset = (chart: Chart) => {
@@ -90,11 +95,12 @@ export function zoomPlugin(options: ZoomOptions): Plugin {
         return p.x >= a.left && p.x <= a.right && p.y >= a.top && p.y <= a.bottom;
       };
       const down = (e: MouseEvent) => {
+        swallowClick = false;
         if (e.button !== 0) return;
         const p = local(e);
         if (!inside(p)) return;
         e.preventDefault();
-        drag = { x0: p.x, y0: p.y, x1: p.x, y1: p.y, pan: e.shiftKey, range: currentRange(chart) };
+        drag = { startX: p.x, startY: p.y, x0: p.x, y0: p.y, x1: p.x, y1: p.y, pan: e.shiftKey, range: currentRange(chart) };
       };
       const move = (e: MouseEvent) => {
         if (!drag) return;
@@ -124,7 +130,9 @@ export function zoomPlugin(options: ZoomOptions): Plugin {
       const up = () => {
         const d = drag;
         drag = null;
-        if (!d || d.pan) return;
+        if (!d) return;
+        swallowClick = Math.max(Math.abs(d.x1 - d.startX), Math.abs(d.y1 - d.startY)) >= MIN_DRAG_PX;
+        if (d.pan) return;
         chart.draw();
         if (Math.abs(d.x1 - d.x0) < MIN_DRAG_PX) return;
         const xs = [valueAt(chart, 'x', d.x0), valueAt(chart, 'x', d.x1)].sort((m, n) => m - n) as [number, number];
@@ -147,6 +155,11 @@ export function zoomPlugin(options: ZoomOptions): Plugin {
         canvas.removeEventListener('dblclick', dbl);
       });
       (chart as unknown as { resetZoom: () => void }).resetZoom = () => reset(chart);
+    },
+    beforeEvent(_chart, args) {
+      if (args.event.type !== 'click' || !swallowClick) return;
+      swallowClick = false;
+      return false;
     },
     afterDraw(chart) {
       if (!drag || drag.pan) return;

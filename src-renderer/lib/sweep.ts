@@ -13,7 +13,7 @@ import { paramNoEffect } from '../../src-shared/param-effects.js';
 import type { Profile } from '../../src-shared/profile.js';
 import { STRATEGIES, type Strategy } from '../../src-shared/strategies.js';
 import { RUN_PARAMS, type ParamSpec, type Workload } from '../../src-shared/workloads.js';
-import { OLDEST_KERNEL } from '../../src-shared/kernels.js';
+import { compareReleases, OLDEST_KERNEL, parseRelease } from '../../src-shared/kernels.js';
 import { BUILTIN_PROFILES } from '../../src-shared/profiles/index.js';
 
 export { MAX_REPEATS, MAX_RUNS_PER_EXPERIMENT };
@@ -90,15 +90,12 @@ export function valueText(v: SweepValue): string {
   return typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v);
 }
 
-/** Release numbers in order: 4.9 < 4.19 < 5.15 < 6.8. */
-export function compareReleases(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+/** Release texts in order (4.9 < 4.19 < 5.15 < 6.8); text that is not a release after them, as given. */
+function compareReleaseTexts(a: string, b: string): number {
+  const ra = parseRelease(a);
+  const rb = parseRelease(b);
+  if (ra && rb) return compareReleases(ra, rb);
+  return Number(ra === null) - Number(rb === null);
 }
 
 /** Values in the order a sweep runs and draws them (numbers and releases ascending, off before on, enums as listed). */
@@ -107,13 +104,13 @@ export function sortValues(param: SweepParam, values: readonly SweepValue[]): Sw
   return [...values].sort((a, b) => {
     if (typeof a === 'number' && typeof b === 'number') return a - b;
     if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-    if (param.kind === 'release') return compareReleases(String(a), String(b));
+    if (param.kind === 'release') return compareReleaseTexts(String(a), String(b));
     return rank(a) - rank(b);
   });
 }
 
 /** The built-in profiles' kernels, oldest first: the releases a kernel sweep starts from. */
-const PROFILE_KERNELS: readonly string[] = [...new Set(BUILTIN_PROFILES.map((p) => p.defaultKernel ?? OLDEST_KERNEL))].sort(compareReleases);
+const PROFILE_KERNELS: readonly string[] = [...new Set(BUILTIN_PROFILES.map((p) => p.defaultKernel ?? OLDEST_KERNEL))].sort(compareReleaseTexts);
 
 /** A starting list of values: half, once and twice the default (X: 0, 5, 10); off and on; every enumerated value; the built-in profiles' kernels. */
 export function suggestValues(param: SweepParam, current?: SweepValue): SweepValue[] {
@@ -348,7 +345,7 @@ export function sweepRows(runs: readonly RunDetail[], params: readonly string[])
     return i < 0 ? STRATEGIES.length : i;
   };
   const cmp = (p: SweepParam | null | undefined, a: SweepValue | null, b: SweepValue | null): number =>
-    p?.kind === 'release' && typeof a === 'string' && typeof b === 'string' ? compareReleases(a, b) : valueRank(p ?? null, a) - valueRank(p ?? null, b);
+    p?.kind === 'release' && typeof a === 'string' && typeof b === 'string' ? compareReleaseTexts(a, b) : valueRank(p ?? null, a) - valueRank(p ?? null, b);
   return runs
     .map((r): SweepRow => {
       const lat = r.summary?.latency;
@@ -386,19 +383,23 @@ export interface SweepCell {
   meanHi?: number;
 }
 
-/** Folds finished rows into cells: repeats of a point become one cell with the spread across them. */
+/**
+ * Folds finished rows into cells: repeats of a point become one cell with the spread across them,
+ * taken from the repeat whose spread covers the most runs (a repeat read before the others
+ * finished carries the spread of fewer).
+ */
 export function sweepCells(rows: readonly SweepRow[]): SweepCell[] {
-  const cells = new Map<string, { row: SweepRow; means: number[]; p99s: number[] }>();
+  const cells = new Map<string, { row: SweepRow; means: number[]; p99s: number[]; across: AcrossRuns | null }>();
   for (const r of rows) {
     if (r.status !== 'done' || r.value === null || r.mean === null || r.p99 === null) continue;
     const key = JSON.stringify([r.value, r.value2, r.strategy]);
-    const c = cells.get(key) ?? { row: r, means: [], p99s: [] };
+    const c = cells.get(key) ?? { row: r, means: [], p99s: [], across: null };
     c.means.push(r.mean);
     c.p99s.push(r.p99);
+    if (r.across && (!c.across || r.across.n > c.across.n)) c.across = r.across;
     cells.set(key, c);
   }
-  return [...cells.values()].map(({ row, means, p99s }) => {
-    const a = row.across;
+  return [...cells.values()].map(({ row, means, p99s, across: a }) => {
     const cell: SweepCell = {
       value: row.value as SweepValue,
       value2: row.value2,

@@ -1,7 +1,7 @@
 // The Calibrate view's state: the files read so far, the options, the calibration's result, and
 // the prediction made from it. Kept in the app (not the view) so leaving and coming back keeps it.
 import type { CalibrationInputInfo, CalibrationResult, PredictResult } from '../../src-shared/calibration.js';
-import type { LabApi, ProfileInfo } from '../../src-shared/contract.js';
+import type { LabApi } from '../../src-shared/contract.js';
 import { errorInfo, readCalibrationFile } from '../lib/transport.js';
 
 export class CalibrationState {
@@ -12,7 +12,6 @@ export class CalibrationState {
   name = $state('');
   kernel = $state('');
   vcpu = $state('');
-  bases = $state.raw<ProfileInfo[]>([]);
   busy = $state<string | null>(null);
   progress = $state<{ stage: string; done: number; total: number } | null>(null);
   error = $state<{ message: string; field?: string } | null>(null);
@@ -24,14 +23,6 @@ export class CalibrationState {
 
   get hasHostTrace(): boolean {
     return this.inputs.some((i) => i.kind === 'host-trace');
-  }
-
-  async loadBases(): Promise<void> {
-    try {
-      this.bases = (await this.api.call('profiles:list', {})).filter((p) => p.builtIn);
-    } catch {
-      this.bases = [];
-    }
   }
 
   /** Follows `calibrate:progress` pushes; returns the unsubscribe. */

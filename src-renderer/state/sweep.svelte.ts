@@ -332,13 +332,14 @@ export class SweepResult {
     try {
       const list = await this.#api.call('runs:list', { experimentId: this.experimentId, limit: 100 });
       if (this.#stopped) return;
-      // Fetch each run once it has finished and so have all the others (its summary and the spread
-      // across its repeats no longer change), others every time.
+      // A finished run is fetched once while the others run (its summary no longer changes; the
+      // chart takes the spread across a point's repeats from its latest-fetched repeat) and once
+      // more when all have finished, so every run ends with the spread across all its repeats.
       const settled = list.every((r) => TERMINAL.has(r.status));
       const details = await Promise.all(
         list.map(async (r) => {
           const cached = this.#cache.get(r.id);
-          if (cached && TERMINAL.has(cached.status) && cached.settled) return cached.run;
+          if (cached && cached.status === r.status && TERMINAL.has(cached.status) && (cached.settled || !settled)) return cached.run;
           const d = await this.#api.call('runs:get', { id: r.id });
           this.#cache.set(r.id, { run: d, settled, status: d.status });
           return d;

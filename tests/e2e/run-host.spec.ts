@@ -1,7 +1,8 @@
 // Run detail of a simulated SKX run on kernel 6.8 with posted-timer (which falls back to the hv
 // timer there): the modelled host, the warning, the overhead figures, perf kvm stat columns, the
-// worst samples and one of them replayed as an event window; a run of another engine version is
-// refused with the reason.
+// worst samples and one of them replayed as an event window (a drag across the histogram zooms
+// and opens none); a run of another engine version is refused with the reason; Expand all opens
+// the critical path's group of unknown steps too.
 import Database from 'better-sqlite3';
 import { expect, expectChartDrawn, fmtStat, openApp, shot, test, type LabClient } from './fixtures.js';
 
@@ -81,6 +82,45 @@ test('a click in the histogram tail opens the worst sample nearest it, and a cli
   // the left edge of the plot is the body of the distribution, not its listed tail
   await canvas.click({ position: { x: 70, y: box.height / 2 } });
   await expect(page.getByTestId('tail-pick-note')).toContainText('only the 100 largest samples can be opened from the histogram');
+});
+
+test('a drag across the histogram zooms it and opens no sample', async ({ page, lab }) => {
+  const id = await postedOnSkx(lab, `e2e histogram drag ${Date.now().toString(36)}`);
+  await openApp(page, `#/run/${id}`);
+  const fig = page.getByTestId('detail-histogram');
+  const canvas = fig.locator('canvas');
+  await expectChartDrawn(fig);
+  await expect(page.getByTestId('worst-samples').getByTestId('worst-index')).toHaveCount(10);
+  await fig.scrollIntoViewIfNeeded();
+  const left = Number(await canvas.getAttribute('data-plot-left'));
+  const width = Number(await canvas.getAttribute('data-plot-width'));
+  const top = Number(await canvas.getAttribute('data-plot-top'));
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + left + width * 0.5, box.y + top + 20);
+  await page.mouse.down();
+  await page.mouse.move(box.x + left + width * 0.95, box.y + top + 22, { steps: 5 });
+  await page.mouse.up();
+  await expect(fig).toHaveAttribute('data-zoomed', 'true');
+  // the browser's click at the end of the drag is handled before the zoom shows; nothing opened
+  await expect(page.getByTestId('tail-pick-note')).toHaveCount(0);
+  await expect(page.getByTestId('sample-window')).toHaveCount(0);
+  // the next click is a click again
+  await canvas.click({ position: { x: left + width - 4, y: top + 20 } });
+  await expect(page.getByTestId('tail-pick-note')).toBeVisible();
+});
+
+test('Expand all opens every group of the critical path, the one of unknown steps included', async ({ page, lab }) => {
+  const id = await postedOnSkx(lab, `e2e path other ${Date.now().toString(36)}`);
+  const db = new Database(process.env.E2E_DB!);
+  db.prepare("UPDATE runs SET summary_json = json_set(summary_json, '$.criticalPath.vendor_extra_step', 123) WHERE id = ?").run(id);
+  db.close();
+
+  await openApp(page, `#/run/${id}`);
+  const path = page.getByTestId('detail-critical-path');
+  await expect(path.getByTestId('path-row-other')).toBeVisible();
+  await expect(path.getByTestId('path-row-vendor_extra_step')).toHaveCount(0);
+  await path.getByRole('button', { name: 'Expand all' }).click();
+  await expect(path.getByTestId('path-row-vendor_extra_step')).toBeVisible();
 });
 
 test('a run simulated by another engine version lists its worst samples but refuses the replay, saying why', async ({ page, lab }) => {

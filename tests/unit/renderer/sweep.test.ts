@@ -117,6 +117,9 @@ describe('sweep values and runs', () => {
     expect(parseSweepValues('6.8, 4.9, 5.15', kernel).values).toEqual(['6.8', '4.9', '5.15']);
     expect(parseSweepValues('6.8, 7', kernel).errors[0]).toMatch(/"7": expected a kernel release/);
     expect(sortValues(kernel, ['6.8', '4.9', '5.15'])).toEqual(['4.9', '5.15', '6.8']);
+    expect(sortValues(kernel, ['6.8', '4.19', '4.9.337', '5.15.0', '5.15', '4.9'])).toEqual(['4.9', '4.9.337', '4.19', '5.15.0', '5.15', '6.8']);
+    // Text that is not a release (a stored run's odd kernel field) goes after the releases, in the order given.
+    expect(sortValues(kernel, ['zz', '6.8', 'x.y', '4.19', 'latest', '4.9'])).toEqual(['4.9', '4.19', '6.8', 'zz', 'x.y', 'latest']);
     expect(sortValues(sweepParamByName('hostNoise') as SweepParam, [true, false])).toEqual([false, true]);
   });
 
@@ -199,6 +202,10 @@ describe('sweep values and runs', () => {
     const across = { n: 2, mean: 111, ciLow: 100, ciHigh: 122, stddev: 1.4, runIds: [4, 5] };
     const rep = sweepCells(sweepRows([run(4, 'hrtimer', 100_000, 110, 1, across), run(5, 'hrtimer', 100_000, 112, 2, across)], ['delta']));
     expect(rep).toEqual([{ value: 100_000, value2: null, strategy: 'hrtimer', runs: 2, mean: 111, p99: 222, meanLo: 100, meanHi: 122 }]);
+    // A repeat read before its sibling finished has no spread (or that of fewer runs): the cell takes the widest one.
+    const three = { n: 3, mean: 112, ciLow: 105, ciHigh: 119, stddev: 2, runIds: [4, 5, 6] };
+    const early = sweepCells(sweepRows([run(4, 'hrtimer', 100_000, 110, 1), run(5, 'hrtimer', 100_000, 112, 2, across), run(6, 'hrtimer', 100_000, 114, 3, three)], ['delta']));
+    expect(early).toEqual([{ value: 100_000, value2: null, strategy: 'hrtimer', runs: 3, mean: 112, p99: 224, meanLo: 105, meanHi: 119 }]);
     expect(flatStrategies(sweepCells(rows))).toEqual([]);
     expect(flatStrategies(sweepCells(sweepRows([run(1, 'hrtimer', 100_000, 50), run(2, 'hrtimer', 200_000, 50)], ['delta'])))).toEqual(['hrtimer']);
   });
