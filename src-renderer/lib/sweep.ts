@@ -13,7 +13,7 @@ import { paramNoEffect } from '../../src-shared/param-effects.js';
 import type { Profile } from '../../src-shared/profile.js';
 import { STRATEGIES, type Strategy } from '../../src-shared/strategies.js';
 import { RUN_PARAMS, type ParamSpec, type Workload } from '../../src-shared/workloads.js';
-import { compareReleases, OLDEST_KERNEL, parseRelease } from '../../src-shared/kernels.js';
+import { compareReleases, parseRelease, profileDefaultKernel } from '../../src-shared/kernels.js';
 import { BUILTIN_PROFILES } from '../../src-shared/profiles/index.js';
 
 export { MAX_REPEATS, MAX_RUNS_PER_EXPERIMENT };
@@ -110,7 +110,7 @@ export function sortValues(param: SweepParam, values: readonly SweepValue[]): Sw
 }
 
 /** The built-in profiles' kernels, oldest first: the releases a kernel sweep starts from. */
-const PROFILE_KERNELS: readonly string[] = [...new Set(BUILTIN_PROFILES.map((p) => p.defaultKernel ?? OLDEST_KERNEL))].sort(compareReleaseTexts);
+const PROFILE_KERNELS: readonly string[] = [...new Set(BUILTIN_PROFILES.map((p) => profileDefaultKernel(p)))].sort(compareReleaseTexts);
 
 /** A starting list of values: half, once and twice the default (X: 0, 5, 10); off and on; every enumerated value; the built-in profiles' kernels. */
 export function suggestValues(param: SweepParam, current?: SweepValue): SweepValue[] {
