@@ -22,6 +22,9 @@ export const RUN_KINDS = ['simulated', 'measured'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
 const id = z.number().int().positive();
+
+/** Runs one comparison (and one export) takes at most. */
+export const MAX_COMPARED_RUNS = 8;
 const name = z.string().trim().min(1).max(200);
 const tag = z.string().trim().min(1).max(64).regex(/^[^,\s][^,]*$/, 'no commas');
 
@@ -110,12 +113,12 @@ export const CALLS = {
   'runs:delete': z.object({ ids: z.array(id).min(1).max(1000) }),
   'runs:cancel': z.object({ id }),
   compare: z.object({
-    ids: z.array(id).min(2).max(8),
+    ids: z.array(id).min(2).max(MAX_COMPARED_RUNS),
     baseline: id.optional(),
     noiseThresholdPct: z.number().min(0).max(100).default(1),
   }),
   export: z.object({
-    ids: z.array(id).min(1).max(8),
+    ids: z.array(id).min(1).max(MAX_COMPARED_RUNS),
     format: z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]),
     /** Timestamp resolution of a trace-cmd export: µs (trace-cmd report) or ns (report -t). */
     traceTs: z.enum(['us', 'ns']).default('us'),

@@ -1,4 +1,5 @@
 /** `timer-lab experiment`: one run per strategy of the same setup, then their comparison. */
+import { MAX_COMPARED_RUNS } from '../../../src-shared/contract.js';
 import { usableStrategies } from '../../../src-shared/run-checks.js';
 import { collectSets, UsageError } from '../args.js';
 import { verdictOf } from '../context.js';
@@ -39,8 +40,8 @@ export const experiment = defineVerb({
     const details = await watcher.wait(runIds, `experiment ${experimentId}`);
     const failed = details.filter((d) => d.status !== 'done');
     const configs = configurations(details, runs.map((r) => r.set ?? {}));
-    // One run per configuration is compared; with repeats its verdict uses the spread across runs.
-    const compared = configs.map((c) => c.runIds[0]!).slice(0, 8);
+    // One run per configuration is compared (one per strategy, so never more than a comparison takes); with repeats its verdict uses the spread across runs.
+    const compared = configs.map((c) => c.runIds[0]!).slice(0, MAX_COMPARED_RUNS);
     if (ctx.json) {
       ctx.out(JSON.stringify({ experimentId, runs: details.map((d) => ({ id: d.id, status: d.status, error: d.error, ...(d.summary ?? {}) })), ...(repeat > 1 ? { configurations: configs } : {}) }));
     } else {
