@@ -8,6 +8,7 @@
 import type { CalibrationProvenance, Interval } from '../../src-shared/calibration.js';
 import type { Profile } from '../../src-shared/profile.js';
 import { interval95 } from './bootstrap.js';
+import { WARMUP_CYCLES } from './calibrate.js';
 import { summarize } from './distributions.js';
 import { scenarioConfig, type Scenario, type Simulator } from './simulator.js';
 
@@ -34,8 +35,6 @@ export interface PredictOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const SKIP = 16;
-
 /** The profile with one bootstrap draw's costs and jitters. */
 export function drawProfile(profile: Profile, draw: Record<string, [number, number]>): Profile {
   const costs = { ...profile.costs };
@@ -47,7 +46,7 @@ export function drawProfile(profile: Profile, draw: Record<string, [number, numb
 
 export async function predictVariants(profile: Profile, provenance: CalibrationProvenance, variants: readonly PredictVariant[], opts: PredictOptions): Promise<VariantPrediction[]> {
   const draws = provenance.draws.slice(0, opts.draws ?? provenance.draws.length);
-  const samples = (opts.samples ?? 2000) + SKIP;
+  const samples = (opts.samples ?? 2000) + WARMUP_CYCLES;
   const seed = opts.seed ?? 1;
   const batch = variants.flatMap((v) => [profile, ...draws.map((d) => drawProfile(profile, d))].map((p, k) => ({ config: scenarioConfig(v, p, samples, seed + k), traceTimerEvents: 0 })));
   const out = await opts.simulator(batch);
@@ -55,7 +54,7 @@ export async function predictVariants(profile: Profile, provenance: CalibrationP
   const per = draws.length + 1;
   return variants.map((_, i) => {
     const runs = out.slice(i * per, (i + 1) * per);
-    const figures = runs.map((r) => summarize(Float64Array.from(r.samples.subarray(Math.min(SKIP, r.samples.length))).sort()));
+    const figures = runs.map((r) => summarize(Float64Array.from(r.samples.subarray(Math.min(WARMUP_CYCLES, r.samples.length))).sort()));
     const point = figures[0]!;
     const of = (key: 'mean' | 'p50' | 'p99'): Interval => {
       const [low, high] = draws.length > 1 ? interval95(figures.slice(1).map((f) => f[key])) : [point[key], point[key]];
