@@ -9,7 +9,7 @@
  */
 import type { CalibrationProvenance, CalibrationResult, CalibrationSource, CostFit, CostOrigin } from '../../src-shared/calibration.js';
 import type { PerfRow } from '../../src-shared/measurement.js';
-import type { Profile } from '../../src-shared/profile.js';
+import { MAX_JITTER, type Profile } from '../../src-shared/profile.js';
 import { bootstrapRows, interval95 } from './bootstrap.js';
 import { detect } from './detect.js';
 import { segmentThread } from './episodes.js';
@@ -68,7 +68,6 @@ export interface CalibrationOutcome {
 export const WARMUP_CYCLES = 16;
 /** Bootstrap draws a calibrated profile keeps for predictions. */
 export const KEPT_DRAWS = 32;
-const MAX_JITTER = 0.4;
 
 /** A fitted cost is called determined when its 95 % interval is within ±8 % (+1 cycle) of its value. */
 export const DETERMINED_HALF_WIDTH = 0.08;

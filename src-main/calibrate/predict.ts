@@ -6,7 +6,7 @@
  * the interval cannot cover them). Pure: must not import node:*, electron or better-sqlite3.
  */
 import type { CalibrationProvenance, Interval } from '../../src-shared/calibration.js';
-import type { Profile } from '../../src-shared/profile.js';
+import { MAX_JITTER, type Profile } from '../../src-shared/profile.js';
 import { interval95 } from './bootstrap.js';
 import { WARMUP_CYCLES } from './calibrate.js';
 import { summarize } from './distributions.js';
@@ -39,7 +39,7 @@ export interface PredictOptions {
 export function drawProfile(profile: Profile, draw: Record<string, [number, number]>): Profile {
   const costs = { ...profile.costs };
   for (const [name, [cycles, jitter]] of Object.entries(draw)) {
-    if (costs[name]) costs[name] = { ...costs[name]!, cycles: Math.round(cycles), jitter: Math.min(0.4, Math.max(0, jitter)) };
+    if (costs[name]) costs[name] = { ...costs[name]!, cycles: Math.round(cycles), jitter: Math.min(MAX_JITTER, Math.max(0, jitter)) };
   }
   return { ...profile, costs };
 }
