@@ -86,7 +86,8 @@ function defaultName(fileName: string): string {
 }
 
 export async function runCalibration(lab: LabServices, args: ParsedArgs<'calibrate'>): Promise<CallResults['calibrate']> {
-  const inputs = [...new Set(args.inputs)].map((id, i) => lab.calibrationInputs.get(id, `inputs.${i}`));
+  // each input once, named by where it first stands in the request
+  const inputs = args.inputs.flatMap((id, i) => (args.inputs.indexOf(id) === i ? [lab.calibrationInputs.get(id, `inputs.${i}`)] : []));
   const hosts = inputs.filter((i) => i.host);
   if (hosts.length !== 1) {
     throw new ApiError('bad-input', hosts.length === 0 ? 'inputs: no host trace among them (calibration needs a trace-cmd report of the host)' : `inputs: ${hosts.length} host traces (${hosts.map((h) => h.info.fileName).join(', ')}); calibrate from one at a time`, 'inputs');

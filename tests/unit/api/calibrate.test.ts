@@ -80,6 +80,8 @@ describe('calibrate through the API', () => {
     const guest = await t.call('calibrate:read', { fileName: 'guest.log', content: files.guestLog });
     expect(await apiError(t.call('calibrate', { inputs: [guest.inputId] }))).toMatchObject({ code: 'bad-input', field: 'inputs', message: expect.stringMatching(/no host trace among them/) });
     expect(await apiError(t.call('calibrate', { inputs: [999] }))).toMatchObject({ code: 'not-found', field: 'inputs.0' });
+    // a repeated input is read once; the missing one is named by its own position
+    expect(await apiError(t.call('calibrate', { inputs: [guest.inputId, guest.inputId, 999] }))).toMatchObject({ code: 'not-found', field: 'inputs.2', message: expect.stringMatching(/^inputs\.2: input 999 /) });
     const host = await t.call('calibrate:read', { fileName: 'host.report', content: files.trace });
     expect(await apiError(t.call('calibrate', { inputs: [host.inputId], name: 'HSW-2016' }))).toMatchObject({ code: 'conflict', field: 'name' });
     expect(await apiError(t.call('calibrate', { inputs: [host.inputId], name: 'bad/name' }))).toMatchObject({ code: 'bad-input', field: 'name' });
