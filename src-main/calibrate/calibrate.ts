@@ -262,10 +262,11 @@ export async function calibrate(inputs: CalibrationInputs, opts: CalibrateOption
   const rthread = rtrace.threads[0];
   const reproduced = rthread ? segmentThread(rthread.events, rtrace.labels, { vocabulary, tscKhz: khz, warmupCycles: WARMUP_CYCLES }) : new SegmentSet();
   const reproducedGuest = out ? Float64Array.from(out.samples.subarray(Math.min(out.samples.length, WARMUP_CYCLES))) : new Float64Array(0);
+  const used = new Set(rows.map((r) => r.id));
   const goodness = goodnessOfFit({
     measured,
     reproduced,
-    used: new Set(rows.map((r) => r.id)),
+    used,
     guest: guestValues ? { measured: guestValues, reproduced: reproducedGuest } : null,
     perf: inputs.perf && rthread ? { rows: inputs.perf.rows, reproduced: exitMeansUs(rthread.events, rtrace.labels) } : null,
     minValues: MIN_ROW_VALUES,
@@ -287,7 +288,6 @@ export async function calibrate(inputs: CalibrationInputs, opts: CalibrateOption
     ...(inputs.guest ? [{ fileName: inputs.guest.fileName, sha256: inputs.guest.sha256, kind: 'guest-latency' as const, format: inputs.guest.format, lines: inputs.guest.lines, bytes: inputs.guest.bytes }] : []),
     ...(inputs.perf ? [{ fileName: inputs.perf.fileName, sha256: inputs.perf.sha256, kind: 'perf-kvm-stat' as const, format: inputs.perf.format, lines: inputs.perf.lines, bytes: inputs.perf.bytes }] : []),
   ];
-  const used = new Set(rows.map((r) => r.id));
   const result: CalibrationResult = {
     profile: profile.name,
     saved: false,
