@@ -67,10 +67,10 @@ export interface CalibrationOutcome {
 /** Cycles at the start of a simulation (and of a long trace) that are not used: the run settles. */
 export const WARMUP_CYCLES = 16;
 /** Bootstrap draws a calibrated profile keeps for predictions. */
-export const KEPT_DRAWS = 32;
+const KEPT_DRAWS = 32;
 
 /** A fitted cost is called determined when its 95 % interval is within ±8 % (+1 cycle) of its value. */
-export const DETERMINED_HALF_WIDTH = 0.08;
+const DETERMINED_HALF_WIDTH = 0.08;
 
 function relativeHalfWidthOk(c: { value: number; low: number; high: number }): boolean {
   return (c.high - c.low) / 2 <= DETERMINED_HALF_WIDTH * Math.abs(c.value) + 1;

@@ -22,7 +22,7 @@ function releaseOf(text: string): Release {
 }
 
 /** Upstream releases the rules speak about, OLDEST_KERNEL to NEWEST_READ_KERNEL, oldest first. */
-export const RELEASES: readonly string[] = (() => {
+const RELEASES: readonly string[] = (() => {
   const newest = releaseOf(NEWEST_READ_KERNEL);
   const list: string[] = [];
   for (let r = releaseOf(OLDEST_KERNEL); compareReleases(r, newest) <= 0; ) {

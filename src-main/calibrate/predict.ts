@@ -36,7 +36,7 @@ export interface PredictOptions {
 }
 
 /** The profile with one bootstrap draw's costs and jitters. */
-export function drawProfile(profile: Profile, draw: Record<string, [number, number]>): Profile {
+function drawProfile(profile: Profile, draw: Record<string, [number, number]>): Profile {
   const costs = { ...profile.costs };
   for (const [name, [cycles, jitter]] of Object.entries(draw)) {
     if (costs[name]) costs[name] = { ...costs[name]!, cycles: Math.round(cycles), jitter: Math.min(MAX_JITTER, Math.max(0, jitter)) };
