@@ -4,7 +4,7 @@
  * field. Must not import anything but src-shared modules.
  */
 import { kernelDefaults, kernelFeatures, MECHANISM_IDS, OLDEST_KERNEL, parseRelease, profileDefaultKernel, compareReleases, type MechanismId, type Release } from './kernels.js';
-import { COST_NAMES, type Profile } from './profile.js';
+import { COST_NAMES, MAX_JITTER, type Profile } from './profile.js';
 import type { Strategy } from './strategies.js';
 import { MAX_SAMPLES, RUN_PARAMS, type ParamSpec, type Workload } from './workloads.js';
 
@@ -229,7 +229,7 @@ export function applySetting(
     if (!old) throw new ConfigError(name, 'the profile does not define this cost');
     const next =
       sub === 'jitter'
-        ? { ...old, jitter: parseNumberInRange(name, raw, 0, 0.4) }
+        ? { ...old, jitter: parseNumberInRange(name, raw, 0, MAX_JITTER) }
         : { ...old, cycles: parseIntInRange(name, raw, 0, 1e9, 'cycles') };
     return { params, profile: { ...profile, costs: { ...profile.costs, [cost]: next } } };
   }

@@ -7,7 +7,7 @@
 import type { CalibrationProvenance } from './calibration.js';
 import { ConfigError, parseIntInRange, parseNumberInRange, parseParamValue } from './config.js';
 import { OLDEST_KERNEL, profileDefaultKernel } from './kernels.js';
-import type { CostSpec, Profile } from './profile.js';
+import { MAX_JITTER, type CostSpec, type Profile } from './profile.js';
 import { BUILTIN_PROFILES, builtinProfile } from './profiles/index.js';
 
 /** What a user profile stores: its base and only the values that differ from it. */
@@ -57,7 +57,7 @@ function costOverride(name: string, raw: unknown, base: CostSpec): CostSpec {
   }
   return {
     cycles: raw.cycles === undefined ? base.cycles : parseIntInRange(`profile.costs.${name}.cycles`, raw.cycles, 0, 1e9, 'cycles'),
-    jitter: raw.jitter === undefined ? base.jitter : parseNumberInRange(`profile.costs.${name}.jitter`, raw.jitter, 0, 0.4),
+    jitter: raw.jitter === undefined ? base.jitter : parseNumberInRange(`profile.costs.${name}.jitter`, raw.jitter, 0, MAX_JITTER),
     meaning: typeof raw.meaning === 'string' ? raw.meaning.slice(0, 500) : base.meaning,
     basis: typeof raw.basis === 'string' ? raw.basis.slice(0, 500) : base.basis,
   };

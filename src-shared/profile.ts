@@ -5,7 +5,10 @@
  * Must not import anything.
  */
 
-/** One step of host or guest work. `jitter` is the relative standard deviation of its cost. */
+/** The largest relative standard deviation (`jitter`) a cost may have. */
+export const MAX_JITTER = 0.4;
+
+/** One step of host or guest work. `jitter` is the relative standard deviation of its cost, 0 to MAX_JITTER. */
 export interface CostSpec {
   cycles: number;
   jitter: number;

@@ -11,7 +11,7 @@ import type { GuestSide, HostTrace } from '../calibrate/index.js';
 import type { ParsedMeasurement } from '../formats/index.js';
 import { ApiError } from './errors.js';
 
-export const MAX_INPUTS = 8;
+const MAX_INPUTS = 8;
 const MAX_AGE_MS = 60 * 60 * 1000;
 
 export interface CalibrationInput {

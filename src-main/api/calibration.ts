@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readProvenance, type CalibrationInputInfo, type PredictedRun, type PredictResult, type RunCalibrationInfo } from '../../src-shared/calibration.js';
-import { applySetting, ConfigError, defaultRunParams, settableNames, unknownParameterMessage, type RunConfig } from '../../src-shared/config.js';
+import { applySetting, ConfigError, defaultRunParams, type RunConfig } from '../../src-shared/config.js';
 import type { CallResults, ParsedArgs } from '../../src-shared/contract.js';
 import { resolveProfileDoc } from '../../src-shared/profile-doc.js';
 import { builtinProfile } from '../../src-shared/profiles/index.js';
@@ -86,7 +86,8 @@ function defaultName(fileName: string): string {
 }
 
 export async function runCalibration(lab: LabServices, args: ParsedArgs<'calibrate'>): Promise<CallResults['calibrate']> {
-  const inputs = [...new Set(args.inputs)].map((id, i) => lab.calibrationInputs.get(id, `inputs.${i}`));
+  // each input once, named by where it first stands in the request
+  const inputs = args.inputs.flatMap((id, i) => (args.inputs.indexOf(id) === i ? [lab.calibrationInputs.get(id, `inputs.${i}`)] : []));
   const hosts = inputs.filter((i) => i.host);
   if (hosts.length !== 1) {
     throw new ApiError('bad-input', hosts.length === 0 ? 'inputs: no host trace among them (calibration needs a trace-cmd report of the host)' : `inputs: ${hosts.length} host traces (${hosts.map((h) => h.info.fileName).join(', ')}); calibrate from one at a time`, 'inputs');
@@ -149,13 +150,10 @@ export function calibrationOf(lab: LabServices, profileName: string): CallResult
   return { profile, provenance: p?.provenance ?? null, note: p?.note ?? (p ? null : `${profile.name} is a built-in profile: it was not calibrated`) };
 }
 
-const SETTABLE = new Set(settableNames());
-
 export async function runPrediction(lab: LabServices, args: ParsedArgs<'predict'>): Promise<PredictResult> {
   const { profile, provenance, note } = calibrationOf(lab, args.profile);
   if (!provenance) throw new ApiError('bad-input', `profile: ${profile.name} has no calibration to predict from${note ? ` (${note})` : ''}; calibrate a profile first`, 'profile');
   for (const [k, v] of Object.entries(args.set)) {
-    if (!SETTABLE.has(k)) throw new ApiError('bad-input', `set.${k}: ${unknownParameterMessage(k)}`, `set.${k}`);
     try {
       applySetting(defaultRunParams(), profile, k, v);
     } catch (err) {

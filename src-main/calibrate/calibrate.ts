@@ -9,7 +9,7 @@
  */
 import type { CalibrationProvenance, CalibrationResult, CalibrationSource, CostFit, CostOrigin } from '../../src-shared/calibration.js';
 import type { PerfRow } from '../../src-shared/measurement.js';
-import type { Profile } from '../../src-shared/profile.js';
+import { MAX_JITTER, type Profile } from '../../src-shared/profile.js';
 import { bootstrapRows, interval95 } from './bootstrap.js';
 import { detect } from './detect.js';
 import { segmentThread } from './episodes.js';
@@ -67,11 +67,10 @@ export interface CalibrationOutcome {
 /** Cycles at the start of a simulation (and of a long trace) that are not used: the run settles. */
 export const WARMUP_CYCLES = 16;
 /** Bootstrap draws a calibrated profile keeps for predictions. */
-export const KEPT_DRAWS = 32;
-const MAX_JITTER = 0.4;
+const KEPT_DRAWS = 32;
 
 /** A fitted cost is called determined when its 95 % interval is within ±8 % (+1 cycle) of its value. */
-export const DETERMINED_HALF_WIDTH = 0.08;
+const DETERMINED_HALF_WIDTH = 0.08;
 
 function relativeHalfWidthOk(c: { value: number; low: number; high: number }): boolean {
   return (c.high - c.low) / 2 <= DETERMINED_HALF_WIDTH * Math.abs(c.value) + 1;
@@ -263,10 +262,11 @@ export async function calibrate(inputs: CalibrationInputs, opts: CalibrateOption
   const rthread = rtrace.threads[0];
   const reproduced = rthread ? segmentThread(rthread.events, rtrace.labels, { vocabulary, tscKhz: khz, warmupCycles: WARMUP_CYCLES }) : new SegmentSet();
   const reproducedGuest = out ? Float64Array.from(out.samples.subarray(Math.min(out.samples.length, WARMUP_CYCLES))) : new Float64Array(0);
+  const used = new Set(rows.map((r) => r.id));
   const goodness = goodnessOfFit({
     measured,
     reproduced,
-    used: new Set(rows.map((r) => r.id)),
+    used,
     guest: guestValues ? { measured: guestValues, reproduced: reproducedGuest } : null,
     perf: inputs.perf && rthread ? { rows: inputs.perf.rows, reproduced: exitMeansUs(rthread.events, rtrace.labels) } : null,
     minValues: MIN_ROW_VALUES,
@@ -288,7 +288,6 @@ export async function calibrate(inputs: CalibrationInputs, opts: CalibrateOption
     ...(inputs.guest ? [{ fileName: inputs.guest.fileName, sha256: inputs.guest.sha256, kind: 'guest-latency' as const, format: inputs.guest.format, lines: inputs.guest.lines, bytes: inputs.guest.bytes }] : []),
     ...(inputs.perf ? [{ fileName: inputs.perf.fileName, sha256: inputs.perf.sha256, kind: 'perf-kvm-stat' as const, format: inputs.perf.format, lines: inputs.perf.lines, bytes: inputs.perf.bytes }] : []),
   ];
-  const used = new Set(rows.map((r) => r.id));
   const result: CalibrationResult = {
     profile: profile.name,
     saved: false,

@@ -41,6 +41,7 @@ function tscOf(trace: HostTrace, base: Profile): Detection['tsc'] {
 
 export function detect(input: DetectInput): Detection {
   const { facts: f, thread, trace } = input;
+  const tsc = tscOf(trace, input.base);
   const armed = f.hvArmed + f.preemptionTimerExits;
   let strategy: string;
   let strategyEvidence: string;
@@ -67,8 +68,7 @@ export function detect(input: DetectInput): Detection {
     workload = 'cyclictest';
     settings.guestIdle = guest === 'halt' ? 'hlt' : 'poll';
     // the deadline armed at each expiry is the thread's wake-up: they are one interval apart
-    const khz = tscOf(trace, input.base).khz;
-    const interval = f.armedSpacing === null ? null : Math.round((f.armedSpacing * 1000) / khz);
+    const interval = f.armedSpacing === null ? null : Math.round((f.armedSpacing * 1000) / tsc.khz);
     if (interval !== null && interval >= 10 && interval <= 10_000_000) settings.interval = interval;
   } else {
     workload = guest === 'halt' ? 'tscdeadline-halt' : 'tscdeadline-busy';
@@ -112,7 +112,7 @@ export function detect(input: DetectInput): Detection {
     mechanisms: judged.findings,
     hvTimerStatePlacement: placement,
     haltPoll,
-    tsc: tscOf(trace, input.base),
+    tsc,
     resolutionNs: trace.resolution.stepNs,
     resolutionNote: trace.resolution.note,
     vcpu: { thread: thread.pid, vcpu: thread.vcpuIds[0] ?? null, comm: thread.comm, cpu: thread.cpu },

@@ -25,7 +25,7 @@ export interface SegmentOptions {
 
 /** Labels that mark the expiry of the vCPU's timer. */
 export function isExpiryLabel(label: string): boolean {
-  return label === 'hrtimer_expire_entry' || label === 'kvm_exit PREEMPTION_TIMER' || /^kvm_exit (?:\S+ )?PREEMPTION_TIMER$/.test(label);
+  return label === 'hrtimer_expire_entry' || /^kvm_exit (?:\S+ )?PREEMPTION_TIMER$/.test(label);
 }
 
 const VALUE_LABELS = new Set(['kvm_wait_lapic_expire']);

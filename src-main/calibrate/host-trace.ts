@@ -11,7 +11,7 @@ import { parseTraceLine, traceFields, TraceTokenizer, TscRateEstimator, VcpuSequ
 import { HOLE, LabelTable, ThreadEvents } from './event-store.js';
 
 /** Events kept across all threads; beyond it the rest of the trace is counted but not kept. */
-export const MAX_KEPT_EVENTS = 4_000_000;
+const MAX_KEPT_EVENTS = 4_000_000;
 const MAX_EVENT_NAMES = 512;
 
 export interface HostThread {

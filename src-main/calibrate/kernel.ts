@@ -5,7 +5,7 @@
  */
 import { ConfigError, PARAM_BY_NAME, parseParamValue, releaseOf } from '../../src-shared/config.js';
 import type { Detection, KernelRange } from '../../src-shared/calibration.js';
-import { compareReleases, NEWEST_READ_KERNEL, OLDEST_KERNEL } from '../../src-shared/kernels.js';
+import { compareReleases, NEWEST_READ_KERNEL, profileDefaultKernel } from '../../src-shared/kernels.js';
 import type { Profile } from '../../src-shared/profile.js';
 
 /** A release given with --kernel, checked by the same rule as the `kernel` run parameter. */
@@ -38,10 +38,10 @@ export function releaseInRange(release: string, range: KernelRange): boolean {
  */
 export function kernelFromTrace(range: KernelRange | null, base: Profile): { set: Record<string, string>; given: Detection['kernelGiven'] } | null {
   if (!range) return null;
-  if (releaseInRange(base.defaultKernel ?? OLDEST_KERNEL, range)) return null;
+  if (releaseInRange(profileDefaultKernel(base), range)) return null;
   const chosen = range.max ?? NEWEST_READ_KERNEL;
   return {
     set: { kernel: chosen },
-    given: { release: chosen, simulated: true, note: `simulated as Linux ${chosen}, the newest release the trace's event placement allows (${range.releases}); ${base.name}'s own ${base.defaultKernel ?? OLDEST_KERNEL} does not; name another with --kernel` },
+    given: { release: chosen, simulated: true, note: `simulated as Linux ${chosen}, the newest release the trace's event placement allows (${range.releases}); ${base.name}'s own ${profileDefaultKernel(base)} does not; name another with --kernel` },
   };
 }

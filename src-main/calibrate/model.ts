@@ -50,11 +50,11 @@ export interface LinearModel {
 }
 
 /** Δ used to perturb a cost. */
-export function perturbation(cycles: number): number {
+function perturbation(cycles: number): number {
   return Math.max(40, Math.round(cycles * 0.25));
 }
 
-export function snapCoefficient(c: number): number {
+function snapCoefficient(c: number): number {
   if (!Number.isFinite(c)) return c;
   if (Math.abs(c) < 0.03) return 0;
   const grid = Math.round(c / 0.05) * 0.05;

@@ -6,8 +6,9 @@
  * the interval cannot cover them). Pure: must not import node:*, electron or better-sqlite3.
  */
 import type { CalibrationProvenance, Interval } from '../../src-shared/calibration.js';
-import type { Profile } from '../../src-shared/profile.js';
+import { MAX_JITTER, type Profile } from '../../src-shared/profile.js';
 import { interval95 } from './bootstrap.js';
+import { WARMUP_CYCLES } from './calibrate.js';
 import { summarize } from './distributions.js';
 import { scenarioConfig, type Scenario, type Simulator } from './simulator.js';
 
@@ -34,20 +35,18 @@ export interface PredictOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const SKIP = 16;
-
 /** The profile with one bootstrap draw's costs and jitters. */
-export function drawProfile(profile: Profile, draw: Record<string, [number, number]>): Profile {
+function drawProfile(profile: Profile, draw: Record<string, [number, number]>): Profile {
   const costs = { ...profile.costs };
   for (const [name, [cycles, jitter]] of Object.entries(draw)) {
-    if (costs[name]) costs[name] = { ...costs[name]!, cycles: Math.round(cycles), jitter: Math.min(0.4, Math.max(0, jitter)) };
+    if (costs[name]) costs[name] = { ...costs[name]!, cycles: Math.round(cycles), jitter: Math.min(MAX_JITTER, Math.max(0, jitter)) };
   }
   return { ...profile, costs };
 }
 
 export async function predictVariants(profile: Profile, provenance: CalibrationProvenance, variants: readonly PredictVariant[], opts: PredictOptions): Promise<VariantPrediction[]> {
   const draws = provenance.draws.slice(0, opts.draws ?? provenance.draws.length);
-  const samples = (opts.samples ?? 2000) + SKIP;
+  const samples = (opts.samples ?? 2000) + WARMUP_CYCLES;
   const seed = opts.seed ?? 1;
   const batch = variants.flatMap((v) => [profile, ...draws.map((d) => drawProfile(profile, d))].map((p, k) => ({ config: scenarioConfig(v, p, samples, seed + k), traceTimerEvents: 0 })));
   const out = await opts.simulator(batch);
@@ -55,7 +54,7 @@ export async function predictVariants(profile: Profile, provenance: CalibrationP
   const per = draws.length + 1;
   return variants.map((_, i) => {
     const runs = out.slice(i * per, (i + 1) * per);
-    const figures = runs.map((r) => summarize(Float64Array.from(r.samples.subarray(Math.min(SKIP, r.samples.length))).sort()));
+    const figures = runs.map((r) => summarize(Float64Array.from(r.samples.subarray(Math.min(WARMUP_CYCLES, r.samples.length))).sort()));
     const point = figures[0]!;
     const of = (key: 'mean' | 'p50' | 'p99'): Interval => {
       const [low, high] = draws.length > 1 ? interval95(figures.slice(1).map((f) => f[key])) : [point[key], point[key]];

@@ -18,13 +18,8 @@ export async function probeScenario(sim: Simulator, scenario: Scenario, profile:
   const [out] = await sim([{ config: scenarioConfig(scenario, profile, cycles, seed), traceTimerEvents: cycles }]);
   const trace = await readSimulatedTrace(out?.trace ?? [], profile.tsc_khz);
   const t = trace.threads[0];
-  const eventNames = new Set<string>();
-  if (!t) return { eventNames, facts: null };
-  for (let i = 0; i < t.events.length; i++) {
-    const l = trace.labels.name(t.events.labelAt(i));
-    if (l !== HOLE) eventNames.add(eventOfLabel(l));
-  }
-  return { eventNames, facts: threadFacts(t.events, trace.labels) };
+  if (!t) return { eventNames: new Set<string>(), facts: null };
+  return { eventNames: eventNamesOf(t.events, (id) => trace.labels.name(id)), facts: threadFacts(t.events, trace.labels) };
 }
 
 /** The event names a thread's events use. */

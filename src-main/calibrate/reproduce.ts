@@ -18,7 +18,7 @@ const POOR_MEAN = 0.02;
 const POOR_KS_P = 0.001;
 const POOR_KS = 0.15;
 
-export function checkSegment(id: string, label: string, unit: string, used: boolean, measured: SegmentValues | Float64Array, reproduced: SegmentValues | Float64Array | null): SegmentCheck {
+function checkSegment(id: string, label: string, unit: string, used: boolean, measured: SegmentValues | Float64Array, reproduced: SegmentValues | Float64Array | null): SegmentCheck {
   const ms = measured instanceof Float64Array ? Float64Array.from(measured).sort() : measured.sorted();
   const m = summarize(ms);
   if (!reproduced || (reproduced instanceof Float64Array ? reproduced.length : reproduced.n) === 0) {

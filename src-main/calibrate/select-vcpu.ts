@@ -9,7 +9,7 @@ import { CalibrationInputError } from './errors.js';
 import type { HostThread, HostTrace } from './host-trace.js';
 
 /** Timer cycles a trace needs before anything can be fitted. */
-export const MIN_TIMER_CYCLES = 3;
+const MIN_TIMER_CYCLES = 3;
 
 function who(t: HostThread): string {
   return `thread ${t.pid}${t.comm ? ` (${t.comm})` : ''}${t.vcpuIds.length ? `, vCPU ${t.vcpuIds.join('/')}` : ''}`;

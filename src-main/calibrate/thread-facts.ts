@@ -107,7 +107,7 @@ export function threadFacts(events: ThreadEvents, labels: LabelTable): ThreadFac
     }
     if (label.startsWith('kvm_exit')) {
       lastKvm = 'exit';
-      if (label === 'kvm_exit HLT' || label.endsWith(' HLT') || label === 'kvm_exit hlt') {
+      if (label.endsWith(' HLT') || label === 'kvm_exit hlt') {
         f.hltExits++;
         hlt = 1;
         switchedOut = false;

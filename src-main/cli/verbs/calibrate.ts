@@ -60,7 +60,7 @@ export const calibrateVerb = defineVerb({
     try {
       result = await ctx.call('calibrate', {
         inputs: inputs.map((i) => i.inputId),
-        base: v.base ?? 'HSW-2016',
+        base: v.base,
         save: !v['no-save'],
         ...(v.name ? { name: v.name } : {}),
         ...(v.kernel ? { kernel: v.kernel } : {}),

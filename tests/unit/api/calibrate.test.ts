@@ -80,6 +80,8 @@ describe('calibrate through the API', () => {
     const guest = await t.call('calibrate:read', { fileName: 'guest.log', content: files.guestLog });
     expect(await apiError(t.call('calibrate', { inputs: [guest.inputId] }))).toMatchObject({ code: 'bad-input', field: 'inputs', message: expect.stringMatching(/no host trace among them/) });
     expect(await apiError(t.call('calibrate', { inputs: [999] }))).toMatchObject({ code: 'not-found', field: 'inputs.0' });
+    // a repeated input is read once; the missing one is named by its own position
+    expect(await apiError(t.call('calibrate', { inputs: [guest.inputId, guest.inputId, 999] }))).toMatchObject({ code: 'not-found', field: 'inputs.2', message: expect.stringMatching(/^inputs\.2: input 999 /) });
     const host = await t.call('calibrate:read', { fileName: 'host.report', content: files.trace });
     expect(await apiError(t.call('calibrate', { inputs: [host.inputId], name: 'HSW-2016' }))).toMatchObject({ code: 'conflict', field: 'name' });
     expect(await apiError(t.call('calibrate', { inputs: [host.inputId], name: 'bad/name' }))).toMatchObject({ code: 'bad-input', field: 'name' });
@@ -132,16 +134,13 @@ describe('calibrate through the API', () => {
   it('saves a short real trace with only finite bootstrap draws, so predict reads it back', async () => {
     const t = openLab();
     const excerpt = readFileSync(samplePath('trace-cmd-report-host-kvm-hv-timer-excerpt.txt'), 'utf8');
-    for (const seed of [1]) {
-      const host = await t.call('calibrate:read', { fileName: 'excerpt.report', content: excerpt });
-      const name = `excerpt ${seed}`;
-      const result = await t.call('calibrate', { inputs: [host.inputId], name, bootstrap: 40, seed });
-      expect(result.saved).toBe(true);
-      const got = await t.call('calibrate:get', { profile: name });
-      expect(got.note).toBeNull();
-      expect(got.provenance?.draws.length).toBeGreaterThan(0);
-      for (const d of got.provenance!.draws) for (const [c, j] of Object.values(d)) expect(Number.isFinite(c) && Number.isFinite(j)).toBe(true);
-    }
+    const host = await t.call('calibrate:read', { fileName: 'excerpt.report', content: excerpt });
+    const result = await t.call('calibrate', { inputs: [host.inputId], name: 'excerpt 1', bootstrap: 40, seed: 1 });
+    expect(result.saved).toBe(true);
+    const got = await t.call('calibrate:get', { profile: 'excerpt 1' });
+    expect(got.note).toBeNull();
+    expect(got.provenance?.draws.length).toBeGreaterThan(0);
+    for (const d of got.provenance!.draws) for (const [c, j] of Object.values(d)) expect(Number.isFinite(c) && Number.isFinite(j)).toBe(true);
     const p = await t.call('predict', { profile: 'excerpt 1', samples: 200, draws: 2, strategies: ['hrtimer'] });
     expect(p.runs.map((r) => r.role)).toEqual(['reproduced', 'predicted']);
   }, 120_000);
