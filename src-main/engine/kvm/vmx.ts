@@ -24,14 +24,16 @@ export interface VcpuVmx {
   soft_disabled: boolean;
   /** The value vmx_arm_hv_timer wrote for the coming VM entry (-1 none). */
   loaded_value: number;
-  /** When that countdown would start if the entry followed at once (the rdtsc + arm_to_entry). */
-  loaded_start: number;
-  /** When vmx_arm_hv_timer finished: work between then and VMRESUME delays the countdown's start. */
-  loaded_at: number;
+  /**
+   * The countdown starts this long after the entry code resumes from vmx_arm_hv_timer: the
+   * rdtsc → entry gap (arm_to_entry) less the arming's own cost; work between the two, which later
+   * releases put there, delays the start by its length.
+   */
+  loaded_lead: number;
 }
 
 export function createVmx(): VcpuVmx {
-  return { hv_deadline_tsc: -1, pin_preemption_timer: false, countdown_gen: 0, soft_disabled: false, loaded_value: -1, loaded_start: 0, loaded_at: 0 };
+  return { hv_deadline_tsc: -1, pin_preemption_timer: false, countdown_gen: 0, soft_disabled: false, loaded_value: -1, loaded_lead: 0 };
 }
 
 /**
@@ -130,8 +132,7 @@ export function vmx_arm_hv_timer(sim: Simulation): void {
   const t_arm = sim.now;
   sim.spend(S.hv_arm_per_entry);
   vmx.loaded_value = preemptionTimerValue(vmx.hv_deadline_tsc, t_arm, sim.hvTick);
-  vmx.loaded_start = t_arm + sim.cost(S.arm_to_entry);
-  vmx.loaded_at = sim.now;
+  vmx.loaded_lead = t_arm + sim.cost(S.arm_to_entry) - sim.now;
 }
 
 /**
@@ -145,7 +146,7 @@ export function vmx_arm_hv_timer(sim: Simulation): void {
 export function vmx_start_countdown(sim: Simulation): void {
   const vmx = sim.vmx;
   if (vmx.loaded_value < 0) return;
-  const t_start = vmx.loaded_start + (sim.now - vmx.loaded_at);
+  const t_start = sim.now + vmx.loaded_lead;
   vmx.countdown_gen++;
   sim.schedule(preemptionTimerFireTime(t_start, vmx.loaded_value, sim.hvTick), EV_PREEMPTION_TIMER_ZERO, vmx.countdown_gen);
   vmx.loaded_value = -1;
