@@ -14,6 +14,8 @@ const C = costs();
 const VEC = 0xec;
 const TMICT = 100_000; // × APIC_BUS_CYCLE_NS 1 × divide 1 = 100 µs
 const KHZ = DEFAULT_PROFILE.tsc_khz;
+/** The fixed timer advance of the one-shot scenario (kvm.lapic_timer_advance_ns). */
+const ADVANCE_NS = 3000;
 const MSR_EXIT = 'kvm_exit reason MSR_WRITE rip 0x4019c7 info 0 0';
 
 function timerGuest(mode: number, isr?: (g: GuestCpu) => void) {
@@ -111,7 +113,7 @@ describe('hv_busy_wait_order (5.13): a one-shot hv timer spins to its deadline',
   const isr = (g: GuestCpu) => g.wrmsr(MSR_X2APIC_TDCR, 0xb, 1_000_000);
   const run = (set: Record<string, unknown>) => {
     const g = timerGuest(APIC_LVT_TIMER_ONESHOT, isr);
-    const s = scriptedSim({ strategy: 'vmx-preemption', set: { timerAdvanceNs: 3000, ...set } }, g);
+    const s = scriptedSim({ strategy: 'vmx-preemption', set: { timerAdvanceNs: ADVANCE_NS, ...set } }, g);
     s.runFor(400_000);
     const t = fromTmict(s.trace());
     // start_apic_timer reads the TSC after the exit tail, the dispatch, the register write and hrtimer_cancel
@@ -133,9 +135,9 @@ describe('hv_busy_wait_order (5.13): a one-shot hv timer spins to its deadline',
   it('5.12: the cancel came first, nothing is recorded, and the advanced interrupt arrives before the deadline', () => {
     const { t, deadline, isrAt } = run({ kernel: '5.12' });
     expect(t.some((r) => r.event === 'kvm_wait_lapic_expire')).toBe(false);
-    // fired timer_advance_ns (7800 cycles) early, then only the exit, injection and entry path
+    // fired timer_advance_ns early, then only the exit, injection and entry path
     expect(isrAt).toBeLessThan(deadline);
-    expect(deadline - isrAt).toBeLessThan(7800);
+    expect(deadline - isrAt).toBeLessThan((ADVANCE_NS * KHZ) / 1_000_000);
     // the same firing on 5.13, plus the spin it did not do
     const newer = run({ kernel: '5.13' });
     const spun = -delta(newer.t.find((r) => r.event === 'kvm_wait_lapic_expire')!);
