@@ -86,6 +86,12 @@ export class Runner {
       idleTimeout: 30_000,
       maxQueue: 'auto',
     });
+    // piscina emits 'error' for a result whose task is gone: a shard cancelled in the instant its
+    // worker picked it up still posts what it did. Unlistened, that event would throw in the
+    // main process; the run has already ended as cancelled, so there is nothing to do.
+    this.pool.on('error', (err: unknown) => {
+      if (!String((err as Error)?.message).startsWith('Unexpected message from Worker')) console.error('timer-lab: worker pool:', err);
+    });
     // Terminating a worker thread that is still starting up can abort the whole process on
     // Node 20, so close() waits until the pool's first workers are online.
     this.online = Promise.all(this.pool.threads.map((w) => once(w, 'online').catch(() => undefined)));

@@ -181,6 +181,13 @@ describe('Runner', () => {
     await expect(r.run('same', config('tscdeadline-halt', 'hrtimer', 10))).rejects.toThrow(/already running/);
     expect((await first).samples.length).toBe(20_000);
   });
+
+  it('takes the pool\'s report of a result for a task already gone (a shard cancelled as it started) without throwing', async () => {
+    const r = runner(1);
+    const pool = (r as unknown as { pool: { emit(event: string, err: Error): boolean } }).pool;
+    expect(() => pool.emit('error', new Error('Unexpected message from Worker: { taskId: 7 }'))).not.toThrow();
+    expect((await r.run('after', config('tscdeadline-busy', 'hrtimer', 1000))).samples.length).toBe(1000);
+  });
 });
 
 describe('progressRate', () => {
