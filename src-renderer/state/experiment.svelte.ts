@@ -34,6 +34,8 @@ export interface Preset {
   pickWorkload?: boolean;
   workload?: Workload;
   params?: Record<string, string | boolean>;
+  /** The host it asks for; what it leaves out is the default (the profile's kernel and APICv, default mitigations). */
+  host?: Partial<HostFields>;
 }
 
 export const PRESETS: Preset[] = [
@@ -242,6 +244,8 @@ export class ExperimentForm {
     // A new preset is a new experiment: the last one's tags and notes do not carry over unseen.
     this.tags = '';
     this.notes = '';
+    // The host too: the ticks below are the defaults of the preset's host, not of the last one typed.
+    this.host = { ...defaultHostFields(), ...p.host };
     this.#defaultTicks();
     if (p.pickWorkload) {
       this.params = Object.fromEntries(this.specs.map((s) => [s.name, initialRaw(s)]));

@@ -103,3 +103,29 @@ test('a sweep over kernels 4.9, 5.15, 6.8 of vmx-preemption on SKX: chart and ta
   expect(at('5.15')).toBeLessThan(at('6.8'));
   await shot(page, testInfo, 'sweep-kernels');
 });
+
+test('a preset sets the host back to its defaults: kernel, APICv and mitigations edited before it do not stay', async ({ page }) => {
+  await openApp(page, '#/new');
+  const kernel = page.getByLabel('Kernel', { exact: true });
+  const apicv = page.getByLabel('APICv', { exact: true });
+  const mitigations = page.getByLabel('Mitigations', { exact: true });
+  const posted = page.getByRole('checkbox', { name: /^posted timer interrupt/ });
+  await expect(page.getByLabel('Profile', { exact: true })).toHaveValue('HSW-2016');
+  // HSW-2016's 4.9 refuses posting; 6.8 runs it.
+  await expect(posted).toBeDisabled();
+  await kernel.fill('6.8');
+  await apicv.selectOption('off');
+  await mitigations.selectOption('off');
+  await expect(posted).toBeEnabled();
+  await posted.check();
+
+  await page.getByRole('button', { name: /^cyclictest \(idle=poll\)/ }).click();
+  await expect(kernel).toHaveValue('');
+  await expect(apicv).toHaveValue('default');
+  await expect(mitigations).toHaveValue('default');
+  // Back on the profile's 4.9: posting is refused again and not ticked.
+  await expect(posted).toBeDisabled();
+  await expect(posted).not.toBeChecked();
+  await expect(page.getByLabel('Workload')).toHaveValue('cyclictest');
+  await expect(page.getByRole('button', { name: 'Submit' })).toBeEnabled();
+});
