@@ -140,6 +140,50 @@ export function reconcileStrategies(
   return { ticks: out, notes };
 }
 
+/** How many notes about unticked strategies a form shows (the latest). */
+const MAX_STRATEGY_NOTES = 4;
+
+/**
+ * After the profile or a host field changed: the ticks with what the host refuses unticked and the
+ * notes with why appended (the latest few kept); null when nothing was unticked.
+ */
+export function ticksAfterHostChange(
+  ticks: Readonly<Record<Strategy, boolean>>,
+  notes: readonly string[],
+  states: readonly StrategyState[] | null,
+  host: string,
+): { ticks: Record<Strategy, boolean>; notes: string[] } | null {
+  const out = reconcileStrategies(ticks, states, host);
+  return out.notes.length > 0 ? { ticks: out.ticks, notes: [...notes, ...out.notes].slice(-MAX_STRATEGY_NOTES) } : null;
+}
+
+/** The strategies' field error: none ticked, or a ticked one the host refuses (`host` names it). */
+export function strategyTickErrors(ticks: Readonly<Record<Strategy, boolean>>, states: readonly StrategyState[] | null, host: string): Record<string, string> {
+  let error: string | null = STRATEGIES.some((s) => ticks[s]) ? null : 'pick at least one strategy';
+  for (const st of states ?? []) {
+    if (st.refused !== null && ticks[st.strategy]) error = `${st.strategy} cannot run on ${host}: ${st.refused}`;
+  }
+  return error === null ? {} : { strategies: error };
+}
+
+/**
+ * A stored run's host as the fields: what differs from its profile's defaults is explicit, the
+ * rest (and what a sweep varied, named in `swept`) is left at default.
+ */
+export function hostFieldsOf(
+  params: { kernel: string; apicv: boolean; mitigations: boolean },
+  profile: Pick<Profile, 'defaultKernel' | 'apicv'>,
+  swept: readonly string[] = [],
+): HostFields {
+  const d = hostDefaults(profile, '');
+  const sw = (name: string, v: boolean, def: boolean): HostSwitch => (swept.includes(name) || v === def ? 'default' : v ? 'on' : 'off');
+  return {
+    kernel: swept.includes('kernel') || params.kernel === d.profileKernel ? '' : params.kernel,
+    apicv: sw('apicv', params.apicv, d.apicv),
+    mitigations: sw('mitigations', params.mitigations, d.mitigations),
+  };
+}
+
 /** A release's module-parameter defaults (lapic_timer_advance_ns, halt_poll_ns), or null for a bad release. */
 export function kernelDefaultsOf(kernel: string, mechanisms: Partial<Record<string, boolean>> = {}): KernelDefaults | null {
   const r = parseRelease(kernel);

@@ -19,7 +19,20 @@ import type { Profile } from '../../src-shared/profile.js';
 import { STRATEGIES, strategyChoice, type Strategy } from '../../src-shared/strategies.js';
 import { MAX_REPEATS } from '../../src-shared/experiment-limits.js';
 import { DEFAULT_SAMPLES, RUN_PARAMS, WORKLOADS, type ParamSpec, type Workload } from '../../src-shared/workloads.js';
-import { defaultHostFields, defaultStrategyTicks, hostDefaults, kernelDefaultsOf, hostErrors, hostSet, isHostParam, reconcileStrategies, strategyStates, type HostFields } from '../lib/host-setup.js';
+import {
+  defaultHostFields,
+  defaultStrategyTicks,
+  hostDefaults,
+  hostErrors,
+  hostFieldsOf,
+  hostSet,
+  isHostParam,
+  kernelDefaultsOf,
+  strategyStates,
+  strategyTickErrors,
+  ticksAfterHostChange,
+  type HostFields,
+} from '../lib/host-setup.js';
 import { errorInfo } from '../lib/transport.js';
 import type { KernelDefaults } from '../../src-shared/kernels.js';
 import { parseTags } from './history.svelte.js';
@@ -140,10 +153,10 @@ export class ExperimentForm {
 
   /** After the profile or a host field changed: a ticked strategy the host refuses is unticked, with a note. */
   hostChanged(): void {
-    const { ticks, notes } = reconcileStrategies(this.strategies, this.strategyStates, this.hostLabel);
-    if (notes.length > 0) {
-      this.strategies = ticks;
-      this.strategyNotes = [...this.strategyNotes, ...notes].slice(-4);
+    const after = ticksAfterHostChange(this.strategies, this.strategyNotes, this.strategyStates, this.hostLabel);
+    if (after) {
+      this.strategies = after.ticks;
+      this.strategyNotes = after.notes;
     }
   }
 
@@ -166,15 +179,12 @@ export class ExperimentForm {
     if (this.name.trim() === '') out.name = 'give the experiment a name';
     if (this.name.length > 200) out.name = 'at most 200 characters';
     for (const t of parseTags(this.tags)) if (t.length > 64) out.tags = `tag "${t.slice(0, 20)}…" is longer than 64 characters`;
-    if (!STRATEGIES.some((s) => this.strategies[s])) out.strategies = 'pick at least one strategy';
+    Object.assign(out, strategyTickErrors(this.strategies, this.strategyStates, this.hostLabel));
     check('samples', () => validateSamples(this.samples.replace(/_/g, '')));
     check('seed', () => validateSeed(this.seed.replace(/_/g, '')));
     check('repeat', () => parseIntInRange('repeat', this.repeat.replace(/_/g, ''), 1, MAX_REPEATS));
     for (const p of this.relevantParams) if (!leftToKernel(p, this.params[p.name])) check(p.name, () => parseParamValue(p, this.params[p.name]));
     Object.assign(out, hostErrors(this.host));
-    for (const st of this.strategyStates ?? []) {
-      if (st.refused !== null && this.strategies[st.strategy]) out.strategies = `${st.strategy} cannot run on ${this.hostLabel}: ${st.refused}`;
-    }
     if (this.profile) {
       const base = this.profile;
       const params = defaultRunParams();
@@ -440,11 +450,4 @@ export class ExperimentForm {
       this.submitting = false;
     }
   }
-}
-
-/** A stored run's host as the form's fields: what differs from its profile's defaults is explicit. */
-function hostFieldsOf(params: { kernel: string; apicv: boolean; mitigations: boolean }, profile: Profile): HostFields {
-  const d = hostDefaults(profile, '');
-  const sw = (v: boolean, def: boolean) => (v === def ? 'default' : v ? 'on' : 'off');
-  return { kernel: params.kernel === d.profileKernel ? '' : params.kernel, apicv: sw(params.apicv, d.apicv), mitigations: sw(params.mitigations, d.mitigations) };
 }

@@ -32,7 +32,19 @@ import {
   type SweepValue,
   valueText,
 } from '../lib/sweep.js';
-import { defaultHostFields, defaultStrategyTicks, hostDefaults, hostErrors, hostSet, isHostParam, reconcileStrategies, strategyStates, type HostFields } from '../lib/host-setup.js';
+import {
+  defaultHostFields,
+  defaultStrategyTicks,
+  hostDefaults,
+  hostErrors,
+  hostFieldsOf,
+  hostSet,
+  isHostParam,
+  strategyStates,
+  strategyTickErrors,
+  ticksAfterHostChange,
+  type HostFields,
+} from '../lib/host-setup.js';
 import { errorInfo } from '../lib/transport.js';
 
 export const SWEEP_DEFAULT_SAMPLES = 5000;
@@ -118,10 +130,10 @@ export class SweepForm {
       this.strategies = defaultStrategyTicks(this.strategyStates);
       return;
     }
-    const { ticks, notes } = reconcileStrategies(this.strategies, this.strategyStates, this.hostLabel);
-    if (notes.length > 0) {
-      this.strategies = ticks;
-      this.strategyNotes = [...this.strategyNotes, ...notes].slice(-4);
+    const after = ticksAfterHostChange(this.strategies, this.strategyNotes, this.strategyStates, this.hostLabel);
+    if (after) {
+      this.strategies = after.ticks;
+      this.strategyNotes = after.notes;
     }
   }
   repeatCount = $derived(Number(this.repeat.replace(/_/g, '')) || 1);
@@ -150,10 +162,7 @@ export class SweepForm {
     const hostClash = Object.keys(this.fixedParsed.set).find(isHostParam);
     if (!clash && hostClash) out.fixed = `${hostClash} has its own field under Host`;
     if (!this.sweptHost.includes('kernel')) Object.assign(out, hostErrors(this.host));
-    if (this.chosen.length === 0) out.strategies = 'pick at least one strategy';
-    for (const st of this.strategyStates ?? []) {
-      if (st.refused !== null && this.strategies[st.strategy]) out.strategies = `${st.strategy} cannot run on ${this.hostLabel}: ${st.refused}`;
-    }
+    Object.assign(out, strategyTickErrors(this.strategies, this.strategyStates, this.hostLabel));
     try {
       validateSamples(this.samples.replace(/_/g, ''));
     } catch (err) {
@@ -231,7 +240,7 @@ export class SweepForm {
     // Settings every run shares that differ from the defaults, other than the swept ones.
     const defaults = defaultRunParams() as unknown as Record<string, unknown>;
     const cfgParams = (first.config?.params ?? {}) as unknown as Record<string, unknown>;
-    this.host = first.config ? reopenedHost(first.config.params, first.config.profile, params) : defaultHostFields();
+    this.host = first.config ? hostFieldsOf(first.config.params, first.config.profile, params) : defaultHostFields();
     this.fixed = Object.keys(cfgParams)
       .filter((k) => !params.includes(k) && !isHostParam(k) && cfgParams[k] !== defaults[k] && runs.every((r) => (r.config?.params as unknown as Record<string, unknown> | undefined)?.[k] === cfgParams[k]))
       .map((k) => `${k}=${valueText(cfgParams[k] as SweepValue)}`)
@@ -260,17 +269,6 @@ export class SweepForm {
       this.submitting = false;
     }
   }
-}
-
-/** A reopened sweep's host fields: what its runs share and differs from the profile's defaults (swept ones left empty). */
-function reopenedHost(params: { kernel: string; apicv: boolean; mitigations: boolean }, profile: Profile, swept: readonly string[]): HostFields {
-  const d = hostDefaults(profile, '');
-  const sw = (name: string, v: boolean, def: boolean) => (swept.includes(name) || v === def ? 'default' : v ? 'on' : 'off');
-  return {
-    kernel: swept.includes('kernel') || params.kernel === d.profileKernel ? '' : params.kernel,
-    apicv: sw('apicv', params.apicv, d.apicv),
-    mitigations: sw('mitigations', params.mitigations, d.mitigations),
-  };
 }
 
 const TERMINAL = new Set(['done', 'failed', 'cancelled', 'interrupted']);

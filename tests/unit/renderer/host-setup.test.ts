@@ -1,7 +1,20 @@
 // The host group of New experiment and Sweep: the settings it sends, the defaults it shows, which
 // strategies a host refuses (with the reason) and how ticks follow a change of host.
 import { describe, expect, it } from 'vitest';
-import { defaultHostFields, defaultStrategyTicks, hostDefaults, hostErrors, hostSet, isHostParam, kernelDefaultsOf, reconcileStrategies, strategyStates } from '../../../src-renderer/lib/host-setup.js';
+import {
+  defaultHostFields,
+  defaultStrategyTicks,
+  hostDefaults,
+  hostErrors,
+  hostFieldsOf,
+  hostSet,
+  isHostParam,
+  kernelDefaultsOf,
+  reconcileStrategies,
+  strategyStates,
+  strategyTickErrors,
+  ticksAfterHostChange,
+} from '../../../src-renderer/lib/host-setup.js';
 import { KNOWN_KERNELS } from '../../../src-shared/kernels.js';
 import { builtinProfile } from '../../../src-shared/profiles/index.js';
 
@@ -72,6 +85,34 @@ describe('strategy availability', () => {
     expect(notes).toEqual([expect.stringMatching(/^VMX preemption timer unticked: EPYC 6\.1 cannot run it \(AMD SVM/)]);
     expect(reconcileStrategies(ticks, strategyStates(P('SKX'), [{}]), 'SKX 5.15')).toEqual({ ticks, notes: [] });
     expect(reconcileStrategies(ticks, null, 'SKX 6.')).toEqual({ ticks, notes: [] });
+  });
+});
+
+describe('ticks after a change of host', () => {
+  const ticks = { hrtimer: true, 'vmx-preemption': true, 'posted-timer': false, 'apic-timer-virt': false };
+
+  it('untick what the new host refuses and append the note, keeping the latest four', () => {
+    const earlier = ['a', 'b', 'c', 'd'];
+    const after = ticksAfterHostChange(ticks, earlier, strategyStates(P('EPYC'), [{}]), 'EPYC 6.1');
+    expect(after?.ticks).toEqual({ ...ticks, 'vmx-preemption': false });
+    expect(after?.notes).toEqual(['b', 'c', 'd', expect.stringMatching(/^VMX preemption timer unticked: EPYC 6\.1 cannot run it/)]);
+    expect(ticksAfterHostChange(ticks, earlier, strategyStates(P('SKX'), [{}]), 'SKX 5.15')).toBeNull();
+  });
+
+  it('name the strategies field: none ticked, or a ticked one the host refuses', () => {
+    const none = { hrtimer: false, 'vmx-preemption': false, 'posted-timer': false, 'apic-timer-virt': false };
+    expect(strategyTickErrors(none, null, 'SKX 5.15')).toEqual({ strategies: 'pick at least one strategy' });
+    expect(strategyTickErrors(ticks, strategyStates(P('SKX'), [{}]), 'SKX 5.15')).toEqual({});
+    expect(strategyTickErrors(ticks, strategyStates(P('EPYC'), [{}]), 'EPYC 6.1').strategies).toMatch(/^vmx-preemption cannot run on EPYC 6\.1: AMD SVM/);
+  });
+});
+
+describe('a stored run as host fields', () => {
+  it('leave at default what equals the profile, and what a sweep varied', () => {
+    expect(hostFieldsOf({ kernel: '5.15', apicv: true, mitigations: true }, P('SKX'))).toEqual(defaultHostFields());
+    expect(hostFieldsOf({ kernel: '6.8', apicv: false, mitigations: false }, P('SKX'))).toEqual({ kernel: '6.8', apicv: 'off', mitigations: 'off' });
+    expect(hostFieldsOf({ kernel: '6.1', apicv: true, mitigations: true }, P('EPYC'))).toEqual({ kernel: '', apicv: 'on', mitigations: 'default' });
+    expect(hostFieldsOf({ kernel: '6.8', apicv: false, mitigations: false }, P('SKX'), ['kernel', 'mitigations'])).toEqual({ kernel: '', apicv: 'off', mitigations: 'default' });
   });
 });
 
