@@ -19,20 +19,7 @@ import type { Profile } from '../../src-shared/profile.js';
 import { STRATEGIES, strategyChoice, type Strategy } from '../../src-shared/strategies.js';
 import { MAX_REPEATS } from '../../src-shared/experiment-limits.js';
 import { DEFAULT_SAMPLES, RUN_PARAMS, WORKLOADS, type ParamSpec, type Workload } from '../../src-shared/workloads.js';
-import {
-  defaultHostFields,
-  defaultStrategyTicks,
-  hostDefaults,
-  hostErrors,
-  hostFieldsOf,
-  hostSet,
-  isHostParam,
-  kernelDefaultsOf,
-  strategyStates,
-  strategyTickErrors,
-  ticksAfterHostChange,
-  type HostFields,
-} from '../lib/host-setup.js';
+import { defaultHostFields, defaultStrategyTicks, hostDefaults, hostErrors, hostFieldsOf, hostSet, isHostParam, kernelDefaultsOf, strategyStates, strategyTickErrors, ticksAfterHostChange, type HostFields } from '../lib/host-setup.js';
 import { errorInfo } from '../lib/transport.js';
 import type { KernelDefaults } from '../../src-shared/kernels.js';
 import { parseTags } from './history.svelte.js';

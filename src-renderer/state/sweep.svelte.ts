@@ -32,19 +32,7 @@ import {
   type SweepValue,
   valueText,
 } from '../lib/sweep.js';
-import {
-  defaultHostFields,
-  defaultStrategyTicks,
-  hostDefaults,
-  hostErrors,
-  hostFieldsOf,
-  hostSet,
-  isHostParam,
-  strategyStates,
-  strategyTickErrors,
-  ticksAfterHostChange,
-  type HostFields,
-} from '../lib/host-setup.js';
+import { defaultHostFields, defaultStrategyTicks, hostDefaults, hostErrors, hostFieldsOf, hostSet, isHostParam, strategyStates, strategyTickErrors, ticksAfterHostChange, type HostFields } from '../lib/host-setup.js';
 import { errorInfo } from '../lib/transport.js';
 
 export const SWEEP_DEFAULT_SAMPLES = 5000;

@@ -1,20 +1,7 @@
 // The host group of New experiment and Sweep: the settings it sends, the defaults it shows, which
 // strategies a host refuses (with the reason) and how ticks follow a change of host.
 import { describe, expect, it } from 'vitest';
-import {
-  defaultHostFields,
-  defaultStrategyTicks,
-  hostDefaults,
-  hostErrors,
-  hostFieldsOf,
-  hostSet,
-  isHostParam,
-  kernelDefaultsOf,
-  reconcileStrategies,
-  strategyStates,
-  strategyTickErrors,
-  ticksAfterHostChange,
-} from '../../../src-renderer/lib/host-setup.js';
+import { defaultHostFields, defaultStrategyTicks, hostDefaults, hostErrors, hostFieldsOf, hostSet, isHostParam, kernelDefaultsOf, reconcileStrategies, strategyStates, strategyTickErrors, ticksAfterHostChange } from '../../../src-renderer/lib/host-setup.js';
 import { KNOWN_KERNELS } from '../../../src-shared/kernels.js';
 import { builtinProfile } from '../../../src-shared/profiles/index.js';
 
