@@ -128,3 +128,25 @@ test('a host trace compared with a simulated tscdeadline run: side by side, no v
   await expect(page.getByTestId('compare-warnings')).toContainText('these runs measure different things');
   await expect(page.getByTestId('compare-context')).toContainText('TSC rate estimated');
 });
+
+test('a file dropped on History is imported; the region is marked only while a file is dragged over it', async ({ page }) => {
+  await openApp(page, '#/history');
+  const region = page.getByTestId('history-drop');
+  const text = readFileSync(SAMPLE, 'utf8');
+  // Built in the page (the test's own types have no DOM): a drag carrying the histogram file.
+  const transfer = await page.evaluateHandle(`(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([${JSON.stringify(text)}], ${JSON.stringify(basename(SAMPLE))}, { type: 'text/plain' }));
+    return dt;
+  })()`);
+  await region.dispatchEvent('dragover', { dataTransfer: transfer });
+  await expect(region).toHaveClass(/\bdrag\b/);
+  await expect(page.getByText('Drop the file to import it')).toBeVisible();
+  await region.dispatchEvent('dragleave', { dataTransfer: transfer });
+  await expect(region).not.toHaveClass(/\bdrag\b/);
+  await region.dispatchEvent('dragover', { dataTransfer: transfer });
+  await region.dispatchEvent('drop', { dataTransfer: transfer });
+  await expect(region).not.toHaveClass(/\bdrag\b/);
+  const id = await importedRunId(page, basename(SAMPLE));
+  await expect(page.getByTestId(`run-row-${id}`)).toBeVisible();
+});
