@@ -137,7 +137,8 @@ export const CALLS = {
   }),
   'profiles:list': z.object({}),
   'profiles:get': z.object({ name: z.string().min(1).max(64) }),
-  'profiles:save': z.object({ profile: z.unknown() }),
+  /** Saves a user profile; one of the same name (in any case) is refused unless `replace`. */
+  'profiles:save': z.object({ profile: z.unknown(), replace: z.boolean().default(false) }),
   'params:spec': z.object({}),
   /**
    * Reads one calibration input (a host trace-cmd report, a guest-side tscdeadline_latency or
@@ -158,6 +159,8 @@ export const CALLS = {
     /** vCPU to read when several have timer cycles. */
     vcpu: z.number().int().min(0).max(4096).optional(),
     save: z.boolean().default(true),
+    /** Overwrite a user profile of the same name (else the save is refused before the fit runs). */
+    replace: z.boolean().default(false),
     bootstrap: z.number().int().min(20).max(2000).default(200),
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
   }),

@@ -106,6 +106,8 @@ export async function runCalibration(lab: LabServices, args: ParsedArgs<'calibra
     throw err instanceof ConfigError ? new ApiError('bad-input', `name: ${err.message.replace(/^profile\.name: /, '')}`, 'name') : err;
   }
   if (builtinProfile(name)) throw new ApiError('conflict', `name: "${name}" is a built-in profile; choose another name`, 'name');
+  const clash = args.save && !args.replace ? lab.store.profileNameClash(name) : null;
+  if (clash) throw new ApiError('conflict', `name: ${clash}`, 'name');
   const src = (i: (typeof inputs)[number]) => ({ fileName: i.info.fileName, sha256: i.info.sha256, bytes: i.info.bytes, lines: i.info.lines, format: i.info.format });
   const calibrationInputs: CalibrationInputs = {
     host: { ...src(host), trace: host.host! },
@@ -140,7 +142,7 @@ export async function runCalibration(lab: LabServices, args: ParsedArgs<'calibra
   const imports = inputs
     .filter((i) => i.parsed)
     .map((i) => measuredImport(i.parsed!, { fileName: i.info.fileName, sha256: i.info.sha256, name: `${i.info.fileName} (calibration ${name})` }));
-  const saved = lab.store.saveCalibration(imports, profile, provenance);
+  const saved = lab.store.saveCalibration(imports, profile, provenance, args.replace);
   return { ...result, saved: true, measuredRunIds: saved.measuredRunIds };
 }
 

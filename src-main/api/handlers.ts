@@ -70,8 +70,8 @@ export const HANDLERS: HandlerTable = {
   },
   'profiles:list': (lab) => listProfiles(lab.store),
   'profiles:get': (lab, { name }) => resolveProfile(lab.store, name, 'name', 'not-found'),
-  'profiles:save': (lab, { profile }) => {
-    lab.store.saveUserProfile(profile);
+  'profiles:save': (lab, { profile, replace }) => {
+    lab.store.saveUserProfile(profile, replace);
     return { ok: true };
   },
   'db:check': (lab) => {

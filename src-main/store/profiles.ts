@@ -48,20 +48,33 @@ export class UserProfiles {
   }
 
   /**
-   * Validates and stores (insert or overwrite); returns the validated profile. The provenance is
-   * `provenance`, else the one the document carries (a profile file written out and added back).
+   * Validates and stores; returns the validated profile. The provenance is `provenance`, else the
+   * one the document carries (a profile file written out and added back). A user profile of the
+   * same name (in any case) is refused unless `replace` says to overwrite it: a profile saved over
+   * a calibrated one would otherwise drop its calibration unasked.
    */
-  save(raw: unknown, provenance?: CalibrationProvenance): Profile {
+  save(raw: unknown, provenance?: CalibrationProvenance, replace = false): Profile {
     const profile = resolveProfileDoc(raw, this.bases);
     const lower = profile.name.toLowerCase();
     if (this.bases.some((b) => b.name.toLowerCase() === lower)) {
       throw new ConflictError(`"${profile.name}" is a built-in profile and cannot be overwritten; save it under another name`);
     }
+    const clash = replace ? null : this.nameClash(profile.name);
+    if (clash) throw new ConflictError(clash);
     const carried = (raw as { provenance?: unknown } | null)?.provenance;
     const kept = provenance ?? (carried === undefined ? undefined : readProvenance(carried));
     const doc: ProfileDoc = { ...toProfileDoc(profile, this.bases), ...(kept ? { provenance: kept } : {}) };
     this.upsertStmt.run({ name: profile.name, json: JSON.stringify(doc), now: this.now().toISOString() });
     return profile;
+  }
+
+  /** Why a new profile cannot take `name`: a user profile has it (in any case); null when free. */
+  nameClash(name: string): string | null {
+    const row = this.getStmt.get(name);
+    if (!row) return null;
+    const doc = JSON.parse(row.json) as { name: string; provenance?: unknown };
+    const what = doc.provenance === undefined ? 'a profile' : 'a calibrated profile';
+    return `${what} named "${doc.name}" exists already; save under another name, or replace it`;
   }
 
   /** The stored profile's calibration provenance: null when it has none, with a note when it is damaged. */

@@ -485,8 +485,14 @@ export class RunStore {
     return this.read(() => this.profiles.get(name));
   }
 
-  saveUserProfile(profile: unknown): Profile {
-    return this.write(() => this.profiles.save(profile));
+  /** Saves a user profile; one of the same name is refused unless `replace`. */
+  saveUserProfile(profile: unknown, replace = false): Profile {
+    return this.write(() => this.profiles.save(profile, undefined, replace));
+  }
+
+  /** Why a new user profile cannot be saved as `name` (one of that name exists), or null. */
+  profileNameClash(name: string): string | null {
+    return this.read(() => this.profiles.nameClash(name));
   }
 
   /** A user profile's calibration provenance (null: no such user profile). */
@@ -503,10 +509,11 @@ export class RunStore {
     imports: ReadonlyArray<{ experiment: ExperimentInput; runs: readonly MeasuredRunInput[] }>,
     profile: Profile,
     provenance: CalibrationProvenance,
+    replace = false,
   ): { measuredRunIds: number[]; profile: Profile } {
     return this.write(() => {
       const measuredRunIds = imports.flatMap((i) => (i.runs.length > 0 ? this.insertMeasuredImport(i.experiment, i.runs).runIds : []));
-      const saved = this.profiles.save(profile, { ...provenance, measuredRunIds });
+      const saved = this.profiles.save(profile, { ...provenance, measuredRunIds }, replace);
       return { measuredRunIds, profile: saved };
     });
   }

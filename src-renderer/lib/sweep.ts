@@ -420,7 +420,7 @@ export function flatStrategies(cells: readonly SweepCell[]): string[] {
   return [...by].filter(([, means]) => means.length > 1 && means.every((m) => m === means[0])).map(([s]) => s);
 }
 
-/** Rules of profiles:save for a name (validateProfile), plus: not a built-in profile's name. */
+/** Rules of profiles:save for a name (validateProfile), plus: no profile, built-in or saved, has it (in any case). */
 export function profileNameError(raw: string, profiles: readonly ProfileInfo[]): string | null {
   const name = raw.trim();
   if (name === '') return 'give the profile a name';
@@ -428,5 +428,7 @@ export function profileNameError(raw: string, profiles: readonly ProfileInfo[]):
   if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/.test(name)) return 'use letters, digits, space, dot, dash or underscore, starting with a letter or digit';
   const builtIn = profiles.find((p) => p.builtIn && p.name.toLowerCase() === name.toLowerCase());
   if (builtIn) return `"${builtIn.name}" is a built-in profile; choose another name`;
+  const saved = profiles.find((p) => p.name.toLowerCase() === name.toLowerCase());
+  if (saved) return `a profile named "${saved.name}" exists already; choose another name`;
   return null;
 }

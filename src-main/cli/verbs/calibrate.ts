@@ -25,6 +25,7 @@ export const calibrateVerb = defineVerb({
     bootstrap: { type: 'string', value: 'N', help: 'bootstrap resamples for the intervals (default 200)' },
     seed: { type: 'string', value: 'N', help: 'seed of the simulations and resamples (default 1)' },
     'no-save': { type: 'boolean', default: false, help: 'print the result without saving the profile or importing the files' },
+    replace: { type: 'boolean', default: false, help: 'overwrite a saved profile of the same name (and its calibration)' },
   },
   notes: 'FILE: a host `trace-cmd report` (µs or ns timestamps) of a guest running tscdeadline_latency or cyclictest, with kvm and timer events; optionally that run\'s tscdeadline_latency log or cyclictest histogram/JSON and a perf kvm stat report. Nothing is saved when a file cannot be used.',
   async run(ctx, v, positionals) {
@@ -62,6 +63,7 @@ export const calibrateVerb = defineVerb({
         inputs: inputs.map((i) => i.inputId),
         base: v.base,
         save: !v['no-save'],
+        replace: v.replace,
         ...(v.name ? { name: v.name } : {}),
         ...(v.kernel ? { kernel: v.kernel } : {}),
         ...(vcpu !== undefined ? { vcpu } : {}),

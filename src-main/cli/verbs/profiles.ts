@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { settableNames } from '../../../src-shared/config.js';
 import { ApiError } from '../../api/index.js';
 import { defineVerb } from '../verb.js';
+import { UsageError } from '../args.js';
 
 export const profiles = defineVerb({
   name: 'profiles',
@@ -10,9 +11,11 @@ export const profiles = defineVerb({
   positionals: '[NAME]',
   options: {
     add: { type: 'string', value: 'FILE.json', help: 'save a profile (a new name; only what differs from its base is stored)' },
+    replace: { type: 'boolean', default: false, help: 'with --add: overwrite the saved profile of that name (and its calibration)' },
   },
-  notes: 'A profile as JSON (profiles NAME --json) can be edited and added back under a new name; built-in profiles are read-only.',
+  notes: 'A profile as JSON (profiles NAME --json) can be edited and added back under a new name (or over its own with --replace); built-in profiles are read-only.',
   async run(ctx, v, positionals) {
+    if (v.replace && v.add === undefined) throw new UsageError('profiles: --replace goes with --add FILE.json');
     if (v.add !== undefined) {
       let profile: unknown;
       try {
@@ -20,7 +23,7 @@ export const profiles = defineVerb({
       } catch (err) {
         throw new ApiError('bad-input', `--add ${v.add}: ${(err as Error).message}`);
       }
-      await ctx.call('profiles:save', { profile });
+      await ctx.call('profiles:save', { profile, replace: v.replace });
       ctx.out(`saved profile ${(profile as { name?: string }).name ?? ''}`);
       return 0;
     }

@@ -64,6 +64,16 @@ describe('calibrate through the API', () => {
     const cmp = await t.call('compare', { ids: [p.runs[1]!.runId, p.runs[0]!.runId, guestRun] });
     expect(cmp.runs.map((r) => r.role)).toEqual(['measured', 'reproduced', 'predicted']);
     expect(cmp.warnings.some((w) => /measured, reproduced and predicted runs are shown apart/.test(w))).toBe(true);
+
+    // the same name again: refused before anything runs or is saved, unless told to replace
+    const runsBefore = (await t.call('runs:list', {})).length;
+    const clash = await apiError(t.call('calibrate', { inputs: [host.inputId], name: 'My Host', bootstrap: 20 }));
+    expect(clash).toMatchObject({ code: 'conflict', field: 'name', message: 'name: a calibrated profile named "my host" exists already; save under another name, or replace it' });
+    expect((await t.call('runs:list', {})).length).toBe(runsBefore);
+    expect((await t.call('calibrate:get', { profile: 'my host' })).provenance?.sources).toHaveLength(2);
+    const replaced = await t.call('calibrate', { inputs: [host.inputId], name: 'my host', bootstrap: 20, replace: true });
+    expect(replaced.saved).toBe(true);
+    expect((await t.call('calibrate:get', { profile: 'my host' })).provenance?.sources).toHaveLength(1);
   });
 
   it('refuses bad inputs with the file named and saves nothing', async () => {

@@ -49,6 +49,19 @@ describe('profiles', () => {
     expect((await again.call('profiles:get', { name: 'HSW-slow-exit' })).costs.vmexit_hw!.cycles).toBe(hsw.costs.vmexit_hw!.cycles * 3);
   });
 
+  it('refuses to save over a saved profile unless replace is set', async () => {
+    const t = openLab();
+    const hsw = await t.call('profiles:get', { name: 'HSW-2016' });
+    const mine = { ...structuredClone(hsw), name: 'mine', description: 'first' };
+    await t.call('profiles:save', { profile: mine });
+    const e = await apiError(t.call('profiles:save', { profile: { ...mine, name: 'Mine', description: 'second' } }));
+    expect(e).toMatchObject({ code: 'conflict', message: 'a profile named "mine" exists already; save under another name, or replace it' });
+    expect((await t.call('profiles:get', { name: 'mine' })).description).toBe('first');
+    await t.call('profiles:save', { profile: { ...mine, description: 'second' }, replace: true });
+    expect((await t.call('profiles:get', { name: 'mine' })).description).toBe('second');
+    expect((await apiError(t.call('profiles:save', { profile: mine, replace: 'yes' as unknown as boolean }))).field).toBe('replace');
+  });
+
   it('refuses an invalid profile with bad-input', async () => {
     const t = openLab();
     const hsw = await t.call('profiles:get', { name: 'HSW-2016' });

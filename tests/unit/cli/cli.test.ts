@@ -332,6 +332,24 @@ describe('timer-lab history verbs', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('NOPE-1999');
   });
+
+  it('profiles --add refuses a name already saved unless --replace', async () => {
+    const own = newDb();
+    const file = path.join(tmp.dir, 'mine.json');
+    const hsw = JSON.parse((await cli(['profiles', 'HSW-2016', '--db', own, '--json'])).stdout) as { description: string };
+    writeFileSync(file, JSON.stringify({ ...hsw, name: 'mine', description: 'first' }));
+    expect((await cli(['profiles', '--add', file, '--db', own])).code).toBe(0);
+    writeFileSync(file, JSON.stringify({ ...hsw, name: 'Mine', description: 'second' }));
+    const again = await cli(['profiles', '--add', file, '--db', own]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('a profile named "mine" exists already');
+    expect((JSON.parse((await cli(['profiles', 'mine', '--db', own, '--json'])).stdout) as { description: string }).description).toBe('first');
+    expect((await cli(['profiles', '--add', file, '--replace', '--db', own])).code).toBe(0);
+    expect((JSON.parse((await cli(['profiles', 'mine', '--db', own, '--json'])).stdout) as { description: string }).description).toBe('second');
+    const alone = await cli(['profiles', '--replace', '--db', own]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--replace goes with --add');
+  });
 });
 
 describe('timer-lab errors', () => {

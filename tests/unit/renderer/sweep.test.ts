@@ -271,11 +271,12 @@ describe('profile name check', () => {
   ];
   it('accepts 1–64 letters, digits, space, dot, dash, underscore; refuses built-in names', () => {
     expect(profileNameError('HSW tuned_1.2-b', profiles)).toBeNull();
-    expect(profileNameError('mine', profiles)).toBeNull();
+    expect(profileNameError('mine 2', profiles)).toBeNull();
     expect(profileNameError('  ', profiles)).toBe('give the profile a name');
     expect(profileNameError('a'.repeat(65), profiles)).toMatch(/at most 64/);
     expect(profileNameError('a/b', profiles)).toMatch(/letters, digits/);
     expect(profileNameError('-x', profiles)).toMatch(/starting with a letter or digit/);
     expect(profileNameError('hsw-2016', profiles)).toBe('"HSW-2016" is a built-in profile; choose another name');
+    expect(profileNameError(' MINE ', profiles)).toBe('a profile named "mine" exists already; choose another name');
   });
 });
