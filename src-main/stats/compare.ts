@@ -35,7 +35,17 @@ export interface CompareOptions {
   cdfMaxPoints?: number;
   /** Histogram resolution (default 7). */
   subBucketBits?: number;
+  /**
+   * What each run other than the baseline gets against it (default `all`): `all` (Mann–Whitney p,
+   * bootstrap CI of Δmean, percentile deltas), `p-value` (Mann–Whitney only: its ranks are known,
+   * its values are not) or `none` (it is shown side by side only). What a run does not get is not
+   * computed: its p-value and CI are null and it has no percentile deltas.
+   */
+  testsFor?: (id: number) => RunTests;
 }
+
+/** The statistics a run gets against the baseline (see CompareOptions.testsFor). */
+export type RunTests = 'all' | 'p-value' | 'none';
 
 /** Level below which a p-value counts as a detected difference (with a CI that excludes 0). */
 export const VERDICT_ALPHA = 0.01;
@@ -90,6 +100,7 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
   const baseline = opts.baselineId === undefined ? runs[0]! : runs.find((r) => r.id === opts.baselineId);
   if (!baseline) throw new RangeError(`baseline run ${opts.baselineId} is not among the compared runs`);
   const base = statsOf(baseline.dist);
+  const testsOf = (run: CompareInput): RunTests => (run === baseline ? 'none' : (opts.testsFor?.(run.id) ?? 'all'));
 
   const rows: CompareRow[] = runs.map((run) => {
     const s = statsOf(run.dist);
@@ -99,10 +110,11 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
       deltaCycles[k] = run === baseline ? 0 : s[k] - base[k];
       deltaPct[k] = run === baseline ? 0 : pct(s[k], base[k]);
     }
-    let pValue = 1;
-    let ci95: [number, number] = [0, 0];
-    if (run !== baseline) {
-      pValue = mannWhitneyU(baseline.dist, run.dist).pValue;
+    const tests = testsOf(run);
+    let pValue: number | null = run === baseline ? 1 : null;
+    let ci95: [number, number] | null = run === baseline ? [0, 0] : null;
+    if (tests !== 'none') pValue = mannWhitneyU(baseline.dist, run.dist).pValue;
+    if (tests === 'all') {
       const ci = bootstrapMeanDiffCI(baseline.dist, run.dist, {
         seed: bootstrapSeed,
         level: 0.95,
@@ -137,7 +149,7 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
     histograms: runs.map((r) => ({ id: r.id, histogram: logLinearHistogram(r.dist, opts.subBucketBits ?? 7) })),
     criticalPath: [],
     percentileDeltas: runs
-      .filter((r) => r !== baseline)
+      .filter((r) => testsOf(r) === 'all')
       .map((r) => ({ id: r.id, points: percentileDeltas(baseline.dist, r.dist, { seed: bootstrapSeed }) })),
   };
 }
