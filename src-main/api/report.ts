@@ -10,7 +10,7 @@ import type { CompareResult, RunDetail } from '../../src-shared/contract.js';
 import { compareChart, escapeXml, formatNumber, renderSvg, RUN_CHARTS, runChart, type CompareChartKind } from '../../src-shared/charts/index.js';
 import { measureTitle } from '../../src-shared/measures.js';
 import { statText, UNKNOWN_STAT } from '../../src-shared/stat-text.js';
-import { formatPValue, verdict } from '../../src-shared/verdict.js';
+import { CI_MEAN_LABEL, CI_P99_LABEL, formatPValue, intervalText, verdict } from '../../src-shared/verdict.js';
 import { runContextLines, runKernel } from '../../src-shared/run-context.js';
 import type { RunStore } from '../store/index.js';
 import { compare } from './compare.js';
@@ -106,13 +106,12 @@ function compareTable(cmp: CompareResult): string {
   const rows = cmp.runs.map((r) => {
     const cells = STATS.map((s) => `<td>${escapeXml(statText(r, s, formatNumber))}</td><td>${r.id === cmp.baseline ? '' : signed(r.deltaPct[s])}</td>`).join('');
     const v = verdict(r, cmp.baseline, cmp.noiseThresholdPct);
-    const ci = r.ci95 ? `[${escapeXml(formatNumber(r.ci95[0]))}, ${escapeXml(formatNumber(r.ci95[1]))}]` : UNKNOWN_STAT;
     const across = withAcross ? `<td>${r.across ? `${escapeXml(formatNumber(r.across.mean))} ± ${escapeXml(formatNumber((r.across.ciHigh - r.across.ciLow) / 2))} (${r.across.n} runs)` : 'one run'}</td>` : '';
     const test = r.id === cmp.baseline ? '' : r.basis === 'runs' ? 'Welch (runs)' : 'Mann–Whitney';
-    return `<tr><td>#${r.id}${r.role ? ` ${escapeXml(r.role)}` : ''}</td><td class="l">${escapeXml(r.profile || '—')}</td><td class="l">${escapeXml(r.kernel || '—')}</td>${cells}${across}<td class="p">${r.id === cmp.baseline ? '' : escapeXml(formatPValue(r.pValue))}</td><td class="l">${test}</td><td>${r.id === cmp.baseline ? '' : ci}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
+    return `<tr><td>#${r.id}${r.role ? ` ${escapeXml(r.role)}` : ''}</td><td class="l">${escapeXml(r.profile || '—')}</td><td class="l">${escapeXml(r.kernel || '—')}</td>${cells}${across}<td class="p">${r.id === cmp.baseline ? '' : escapeXml(formatPValue(r.pValue))}</td><td class="l">${test}</td><td>${r.id === cmp.baseline ? '' : escapeXml(intervalText(r.ci95))}</td><td>${r.id === cmp.baseline ? '' : escapeXml(intervalText(r.ci95P99))}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
   });
   const acrossHead = withAcross ? '<th>mean across runs (95% CI)</th>' : '';
-  return `<h2>Percentiles (${escapeXml(cmp.unit)}), baseline #${cmp.baseline}</h2><table><thead><tr><th>run</th><th>CPU profile</th><th>kernel</th>${head}${acrossHead}<th>p</th><th>test</th><th>95% CI of Δmean</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<h2>Percentiles (${escapeXml(cmp.unit)}), baseline #${cmp.baseline}</h2><table><thead><tr><th>run</th><th>CPU profile</th><th>kernel</th>${head}${acrossHead}<th>p</th><th>test</th><th>${CI_MEAN_LABEL}</th><th>${CI_P99_LABEL}</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function signed(v: number | null): string {

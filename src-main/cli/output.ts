@@ -10,7 +10,7 @@ import { overheadFigures } from '../../src-shared/overhead-figures.js';
 import { perfKvmStatTable } from '../../src-shared/perf-kvm-stat-rows.js';
 import { runHostOf, runHostText } from '../../src-shared/run-host.js';
 import { statText, UNKNOWN_STAT } from '../../src-shared/stat-text.js';
-import { formatPValue } from '../../src-shared/verdict.js';
+import { CI_MEAN_LABEL, CI_P99_LABEL, formatPValue, intervalText } from '../../src-shared/verdict.js';
 import { measuredText } from './measured-text.js';
 import { textTable } from './text-table.js';
 
@@ -106,7 +106,7 @@ export function listText(rows: RunListItem[]): string {
 export function compareText(c: CompareResult, verdictOf: (row: CompareResult['runs'][number]) => string): string {
   const keys = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
   const withAcross = c.runs.some((r) => r.across);
-  const header = ['run', 'CPU', 'kernel', ...keys, ...(withAcross ? ['mean across runs (95% CI)'] : []), 'p-value', '95% CI Δmean', 'verdict'];
+  const header = ['run', 'CPU', 'kernel', ...keys, ...(withAcross ? ['mean across runs (95% CI)'] : []), 'p-value', CI_MEAN_LABEL, CI_P99_LABEL, 'verdict'];
   const delta = (v: number | null) => (v === null ? '' : ` (${v >= 0 ? '+' : ''}${fmt(v, 2)}%)`);
   const body = c.runs.map((r) => [
     `${r.id === c.baseline ? '*' : ''}${r.id}${r.role ? ` ${r.role}` : ''}`,
@@ -115,7 +115,8 @@ export function compareText(c: CompareResult, verdictOf: (row: CompareResult['ru
     ...keys.map((k) => `${statText(r, k, num)}${r.id === c.baseline ? '' : delta(r.deltaPct[k])}`),
     ...(withAcross ? [r.across ? `${fmt(r.across.mean)} ± ${fmt((r.across.ciHigh - r.across.ciLow) / 2)} (n=${r.across.n})` : ''] : []),
     r.id === c.baseline ? '' : formatPValue(r.pValue),
-    r.id === c.baseline ? '' : r.ci95 ? `[${fmt(r.ci95[0])}, ${fmt(r.ci95[1])}]` : UNKNOWN_STAT,
+    r.id === c.baseline ? '' : intervalText(r.ci95),
+    r.id === c.baseline ? '' : intervalText(r.ci95P99),
     verdictOf(r),
   ]);
   const warnings = (c.warnings ?? []).map((w) => `warning: ${w}\n`).join('');

@@ -104,10 +104,12 @@ export function compareSides(
     const r = fullRow.get(s.id);
     let pValue: number | null = null;
     let ci95: [number, number] | null = null;
+    let ci95P99: [number, number] | null = null;
     let verdict = { significant: false, practicallySignificant: false };
     if (reason === null && r && s.id !== base.id) {
       pValue = r.pValue;
       ci95 = r.ci95;
+      ci95P99 = r.ci95P99;
       verdict = verdictOf(pValue, ci95, deltaPct.mean, alpha, noiseThresholdPct);
     } else if (s.id === base.id && r) {
       pValue = r.pValue;
@@ -124,6 +126,7 @@ export function compareSides(
       deltaCycles,
       pValue,
       ci95,
+      ci95P99,
       ...verdict,
       noVerdict: reason,
     };

@@ -1,10 +1,10 @@
 /**
  * Comparison of 2–8 latency runs against a baseline, the statistics behind "is this difference
- * real?": per-run percentiles, deltas, Mann–Whitney p-value, bootstrap CI of the mean difference,
- * the significance/noise-threshold flags and the chart series (CDF, log-linear histogram), plus
- * the verdict wording. Pure: must not import node:*, electron or better-sqlite3.
+ * real?": per-run percentiles, deltas, Mann–Whitney p-value, bootstrap CIs of the mean and p99
+ * differences, the percentile deltas, the significance/noise-threshold flags and the chart series
+ * (CDF, log-linear histogram), plus the verdict wording. Pure: must not import node:*, electron or better-sqlite3.
  */
-import type { CompareResult, CompareRow } from '../../src-shared/contract.js';
+import type { CompareResult, CompareRow, PercentileDelta } from '../../src-shared/contract.js';
 import type { MeasureId } from '../../src-shared/measures.js';
 import { bootstrapMeanDiffCI } from './bootstrap.js';
 import { cdfPoints, logLinearHistogram, type Distribution } from './distribution.js';
@@ -87,6 +87,11 @@ function pct(value: number, base: number): number {
   return ((value - base) / Math.abs(base)) * 100;
 }
 
+/** A percentile delta's band as an interval; null without one (too few samples beyond the percentile). */
+function bandOf(d: PercentileDelta | undefined): [number, number] | null {
+  return d ? [d.lo, d.hi] : null;
+}
+
 /**
  * Compares every run with the baseline. `criticalPath` is returned empty: the caller, which knows
  * the runs' summaries, fills it. Throws RangeError for no runs, an empty run or an unknown baseline.
@@ -101,6 +106,11 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
   if (!baseline) throw new RangeError(`baseline run ${opts.baselineId} is not among the compared runs`);
   const base = statsOf(baseline.dist);
   const testsOf = (run: CompareInput): RunTests => (run === baseline ? 'none' : (opts.testsFor?.(run.id) ?? 'all'));
+
+  const deltas = runs
+    .filter((r) => testsOf(r) === 'all')
+    .map((r) => ({ id: r.id, points: percentileDeltas(baseline.dist, r.dist, { seed: bootstrapSeed }) }));
+  const p99Band = new Map(deltas.map((d) => [d.id, d.points.find((x) => x.p === 0.99)]));
 
   const rows: CompareRow[] = runs.map((run) => {
     const s = statsOf(run.dist);
@@ -135,6 +145,7 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
       deltaCycles,
       pValue,
       ci95,
+      ci95P99: bandOf(p99Band.get(run.id)),
       significant,
       practicallySignificant,
       noVerdict: null,
@@ -148,8 +159,6 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
     cdf: runs.map((r) => ({ id: r.id, points: cdfPoints(r.dist, opts.cdfMaxPoints ?? 400) })),
     histograms: runs.map((r) => ({ id: r.id, histogram: logLinearHistogram(r.dist, opts.subBucketBits ?? 7) })),
     criticalPath: [],
-    percentileDeltas: runs
-      .filter((r) => testsOf(r) === 'all')
-      .map((r) => ({ id: r.id, points: percentileDeltas(baseline.dist, r.dist, { seed: bootstrapSeed }) })),
+    percentileDeltas: deltas,
   };
 }

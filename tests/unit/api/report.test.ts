@@ -2,6 +2,8 @@
 // maxima in the axis titles and the table alike, the app's warnings, only the parameters that act
 // on each run, figure footers, and the spread across repeats.
 import { describe, expect, it } from 'vitest';
+import { escapeXml } from '../../../src-shared/charts/index.js';
+import { CI_MEAN_LABEL, CI_P99_LABEL, intervalText } from '../../../src-shared/verdict.js';
 import { openLab } from './helpers.js';
 
 async function exportHtml(t: ReturnType<typeof openLab>, ids: number[]): Promise<string> {
@@ -31,6 +33,10 @@ describe('HTML report', () => {
     for (const m of maxes) expect(html).toContain(`<td>${m}</td>`);
     // Footer of every figure: runs, profile, kernel, seed, engine.
     expect(html).toMatch(new RegExp(`class="footer"[^>]*>runs #${runIds[0]} hrtimer, #${runIds[1]} vmx-preemption · profile HSW-2016 · kernel 4\\.9 · seed 3 · Timer Lab engine \\d`));
+    // Both intervals of the difference, in the shared wording and format.
+    expect(html).toContain(`<th>${CI_MEAN_LABEL}</th><th>${CI_P99_LABEL}</th>`);
+    expect(c.runs[1]!.ci95P99).not.toBeNull();
+    expect(html).toContain(`<td>${escapeXml(intervalText(c.runs[1]!.ci95))}</td><td>${escapeXml(intervalText(c.runs[1]!.ci95P99))}</td>`);
     // The delta chart and the waterfall are there.
     expect(html).toContain('Difference to the baseline by percentile');
     expect(html).toContain('Where the cycles go, in execution order');

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { compareRuns } from '../../../src-main/stats/compare.js';
 import { compareSides, type CompareSide } from '../../../src-main/stats/compare-sides.js';
 import { fromSamples, type Distribution } from '../../../src-main/stats/distribution.js';
+import { percentileDeltas } from '../../../src-main/stats/percentile-delta.js';
 import { Prng } from '../../../src-main/stats/prng.js';
 
 // Count the bootstrap work: the real functions, wrapped.
@@ -115,5 +116,42 @@ describe('compareRuns testsFor', () => {
     expect(r.percentileDeltas.map((d) => d.id)).toEqual([2]);
     // the deltas themselves do not depend on the tests
     expect(row.get(4)!.deltaCycles.mean).toBeCloseTo(other.mean() - base.mean(), 6);
+  });
+});
+
+describe('the 95 % CI of Δp99', () => {
+  it('is the percentile-delta band at p99, reaches the row, and is null for the baseline and thin tails', () => {
+    const r = compareRuns([
+      { id: 1, name: 'a', dist: base },
+      { id: 2, name: 'b', dist: other },
+    ]);
+    const [b, row] = r.runs;
+    const at99 = percentileDeltas(base, other, { seed: 12345 }).find((d) => d.p === 0.99)!;
+    expect(row!.ci95P99).toEqual([at99.lo, at99.hi]);
+    expect(r.percentileDeltas[0]!.points.find((d) => d.p === 0.99)).toEqual(at99);
+    // a shift of ~4000 cycles: the band holds the observed Δp99 and stays clear of 0
+    expect(row!.ci95P99![0]).toBeLessThanOrEqual(row!.deltaCycles.p99!);
+    expect(row!.ci95P99![1]).toBeGreaterThanOrEqual(row!.deltaCycles.p99!);
+    expect(row!.ci95P99![0]).toBeGreaterThan(0);
+    expect(b!.ci95P99).toBeNull();
+    // 500 samples leave 5 beyond p99: no band there
+    const small = compareRuns([
+      { id: 1, name: 'a', dist: normalDist(5, 500, 5000, 300) },
+      { id: 2, name: 'b', dist: normalDist(6, 500, 5200, 300) },
+    ]);
+    expect(small.runs[1]!.ci95).not.toBeNull();
+    expect(small.runs[1]!.ci95P99).toBeNull();
+  });
+
+  it('compareSides carries it only where a verdict is given and no value is hidden', () => {
+    const r = compareSides(
+      [side(1, base), side(2, same), side(3, other, { measure: 'host-expiry-to-entry' }), side(4, capped, { overflow: 5, samples: 2003 })],
+      { baselineId: 1 },
+    );
+    const row = new Map(r.runs.map((x) => [x.id, x]));
+    expect(row.get(2)!.ci95P99).toHaveLength(2);
+    expect(row.get(1)!.ci95P99).toBeNull();
+    expect(row.get(3)!.ci95P99).toBeNull();
+    expect(row.get(4)!.ci95P99).toBeNull();
   });
 });
