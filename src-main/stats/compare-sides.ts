@@ -57,9 +57,18 @@ export function noVerdictReason(side: CompareSide, base: CompareSide): string | 
   return null;
 }
 
+export interface CompareSidesOptions extends Omit<CompareOptions, 'testsFor'> {
+  baselineId: number;
+  /**
+   * Runs whose verdict the caller takes from elsewhere (the runs of two repeat groups): their
+   * samples get the percentile deltas only, no Mann–Whitney p-value and no CI of Δmean.
+   */
+  verdictFromRuns?: (id: number) => boolean;
+}
+
 export function compareSides(
   sides: readonly CompareSide[],
-  opts: CompareOptions & { baselineId: number },
+  opts: CompareSidesOptions,
 ): Omit<CompareResult, 'unit' | 'metric' | 'warnings' | 'contextDifferences'> {
   const base = sides.find((s) => s.id === opts.baselineId);
   if (!base) throw new RangeError(`baseline run ${opts.baselineId} is not among the compared runs`);
@@ -67,12 +76,15 @@ export function compareSides(
   const alpha = opts.alpha ?? VERDICT_ALPHA;
   const withDist = sides.filter((s) => s.dist !== null && s.unconvertible === null);
   const byId = new Map(sides.map((s) => [s.id, s]));
-  // Only what a row shows is computed: a p-value where a verdict is given, the bootstrap CI and
-  // the percentile deltas only where every value of both runs is known (no overflow).
+  // Only what a row shows is computed: a p-value where a verdict is given and rests on the
+  // samples, the bootstrap CIs and the percentile deltas only where every value of both runs is
+  // known (no overflow).
   const testsFor = (id: number): RunTests => {
     const s = byId.get(id) as CompareSide;
     if (noVerdictReason(s, base) !== null) return 'none';
-    return s.overflow === 0 && base.overflow === 0 ? 'all' : 'p-value';
+    const exact = s.overflow === 0 && base.overflow === 0;
+    if (opts.verdictFromRuns?.(id)) return exact ? 'percentiles' : 'none';
+    return exact ? 'all' : 'p-value';
   };
   const full =
     withDist.length > 0

@@ -37,15 +37,19 @@ export interface CompareOptions {
   subBucketBits?: number;
   /**
    * What each run other than the baseline gets against it (default `all`): `all` (Mann–Whitney p,
-   * bootstrap CI of Δmean, percentile deltas), `p-value` (Mann–Whitney only: its ranks are known,
-   * its values are not) or `none` (it is shown side by side only). What a run does not get is not
-   * computed: its p-value and CI are null and it has no percentile deltas.
+   * bootstrap CI of Δmean, percentile deltas with the CI of Δp99), `p-value` (Mann–Whitney only:
+   * its ranks are known, its values are not), `percentiles` (percentile deltas only: its verdict
+   * comes from elsewhere) or `none` (it is shown side by side only). What a run does not get is
+   * not computed: its p-value and CIs are null and it has no percentile deltas.
    */
   testsFor?: (id: number) => RunTests;
 }
 
 /** The statistics a run gets against the baseline (see CompareOptions.testsFor). */
-export type RunTests = 'all' | 'p-value' | 'none';
+export type RunTests = 'all' | 'p-value' | 'percentiles' | 'none';
+
+const WITH_P_VALUE: ReadonlySet<RunTests> = new Set(['all', 'p-value']);
+const WITH_PERCENTILES: ReadonlySet<RunTests> = new Set(['all', 'percentiles']);
 
 /** Level below which a p-value counts as a detected difference (with a CI that excludes 0). */
 export const VERDICT_ALPHA = 0.01;
@@ -108,7 +112,7 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
   const testsOf = (run: CompareInput): RunTests => (run === baseline ? 'none' : (opts.testsFor?.(run.id) ?? 'all'));
 
   const deltas = runs
-    .filter((r) => testsOf(r) === 'all')
+    .filter((r) => WITH_PERCENTILES.has(testsOf(r)))
     .map((r) => ({ id: r.id, points: percentileDeltas(baseline.dist, r.dist, { seed: bootstrapSeed }) }));
   const p99Band = new Map(deltas.map((d) => [d.id, d.points.find((x) => x.p === 0.99)]));
 
@@ -123,7 +127,7 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
     const tests = testsOf(run);
     let pValue: number | null = run === baseline ? 1 : null;
     let ci95: [number, number] | null = run === baseline ? [0, 0] : null;
-    if (tests !== 'none') pValue = mannWhitneyU(baseline.dist, run.dist).pValue;
+    if (WITH_P_VALUE.has(tests)) pValue = mannWhitneyU(baseline.dist, run.dist).pValue;
     if (tests === 'all') {
       const ci = bootstrapMeanDiffCI(baseline.dist, run.dist, {
         seed: bootstrapSeed,

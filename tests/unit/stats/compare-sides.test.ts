@@ -77,6 +77,17 @@ describe('compareSides computes only what its rows show', () => {
     expect(r.cdf.map((c) => c.id)).toEqual([2, 3]);
   });
 
+  it('a run whose verdict comes from its repeat group gets percentile deltas only', () => {
+    const r = compareSides([side(1, base), side(2, same), side(4, capped, { overflow: 5, samples: 2003 })], { baselineId: 1, verdictFromRuns: () => true });
+    expect(calls.meanCI).toEqual([]);
+    expect(calls.deltas).toEqual(['2000/2001']);
+    const row = new Map(r.runs.map((x) => [x.id, x]));
+    expect(row.get(2)).toMatchObject({ pValue: null, ci95: null, significant: false });
+    expect(row.get(2)!.ci95P99).toHaveLength(2);
+    expect(row.get(4)).toMatchObject({ pValue: null, ci95: null, ci95P99: null });
+    expect(r.percentileDeltas.map((d) => d.id)).toEqual([2]);
+  });
+
   it('the rows that get statistics keep the values of a comparison of the comparable runs alone', () => {
     const r = compareSides([side(1, base), side(3, other, { measure: 'host-expiry-to-entry' }), side(2, same)], { baselineId: 1 });
     const alone = compareRuns([
