@@ -252,6 +252,13 @@ export interface CompareRow {
   pValue: number | null;
   /** Bootstrap 95% CI of mean(run) − mean(baseline), in the comparison's unit; null without one. */
   ci95: [number, number] | null;
+  /**
+   * Bootstrap 95 % band of p99(run) − p99(baseline), in the comparison's unit: the percentile
+   * delta at p99 (percentileDeltas), from the samples of the two runs. Null for the baseline,
+   * without a verdict, with values above a histogram's limit, or with fewer than 10 samples
+   * beyond p99 in either run.
+   */
+  ci95P99: [number, number] | null;
   significant: boolean;
   /** |Δmean| above the noise threshold as well as significant. */
   practicallySignificant: boolean;

@@ -1,6 +1,6 @@
 /**
  * The words of a comparison, the same in the app, the CLI, CSV exports and the HTML report: the
- * p-value format and the one-line verdict. Neutral wording (google/benchmark#1491): first whether
+ * p-value format, the intervals of the differences and the one-line verdict. Neutral wording (google/benchmark#1491): first whether
  * a difference is detected at all, then its size against the noise threshold, never better or
  * worse. Must not import anything but src-shared types.
  */
@@ -21,6 +21,23 @@ export function formatPValue(p: number | null): string {
 export function pValueText(p: number | null): string {
   const v = formatPValue(p);
   return v.startsWith('<') ? `p ${v}` : `p = ${v}`;
+}
+
+/** What the two intervals of a row are called in every table, column head and CSV header. */
+export const CI_MEAN_LABEL = '95 % CI of Δmean';
+export const CI_P99_LABEL = '95 % CI of Δp99';
+
+/** A signed difference: "+28.3", "-4", "0". */
+function signedNumber(v: number): string {
+  const t = Number.isInteger(v) ? String(v) : v.toFixed(1);
+  if (Number(t) === 0) return t.replace('-', '');
+  return v > 0 ? `+${t}` : t;
+}
+
+/** A 95 % interval of a difference, in the comparison's unit: "+28.3 … +65.9"; "—" without one. */
+export function intervalText(ci: readonly [number, number] | null | undefined): string {
+  if (!ci || !Number.isFinite(ci[0]) || !Number.isFinite(ci[1])) return '—';
+  return `${signedNumber(ci[0])} … ${signedNumber(ci[1])}`;
 }
 
 function signedPct(x: number | null): string {

@@ -123,19 +123,20 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>, repeats: R
   }
   const unit = runs.every((r) => nativeUnit(r) === 'cycles') ? 'cycles' : 'ns';
   const sides = runs.map((r) => compareSide(store, r, unit));
+  const baselineId = args.baseline ?? defaultBaseline(runs);
+  const groups = repeatGroups(runs, baselineId, repeats, unit);
   const result = compareSides(sides, {
-    baselineId: args.baseline ?? defaultBaseline(runs),
+    baselineId,
     noiseThresholdPct: args.noiseThresholdPct,
+    verdictFromRuns: groups.verdictFromRuns,
   });
   const unconvertible = sides.filter((s) => s.unconvertible);
   const byId = new Map(runs.map((r) => [r.id, r]));
   const repeated = withRepeats(
     result.runs.map((row) => ({ ...row, ...rowContext(byId.get(row.id)!), role: byId.get(row.id)!.role ?? null })),
     result.baseline,
-    runs,
-    repeats,
+    groups,
     args.noiseThresholdPct,
-    unit,
   );
   return {
     ...result,
@@ -156,35 +157,52 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>, repeats: R
   };
 }
 
+/** The repeat groups of the compared runs, their run means in the comparison's unit, and which verdicts rest on them. */
+interface RepeatGroups {
+  group(id: number): RunDetail[];
+  /** Means of a group's runs, in the comparison's unit. */
+  meansOf(id: number): number[];
+  /** Unit factor of a run (1 when it cannot be converted: its spread stays in its own unit). */
+  factor(id: number): number;
+  /**
+   * Whether a run's verdict against the baseline rests on the runs of the two repeat groups: it
+   * has repeats, the baseline has at least two, and they are not the same group.
+   */
+  verdictFromRuns(id: number): boolean;
+}
+
+function repeatGroups(runs: readonly RunDetail[], baselineId: number, repeats: RepeatIndex, unit: 'cycles' | 'ns'): RepeatGroups {
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  const groups = new Map(runs.map((r) => [r.id, repeats.group(r)]));
+  const group = (id: number) => groups.get(id) ?? [];
+  const factor = (id: number) => unitFactor(byId.get(id)!, unit) ?? 1;
+  const meansOf = (id: number) => group(id).filter((g) => g.summary).map((g) => g.summary!.latency.mean * factor(id));
+  const baseRuns = meansOf(baselineId).length;
+  return {
+    group,
+    meansOf,
+    factor,
+    verdictFromRuns: (id) => id !== baselineId && acrossOf(group(id)) !== undefined && baseRuns >= 2 && !group(id).some((g) => g.id === baselineId),
+  };
+}
+
 /**
  * Rows of runs with repeats carry the spread across their group; when a run and the baseline both
  * have repeats, its verdict uses the between-run variation (Welch's t-test on the groups' run
  * means) instead of the samples of two single runs, whose samples are autocorrelated.
  */
-function withRepeats(
-  rows: CompareRow[],
-  baselineId: number,
-  runs: readonly RunDetail[],
-  repeats: RepeatIndex,
-  noiseThresholdPct: number,
-  unit: 'cycles' | 'ns',
-): { rows: CompareRow[]; warnings: string[] } {
-  const byId = new Map(runs.map((r) => [r.id, r]));
-  const groups = new Map(runs.map((r) => [r.id, repeats.group(r)]));
-  // a run that cannot be converted has no verdict; its spread stays in its own unit
-  const factor = (r: RunDetail) => unitFactor(r, unit) ?? 1;
-  const meansOf = (id: number) => (groups.get(id) ?? []).filter((g) => g.summary).map((g) => g.summary!.latency.mean * factor(byId.get(id)!));
-  const base = meansOf(baselineId);
+function withRepeats(rows: CompareRow[], baselineId: number, groups: RepeatGroups, noiseThresholdPct: number): { rows: CompareRow[]; warnings: string[] } {
+  const base = groups.meansOf(baselineId);
   const warnings: string[] = [];
   const out = rows.map((row) => {
-    const group = groups.get(row.id) ?? [];
+    const group = groups.group(row.id);
     const across = acrossOf(group);
     if (!across) return row;
-    const f = factor(byId.get(row.id)!);
+    const f = groups.factor(row.id);
     const next: CompareRow = { ...row, across: { ...across, mean: across.mean * f, ciLow: across.ciLow * f, ciHigh: across.ciHigh * f, stddev: across.stddev * f } };
     if (row.id === baselineId || row.noVerdict !== null) return next;
-    const sameGroup = group.some((g) => g.id === baselineId);
-    if (base.length < 2 || sameGroup) {
+    if (!groups.verdictFromRuns(row.id)) {
+      const sameGroup = group.some((g) => g.id === baselineId);
       warnings.push(
         sameGroup
           ? `run ${row.id} is a repeat of the baseline's configuration: their difference is between seeds only`
@@ -192,7 +210,7 @@ function withRepeats(
       );
       return next;
     }
-    const w = welchTest(base, meansOf(row.id));
+    const w = welchTest(base, groups.meansOf(row.id));
     const baseMean = base.reduce((a, v) => a + v, 0) / base.length;
     const effect = baseMean === 0 ? null : (w.difference / Math.abs(baseMean)) * 100;
     const { significant, practicallySignificant } = verdictOf(w.pValue, [w.ciLow, w.ciHigh], effect, VERDICT_ALPHA, noiseThresholdPct);

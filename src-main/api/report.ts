@@ -1,7 +1,8 @@
 /**
  * The self-contained HTML report of a comparison (or of one run): configuration (the parameters
  * the workload reads, with effect), percentile table with deltas, the spread across repeats and
- * the significance verdict, the same warnings as the app, and the charts of the shared catalog
+ * the significance verdict, the same warnings as the app, a single run's exit reasons with their
+ * shares of the exits and of the exit time, and the charts of the shared catalog
  * (histograms with exact maxima, percentile spectrum, difference by percentile, critical-path
  * waterfall) as inline SVG with their footers. No scripts, no external resources.
  * Must not import electron.
@@ -9,8 +10,10 @@
 import type { CompareResult, RunDetail } from '../../src-shared/contract.js';
 import { compareChart, escapeXml, formatNumber, renderSvg, RUN_CHARTS, runChart, type CompareChartKind } from '../../src-shared/charts/index.js';
 import { measureTitle } from '../../src-shared/measures.js';
-import { statText, UNKNOWN_STAT } from '../../src-shared/stat-text.js';
-import { formatPValue, verdict } from '../../src-shared/verdict.js';
+import { numberText, statText, UNKNOWN_STAT } from '../../src-shared/stat-text.js';
+import { EXIT_TABLE_LIMITS, exitReasonTable, sharePctText } from '../../src-shared/exit-reason-rows.js';
+import type { RunSummary } from '../../src-shared/result.js';
+import { CI_MEAN_LABEL, CI_P99_LABEL, formatPValue, intervalText, verdict } from '../../src-shared/verdict.js';
 import { runContextLines, runKernel } from '../../src-shared/run-context.js';
 import type { RunStore } from '../store/index.js';
 import { compare } from './compare.js';
@@ -47,6 +50,7 @@ export function htmlReport(store: RunStore, runs: RunDetail[], generatedAt = new
     if (context.length > 0) parts.push(`<h2>Context</h2><ul>${context.map((c) => `<li>${escapeXml(c)}</li>`).join('')}</ul>`);
     if (r.summary?.stoppedBy === 'cancelled') parts.push(`<p class="note">Cancelled: these are the ${r.summary.samples} samples it finished${r.config ? ` of the ${r.config.samples} asked for` : ''}.</p>`);
     if (r.summary) parts.push(statsTable(r));
+    if (r.summary && !r.measurement) parts.push(exitsTable(r.summary.exits));
     if (across) parts.push(`<p class="note">Across ${across.n} runs of this configuration (runs ${across.runIds.map((i) => `#${i}`).join(', ')}): mean ${escapeXml(formatNumber(across.mean))} (95 % CI ${escapeXml(formatNumber(across.ciLow))} … ${escapeXml(formatNumber(across.ciHigh))}), standard deviation ${escapeXml(formatNumber(across.stddev))} between runs.</p>`);
     const h = store.getHistogram(r.id);
     for (const entry of RUN_CHARTS) {
@@ -78,6 +82,16 @@ function statsTable(r: RunDetail): string {
   return `<h2>Statistics (${r.summary!.samples} samples)</h2><table><thead><tr><th>unit</th>${STATS.map((s) => `<th>${s}</th>`).join('')}<th>stddev</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** The exits per reason, as the app's run view shows them ('' without exits). */
+function exitsTable(exits: RunSummary['exits']): string {
+  const t = exitReasonTable(exits);
+  if (t.rows.length === 0) return '';
+  const rows = t.rows.map(
+    (e) => `<tr><td class="l">${escapeXml(e.reason)}</td><td>${escapeXml(formatNumber(e.count))}</td><td>${sharePctText(e.countPct)}</td><td>${escapeXml(formatNumber(e.hostCycles))}</td><td>${escapeXml(numberText(e.cyclesPerExit, formatNumber))}</td><td>${sharePctText(e.timePct)}</td></tr>`,
+  );
+  return `<h2>Exit reasons</h2><table><thead><tr><th>reason</th><th>count</th><th>exits %</th><th>host cycles</th><th>per exit</th><th>exit time %</th></tr></thead><tbody>${rows.join('')}</tbody></table><p class="note">${escapeXml(`${t.totalCount} exits, ${formatNumber(t.totalHostCycles)} host cycles from exit to entry in all. ${EXIT_TABLE_LIMITS}`)}</p>`;
+}
+
 function figure(svg: string): string {
   return `<figure>${svg}</figure>`;
 }
@@ -106,13 +120,12 @@ function compareTable(cmp: CompareResult): string {
   const rows = cmp.runs.map((r) => {
     const cells = STATS.map((s) => `<td>${escapeXml(statText(r, s, formatNumber))}</td><td>${r.id === cmp.baseline ? '' : signed(r.deltaPct[s])}</td>`).join('');
     const v = verdict(r, cmp.baseline, cmp.noiseThresholdPct);
-    const ci = r.ci95 ? `[${escapeXml(formatNumber(r.ci95[0]))}, ${escapeXml(formatNumber(r.ci95[1]))}]` : UNKNOWN_STAT;
     const across = withAcross ? `<td>${r.across ? `${escapeXml(formatNumber(r.across.mean))} ± ${escapeXml(formatNumber((r.across.ciHigh - r.across.ciLow) / 2))} (${r.across.n} runs)` : 'one run'}</td>` : '';
     const test = r.id === cmp.baseline ? '' : r.basis === 'runs' ? 'Welch (runs)' : 'Mann–Whitney';
-    return `<tr><td>#${r.id}${r.role ? ` ${escapeXml(r.role)}` : ''}</td><td class="l">${escapeXml(r.profile || '—')}</td><td class="l">${escapeXml(r.kernel || '—')}</td>${cells}${across}<td class="p">${r.id === cmp.baseline ? '' : escapeXml(formatPValue(r.pValue))}</td><td class="l">${test}</td><td>${r.id === cmp.baseline ? '' : ci}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
+    return `<tr><td>#${r.id}${r.role ? ` ${escapeXml(r.role)}` : ''}</td><td class="l">${escapeXml(r.profile || '—')}</td><td class="l">${escapeXml(r.kernel || '—')}</td>${cells}${across}<td class="p">${r.id === cmp.baseline ? '' : escapeXml(formatPValue(r.pValue))}</td><td class="l">${test}</td><td>${r.id === cmp.baseline ? '' : escapeXml(intervalText(r.ci95))}</td><td>${r.id === cmp.baseline ? '' : escapeXml(intervalText(r.ci95P99))}</td><td class="l ${r.significant ? 'sig' : ''}">${escapeXml(v)}</td></tr>`;
   });
   const acrossHead = withAcross ? '<th>mean across runs (95% CI)</th>' : '';
-  return `<h2>Percentiles (${escapeXml(cmp.unit)}), baseline #${cmp.baseline}</h2><table><thead><tr><th>run</th><th>CPU profile</th><th>kernel</th>${head}${acrossHead}<th>p</th><th>test</th><th>95% CI of Δmean</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<h2>Percentiles (${escapeXml(cmp.unit)}), baseline #${cmp.baseline}</h2><table><thead><tr><th>run</th><th>CPU profile</th><th>kernel</th>${head}${acrossHead}<th>p</th><th>test</th><th>${CI_MEAN_LABEL}</th><th>${CI_P99_LABEL}</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function signed(v: number | null): string {

@@ -7,10 +7,11 @@ import type { RunSummary } from '../../src-shared/result.js';
 import { defaultRunParams, paramAssignments } from '../../src-shared/config.js';
 import { MEASURES } from '../../src-shared/measures.js';
 import { overheadFigures } from '../../src-shared/overhead-figures.js';
+import { EXIT_TABLE_LIMITS, exitReasonTable, sharePctText } from '../../src-shared/exit-reason-rows.js';
 import { perfKvmStatTable } from '../../src-shared/perf-kvm-stat-rows.js';
 import { runHostOf, runHostText } from '../../src-shared/run-host.js';
 import { statText, UNKNOWN_STAT } from '../../src-shared/stat-text.js';
-import { formatPValue } from '../../src-shared/verdict.js';
+import { CI_MEAN_LABEL, CI_P99_LABEL, formatPValue, intervalText } from '../../src-shared/verdict.js';
 import { measuredText } from './measured-text.js';
 import { textTable } from './text-table.js';
 
@@ -25,9 +26,6 @@ export function summaryText(s: RunSummary, id?: number): string {
   const what = s.workload.startsWith('vmexit') ? 'cycles per iteration' : 'latency';
   const t = (k: 'mean' | 'min' | 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'stddev', st = l) => statText(st, k, num);
   const stats = `mean ${t('mean')}  min ${t('min')}  p50 ${t('p50')}  p90 ${t('p90')}  p99 ${t('p99')}  p99.9 ${t('p999')}  max ${t('max')}  stddev ${t('stddev')}`;
-  const exits = Object.entries(s.exits)
-    .map(([r, e]) => `${r} ${e.count} (${fmt(e.hostCycles / Math.max(1, e.count), 0)} cycles each)`)
-    .join(', ');
   const lines = measured
     ? [
         `${id === undefined ? '' : `run ${id}: `}measured${(s.workload as string) === 'measured' ? '' : ` ${s.workload}`} · ${s.samples} samples`,
@@ -40,7 +38,7 @@ export function summaryText(s: RunSummary, id?: number): string {
         ...(s.warnings ?? []).map((w) => `warning: ${w}`),
         `${what} (${l.unit}): ${stats}`,
         `${what} (ns):     mean ${fmt(n.mean)}  p50 ${fmt(n.p50)}  p99 ${fmt(n.p99)}  max ${fmt(n.max)}`,
-        `VM exits: ${exits || 'none'}`,
+        exitsText(s),
         `host overhead per timer event: ${fmt(s.overheadCyclesPerTimerEvent, 0)} cycles`,
         ...overheadFigures(s).map((f) => `${f.label}: ${fmt(f.value, 0)} cycles — ${f.explanation}`),
       ];
@@ -72,6 +70,15 @@ export function detailText(d: RunDetail): string {
   const across = r ? `\nacross ${r.n} runs of this configuration (#${r.runIds.join(', #')}): mean ${fmt(r.mean)} (95% CI ${fmt(r.ciLow)} … ${fmt(r.ciHigh)}), stddev ${fmt(r.stddev)} between runs` : '';
   const perf = d.summary ? perfKvmStatText(d.summary) : '';
   return `${head}${src}${err}${d.summary ? `\n${summaryText(d.summary)}` : ''}${perf}${across}${measured}`;
+}
+
+/** The exits per reason: count and share of the exits, host cycles, per exit and share of the exit time. */
+export function exitsText(s: RunSummary): string {
+  const t = exitReasonTable(s.exits);
+  if (t.rows.length === 0) return 'VM exits: none';
+  const header = ['reason', 'count', 'exits %', 'host cycles', 'per exit', 'exit time %'];
+  const body = t.rows.map((r) => [r.reason, String(r.count), sharePctText(r.countPct), fmt(r.hostCycles, 0), fmt(r.cyclesPerExit, 0), sharePctText(r.timePct)]);
+  return `VM exits (host cycles from exit to entry): ${t.totalCount} exits, ${fmt(t.totalHostCycles, 0)} host cycles\n${textTable([header, ...body], 'right')}\n${EXIT_TABLE_LIMITS}`;
 }
 
 /** The exits as `perf kvm stat report` lays them out (no Min/Max Time: the summary keeps means only), or ''. */
@@ -106,7 +113,7 @@ export function listText(rows: RunListItem[]): string {
 export function compareText(c: CompareResult, verdictOf: (row: CompareResult['runs'][number]) => string): string {
   const keys = ['mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
   const withAcross = c.runs.some((r) => r.across);
-  const header = ['run', 'CPU', 'kernel', ...keys, ...(withAcross ? ['mean across runs (95% CI)'] : []), 'p-value', '95% CI Δmean', 'verdict'];
+  const header = ['run', 'CPU', 'kernel', ...keys, ...(withAcross ? ['mean across runs (95% CI)'] : []), 'p-value', CI_MEAN_LABEL, CI_P99_LABEL, 'verdict'];
   const delta = (v: number | null) => (v === null ? '' : ` (${v >= 0 ? '+' : ''}${fmt(v, 2)}%)`);
   const body = c.runs.map((r) => [
     `${r.id === c.baseline ? '*' : ''}${r.id}${r.role ? ` ${r.role}` : ''}`,
@@ -115,7 +122,8 @@ export function compareText(c: CompareResult, verdictOf: (row: CompareResult['ru
     ...keys.map((k) => `${statText(r, k, num)}${r.id === c.baseline ? '' : delta(r.deltaPct[k])}`),
     ...(withAcross ? [r.across ? `${fmt(r.across.mean)} ± ${fmt((r.across.ciHigh - r.across.ciLow) / 2)} (n=${r.across.n})` : ''] : []),
     r.id === c.baseline ? '' : formatPValue(r.pValue),
-    r.id === c.baseline ? '' : r.ci95 ? `[${fmt(r.ci95[0])}, ${fmt(r.ci95[1])}]` : UNKNOWN_STAT,
+    r.id === c.baseline ? '' : intervalText(r.ci95),
+    r.id === c.baseline ? '' : intervalText(r.ci95P99),
     verdictOf(r),
   ]);
   const warnings = (c.warnings ?? []).map((w) => `warning: ${w}\n`).join('');

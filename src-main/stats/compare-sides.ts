@@ -11,7 +11,7 @@
 import type { CompareResult, CompareRow } from '../../src-shared/contract.js';
 import { comparability, type MeasureId } from '../../src-shared/measures.js';
 import type { SummaryStats } from '../../src-shared/result.js';
-import { compareRuns, VERDICT_ALPHA, verdictOf, type CompareOptions } from './compare.js';
+import { compareRuns, VERDICT_ALPHA, verdictOf, type CompareOptions, type RunTests } from './compare.js';
 import type { Distribution } from './distribution.js';
 
 export interface CompareSide {
@@ -57,20 +57,40 @@ export function noVerdictReason(side: CompareSide, base: CompareSide): string | 
   return null;
 }
 
+export interface CompareSidesOptions extends Omit<CompareOptions, 'testsFor'> {
+  baselineId: number;
+  /**
+   * Runs whose verdict the caller takes from elsewhere (the runs of two repeat groups): their
+   * samples get the percentile deltas only, no Mann–Whitney p-value and no CI of Δmean.
+   */
+  verdictFromRuns?: (id: number) => boolean;
+}
+
 export function compareSides(
   sides: readonly CompareSide[],
-  opts: CompareOptions & { baselineId: number },
+  opts: CompareSidesOptions,
 ): Omit<CompareResult, 'unit' | 'metric' | 'warnings' | 'contextDifferences'> {
   const base = sides.find((s) => s.id === opts.baselineId);
   if (!base) throw new RangeError(`baseline run ${opts.baselineId} is not among the compared runs`);
   const noiseThresholdPct = opts.noiseThresholdPct ?? 1;
   const alpha = opts.alpha ?? VERDICT_ALPHA;
   const withDist = sides.filter((s) => s.dist !== null && s.unconvertible === null);
+  const byId = new Map(sides.map((s) => [s.id, s]));
+  // Only what a row shows is computed: a p-value where a verdict is given and rests on the
+  // samples, the bootstrap CIs and the percentile deltas only where every value of both runs is
+  // known (no overflow).
+  const testsFor = (id: number): RunTests => {
+    const s = byId.get(id) as CompareSide;
+    if (noVerdictReason(s, base) !== null) return 'none';
+    const exact = s.overflow === 0 && base.overflow === 0;
+    if (opts.verdictFromRuns?.(id)) return exact ? 'percentiles' : 'none';
+    return exact ? 'all' : 'p-value';
+  };
   const full =
     withDist.length > 0
       ? compareRuns(
           withDist.map((s) => ({ id: s.id, name: s.name, strategy: s.strategy, measure: s.measure, dist: s.dist as Distribution })),
-          { ...opts, baselineId: base.dist && !base.unconvertible ? base.id : (withDist[0] as CompareSide).id },
+          { ...opts, baselineId: base.dist && !base.unconvertible ? base.id : (withDist[0] as CompareSide).id, testsFor },
         )
       : null;
   const fullRow = new Map((full?.runs ?? []).map((r) => [r.id, r]));
@@ -96,11 +116,12 @@ export function compareSides(
     const r = fullRow.get(s.id);
     let pValue: number | null = null;
     let ci95: [number, number] | null = null;
+    let ci95P99: [number, number] | null = null;
     let verdict = { significant: false, practicallySignificant: false };
     if (reason === null && r && s.id !== base.id) {
       pValue = r.pValue;
-      const exact = s.overflow === 0 && base.overflow === 0;
-      ci95 = exact ? r.ci95 : null;
+      ci95 = r.ci95;
+      ci95P99 = r.ci95P99;
       verdict = verdictOf(pValue, ci95, deltaPct.mean, alpha, noiseThresholdPct);
     } else if (s.id === base.id && r) {
       pValue = r.pValue;
@@ -117,6 +138,7 @@ export function compareSides(
       deltaCycles,
       pValue,
       ci95,
+      ci95P99,
       ...verdict,
       noVerdict: reason,
     };
@@ -124,8 +146,6 @@ export function compareSides(
     return row;
   });
   const charted = new Set(withDist.map((s) => s.id));
-  // Percentile differences only where a verdict is given and every value is known (no overflow).
-  const banded = new Set(sides.filter((s) => s.id !== base.id && noVerdictReason(s, base) === null && s.overflow === 0 && base.overflow === 0).map((s) => s.id));
   return {
     baseline: base.id,
     noiseThresholdPct,
@@ -133,6 +153,6 @@ export function compareSides(
     cdf: (full?.cdf ?? []).filter((c) => charted.has(c.id)),
     histograms: (full?.histograms ?? []).filter((h) => charted.has(h.id)),
     criticalPath: [],
-    percentileDeltas: (full?.percentileDeltas ?? []).filter((d) => banded.has(d.id)),
+    percentileDeltas: full?.percentileDeltas ?? [],
   };
 }

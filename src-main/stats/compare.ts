@@ -1,10 +1,10 @@
 /**
  * Comparison of 2–8 latency runs against a baseline, the statistics behind "is this difference
- * real?": per-run percentiles, deltas, Mann–Whitney p-value, bootstrap CI of the mean difference,
- * the significance/noise-threshold flags and the chart series (CDF, log-linear histogram), plus
- * the verdict wording. Pure: must not import node:*, electron or better-sqlite3.
+ * real?": per-run percentiles, deltas, Mann–Whitney p-value, bootstrap CIs of the mean and p99
+ * differences, the percentile deltas, the significance/noise-threshold flags and the chart series
+ * (CDF, log-linear histogram), plus the verdict wording. Pure: must not import node:*, electron or better-sqlite3.
  */
-import type { CompareResult, CompareRow } from '../../src-shared/contract.js';
+import type { CompareResult, CompareRow, PercentileDelta } from '../../src-shared/contract.js';
 import type { MeasureId } from '../../src-shared/measures.js';
 import { bootstrapMeanDiffCI } from './bootstrap.js';
 import { cdfPoints, logLinearHistogram, type Distribution } from './distribution.js';
@@ -35,7 +35,21 @@ export interface CompareOptions {
   cdfMaxPoints?: number;
   /** Histogram resolution (default 7). */
   subBucketBits?: number;
+  /**
+   * What each run other than the baseline gets against it (default `all`): `all` (Mann–Whitney p,
+   * bootstrap CI of Δmean, percentile deltas with the CI of Δp99), `p-value` (Mann–Whitney only:
+   * its ranks are known, its values are not), `percentiles` (percentile deltas only: its verdict
+   * comes from elsewhere) or `none` (it is shown side by side only). What a run does not get is
+   * not computed: its p-value and CIs are null and it has no percentile deltas.
+   */
+  testsFor?: (id: number) => RunTests;
 }
+
+/** The statistics a run gets against the baseline (see CompareOptions.testsFor). */
+export type RunTests = 'all' | 'p-value' | 'percentiles' | 'none';
+
+const WITH_P_VALUE: ReadonlySet<RunTests> = new Set(['all', 'p-value']);
+const WITH_PERCENTILES: ReadonlySet<RunTests> = new Set(['all', 'percentiles']);
 
 /** Level below which a p-value counts as a detected difference (with a CI that excludes 0). */
 export const VERDICT_ALPHA = 0.01;
@@ -77,6 +91,11 @@ function pct(value: number, base: number): number {
   return ((value - base) / Math.abs(base)) * 100;
 }
 
+/** A percentile delta's band as an interval; null without one (too few samples beyond the percentile). */
+function bandOf(d: PercentileDelta | undefined): [number, number] | null {
+  return d ? [d.lo, d.hi] : null;
+}
+
 /**
  * Compares every run with the baseline. `criticalPath` is returned empty: the caller, which knows
  * the runs' summaries, fills it. Throws RangeError for no runs, an empty run or an unknown baseline.
@@ -90,6 +109,12 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
   const baseline = opts.baselineId === undefined ? runs[0]! : runs.find((r) => r.id === opts.baselineId);
   if (!baseline) throw new RangeError(`baseline run ${opts.baselineId} is not among the compared runs`);
   const base = statsOf(baseline.dist);
+  const testsOf = (run: CompareInput): RunTests => (run === baseline ? 'none' : (opts.testsFor?.(run.id) ?? 'all'));
+
+  const deltas = runs
+    .filter((r) => WITH_PERCENTILES.has(testsOf(r)))
+    .map((r) => ({ id: r.id, points: percentileDeltas(baseline.dist, r.dist, { seed: bootstrapSeed }) }));
+  const p99Band = new Map(deltas.map((d) => [d.id, d.points.find((x) => x.p === 0.99)]));
 
   const rows: CompareRow[] = runs.map((run) => {
     const s = statsOf(run.dist);
@@ -99,10 +124,11 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
       deltaCycles[k] = run === baseline ? 0 : s[k] - base[k];
       deltaPct[k] = run === baseline ? 0 : pct(s[k], base[k]);
     }
-    let pValue = 1;
-    let ci95: [number, number] = [0, 0];
-    if (run !== baseline) {
-      pValue = mannWhitneyU(baseline.dist, run.dist).pValue;
+    const tests = testsOf(run);
+    let pValue: number | null = run === baseline ? 1 : null;
+    let ci95: [number, number] | null = run === baseline ? [0, 0] : null;
+    if (WITH_P_VALUE.has(tests)) pValue = mannWhitneyU(baseline.dist, run.dist).pValue;
+    if (tests === 'all') {
       const ci = bootstrapMeanDiffCI(baseline.dist, run.dist, {
         seed: bootstrapSeed,
         level: 0.95,
@@ -123,6 +149,7 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
       deltaCycles,
       pValue,
       ci95,
+      ci95P99: bandOf(p99Band.get(run.id)),
       significant,
       practicallySignificant,
       noVerdict: null,
@@ -136,8 +163,6 @@ export function compareRuns(runs: readonly CompareInput[], opts: CompareOptions 
     cdf: runs.map((r) => ({ id: r.id, points: cdfPoints(r.dist, opts.cdfMaxPoints ?? 400) })),
     histograms: runs.map((r) => ({ id: r.id, histogram: logLinearHistogram(r.dist, opts.subBucketBits ?? 7) })),
     criticalPath: [],
-    percentileDeltas: runs
-      .filter((r) => r !== baseline)
-      .map((r) => ({ id: r.id, points: percentileDeltas(baseline.dist, r.dist, { seed: bootstrapSeed }) })),
+    percentileDeltas: deltas,
   };
 }

@@ -1,7 +1,7 @@
 // Experiment → queue → History → Compare, numbers checked against the API; exports from Compare.
 import type { Page } from '@playwright/test';
 import type { CompareResult } from '../../src-shared/contract.js';
-import { formatPValue, verdict } from '../../src-shared/verdict.js';
+import { CI_P99_LABEL, formatPValue, intervalText, verdict } from '../../src-shared/verdict.js';
 import { expect, expectChartDrawn, fmtStat, openApp, readDownload, shot, test } from './fixtures.js';
 
 const STATS = ['samples', 'mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
@@ -112,6 +112,11 @@ test('preset experiment with both strategies → queue → History → Compare e
   await expect(page.locator('td.verdict', { has: page.getByTestId(`cmp-${vmxId}-pvalue`) })).not.toContainText('= <');
   await expect(page.getByTestId(`cmp-${vmxId}-verdict`)).toHaveText(verdict(vmx, cmp.baseline, cmp.noiseThresholdPct));
   expect(vmx.significant, 'busy-wait: the preemption timer differs from hrtimer').toBe(true);
+  // Both intervals of the difference in the shared format; the baseline has none.
+  expect(vmx.ci95P99).not.toBeNull();
+  await expect(page.getByTestId(`cmp-${vmxId}-ci95`)).toHaveText(intervalText(vmx.ci95));
+  await expect(page.getByTestId(`cmp-${vmxId}-ci95-p99`)).toHaveText(intervalText(vmx.ci95P99));
+  await expect(page.getByTestId(`cmp-${hrId}-ci95-p99`)).toHaveCount(0);
   for (const chart of ['cmp-histogram', 'cmp-cdf', 'cmp-critical-path']) await expectChartDrawn(page.getByTestId(chart));
   await shot(page, testInfo, 'compare');
 });
@@ -168,6 +173,7 @@ test('exports from the compare view: PNG, SVG, CSV and the HTML report', async (
   expect(lines).toHaveLength(1 + ids.length);
   expect(lines[0]).toMatch(/^"?run id"?,"?name"?/);
   expect(lines[0]).toContain('mean (cycles)');
+  expect(lines[0]).toContain(`${CI_P99_LABEL}: low (cycles)`);
   ids.forEach((id, i) => expect(lines[i + 1]).toMatch(new RegExp(`^"?${id}"?,`)));
 
   // The self-contained HTML report: inline SVG charts, the run names, no script.

@@ -1,5 +1,6 @@
 // The run detail view of a finished, traced run: stats = the API's summary, exits, trace chart.
 import { expect, expectChartDrawn, fmtStat, openApp, shot, test } from './fixtures.js';
+import { EXIT_TABLE_LIMITS, exitReasonTable, sharePctText } from '../../src-shared/exit-reason-rows.js';
 
 const STAT_KEYS = ['mean', 'min', 'p50', 'p90', 'p99', 'p999', 'max', 'stddev'] as const;
 
@@ -30,6 +31,12 @@ test('run detail of a traced run: stats equal runs:get, exit reasons, trace time
     await expect(page.getByTestId(`exit-${reason}-count`)).toHaveText(Math.round(e.count).toLocaleString('en-US'));
     await expect(page.getByTestId(`exit-${reason}-cycles`)).toHaveText(Math.round(e.hostCycles).toLocaleString('en-US'));
   }
+  // and each reason's share of the exits and of the exit time, from the same sums
+  for (const e of exitReasonTable(s.exits).rows) {
+    await expect(page.getByTestId(`exit-${e.reason}-count-pct`)).toHaveText(sharePctText(e.countPct));
+    await expect(page.getByTestId(`exit-${e.reason}-time-pct`)).toHaveText(sharePctText(e.timePct));
+  }
+  await expect(page.getByTestId('exit-limits-note')).toContainText(EXIT_TABLE_LIMITS);
   await expect(page.getByTestId('overhead-per-event')).toHaveText(fmtStat(s.overheadCyclesPerTimerEvent));
 
   // Charts: histogram and the trace timeline are drawn on canvases.

@@ -1,4 +1,4 @@
-/** `timer-lab compare`: percentiles with Δ %, Mann–Whitney p and bootstrap CI against a baseline. */
+/** `timer-lab compare`: percentiles with Δ %, Mann–Whitney p and bootstrap CIs of Δmean and Δp99 against a baseline. */
 import { idArgs, intFlag, UsageError } from '../args.js';
 import { verdictOf } from '../context.js';
 import { compareText } from '../output.js';
@@ -41,6 +41,7 @@ export const compare = defineVerb({
             deltaPct: r.deltaPct,
             pValue: r.pValue,
             ci95: r.ci95,
+            ci95P99: r.ci95P99,
             significant: r.significant,
             measure: r.measure,
             noVerdict: r.noVerdict,

@@ -33,6 +33,11 @@ describe('compare', () => {
     expect(ci[0]).toBeLessThanOrEqual(diff);
     expect(ci[1]).toBeGreaterThanOrEqual(diff);
     expect(ci[0]).toBeGreaterThan(0); // the CI of a significant increase excludes 0
+    // the CI of Δp99 is the percentile-delta band at p99, on the row
+    const at99 = c.percentileDeltas.find((d) => d.id === vmx)!.points.find((d) => d.p === 0.99)!;
+    expect(row.ci95P99).toEqual([at99.lo, at99.hi]);
+    expect(at99.delta).toBe(row.deltaCycles.p99);
+    expect(base.ci95P99).toBeNull();
     expect(c.cdf).toHaveLength(2);
     expect(c.histograms).toHaveLength(2);
     expect(Object.keys(c.criticalPath[0]!.steps).length).toBeGreaterThan(0);

@@ -1,10 +1,21 @@
 // Repeated runs through the API: one experiment holds a configuration under several seeds, a run
 // reports the spread across its repeats, and a comparison of two repeated configurations takes
 // its verdict from the runs (Welch's test on run means), not from the samples of two runs.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { verdict } from '../../../src-shared/verdict.js';
 import { welchTest } from '../../../src-main/stats/index.js';
 import { openLab } from './helpers.js';
+
+// Count the sample tests a comparison runs: the real functions, wrapped.
+const calls = vi.hoisted(() => ({ meanCI: 0, mannWhitney: 0 }));
+vi.mock('../../../src-main/stats/bootstrap.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../src-main/stats/bootstrap.js')>();
+  return { ...real, bootstrapMeanDiffCI: (...a: Parameters<typeof real.bootstrapMeanDiffCI>) => (calls.meanCI++, real.bootstrapMeanDiffCI(...a)) };
+});
+vi.mock('../../../src-main/stats/mann-whitney.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../src-main/stats/mann-whitney.js')>();
+  return { ...real, mannWhitneyU: (...a: Parameters<typeof real.mannWhitneyU>) => (calls.mannWhitney++, real.mannWhitneyU(...a)) };
+});
 
 describe('repeats', () => {
   it('groups runs of one configuration under several seeds and compares them across runs', async () => {
@@ -29,9 +40,16 @@ describe('repeats', () => {
         expect(d.repeats!.ciHigh).toBeGreaterThanOrEqual(d.repeats!.mean);
       }
     }
+    calls.meanCI = 0;
+    calls.mannWhitney = 0;
     const c = await t.call('compare', { ids: [hr[0]!.id, vmx[0]!.id] });
     const row = c.runs.find((r) => r.id === vmx[0]!.id)!;
     expect(row.basis).toBe('runs');
+    // the samples' p-value and CI of Δmean, which the runs' verdict replaces, are not computed;
+    // the percentile deltas and the CI of Δp99 (from the samples) still are
+    expect(calls).toEqual({ meanCI: 0, mannWhitney: 0 });
+    const at99 = c.percentileDeltas.find((d) => d.id === row.id)!.points.find((d) => d.p === 0.99)!;
+    expect(row.ci95P99).toEqual([at99.lo, at99.hi]);
     expect(row.across?.n).toBe(3);
     const w = welchTest(hr.map((d) => d.summary!.latency.mean), vmx.map((d) => d.summary!.latency.mean));
     expect(row.pValue).toBeCloseTo(w.pValue, 12);
@@ -53,9 +71,13 @@ describe('repeats', () => {
       ],
     });
     for (const id of runIds) await t.lab.waitForRun(id);
+    calls.meanCI = 0;
+    calls.mannWhitney = 0;
     const c = await t.call('compare', { ids: [runIds[0]!, runIds[1]!] });
     const row = c.runs.find((r) => r.id === runIds[1])!;
     expect(row.basis).toBeUndefined();
+    expect(calls).toEqual({ meanCI: 1, mannWhitney: 1 }); // the sample verdict is computed once
+    expect(row.ci95).not.toBeNull();
     expect(row.across?.n).toBe(2);
     expect(c.warnings.some((w) => w.includes('the baseline has none'))).toBe(true);
   });

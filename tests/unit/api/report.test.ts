@@ -2,6 +2,9 @@
 // maxima in the axis titles and the table alike, the app's warnings, only the parameters that act
 // on each run, figure footers, and the spread across repeats.
 import { describe, expect, it } from 'vitest';
+import { escapeXml, formatNumber } from '../../../src-shared/charts/index.js';
+import { EXIT_TABLE_LIMITS, exitReasonTable, sharePctText } from '../../../src-shared/exit-reason-rows.js';
+import { CI_MEAN_LABEL, CI_P99_LABEL, intervalText } from '../../../src-shared/verdict.js';
 import { openLab } from './helpers.js';
 
 async function exportHtml(t: ReturnType<typeof openLab>, ids: number[]): Promise<string> {
@@ -31,6 +34,10 @@ describe('HTML report', () => {
     for (const m of maxes) expect(html).toContain(`<td>${m}</td>`);
     // Footer of every figure: runs, profile, kernel, seed, engine.
     expect(html).toMatch(new RegExp(`class="footer"[^>]*>runs #${runIds[0]} hrtimer, #${runIds[1]} vmx-preemption · profile HSW-2016 · kernel 4\\.9 · seed 3 · Timer Lab engine \\d`));
+    // Both intervals of the difference, in the shared wording and format.
+    expect(html).toContain(`<th>${CI_MEAN_LABEL}</th><th>${CI_P99_LABEL}</th>`);
+    expect(c.runs[1]!.ci95P99).not.toBeNull();
+    expect(html).toContain(`<td>${escapeXml(intervalText(c.runs[1]!.ci95))}</td><td>${escapeXml(intervalText(c.runs[1]!.ci95P99))}</td>`);
     // The delta chart and the waterfall are there.
     expect(html).toContain('Difference to the baseline by percentile');
     expect(html).toContain('Where the cycles go, in execution order');
@@ -64,6 +71,23 @@ describe('HTML report', () => {
     expect(c.warnings.length).toBeGreaterThan(0);
     expect(html).toContain('<h2>Check before comparing</h2>');
     for (const w of c.warnings) expect(html).toContain(w.replace(/&/g, '&amp;'));
+  });
+
+  it('a single run\'s report has its exit reasons with their shares of the exits and of the exit time', async () => {
+    const t = openLab();
+    const { runIds } = await t.call('experiments:submit', { runs: [{ workload: 'tscdeadline-halt', strategy: 'hrtimer', samples: 500, seed: 5 }] });
+    await t.lab.waitForRun(runIds[0]!);
+    const run = await t.call('runs:get', { id: runIds[0]! });
+    const table = exitReasonTable(run.summary!.exits);
+    expect(table.rows.length).toBeGreaterThan(0);
+    const html = await exportHtml(t, [runIds[0]!]);
+    expect(html).toContain('<h2>Exit reasons</h2>');
+    expect(html).toContain('<th>exits %</th><th>host cycles</th><th>per exit</th><th>exit time %</th>');
+    for (const e of table.rows) {
+      expect(html).toContain(`<tr><td class="l">${e.reason}</td><td>${formatNumber(e.count)}</td><td>${sharePctText(e.countPct)}</td><td>${formatNumber(e.hostCycles)}</td>`);
+      expect(html).toContain(`<td>${sharePctText(e.timePct)}</td></tr>`);
+    }
+    expect(html).toContain(EXIT_TABLE_LIMITS);
   });
 
   it('reports the spread across repeats of a single run', async () => {

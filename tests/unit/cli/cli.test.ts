@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, cli, tempDir } from './helpers.js';
 import { samplePath } from '../../samples.js';
+import { CI_P99_LABEL, intervalText } from '../../../src-shared/verdict.js';
 
 const SAMPLE = samplePath('cyclictest-histogram-4threads-h400.txt');
 const STAT_KEYS = ['unit', 'mean', 'min', 'max', 'stddev', 'p50', 'p90', 'p99', 'p999'];
@@ -230,10 +231,17 @@ describe('timer-lab history verbs', () => {
       for (const k of ['id', 'mean', 'p50', 'p90', 'p99', 'p999', 'max', 'pValue']) expect(typeof row[k], k).toBe('number');
       expect(typeof row.significant).toBe('boolean');
       expect(row.ci95).toHaveLength(2);
+      // 5000 samples each: 50 beyond p99, so the CI of Δp99 is there for the other run
+      if (row.id === c.baseline) expect(row.ci95P99).toBeNull();
+      else expect(row.ci95P99).toHaveLength(2);
       expect(Object.keys(row.deltaPct as object)).toEqual(expect.arrayContaining(['mean', 'p50', 'p90', 'p99', 'p999', 'max']));
     }
     const cmpText = await cli(['compare', String(ids[0]), String(ids[1]), '--db', db]);
     expect(cmpText.stdout).toContain('baseline');
+    const other = c.runs.find((r) => r.id !== c.baseline)!;
+    expect(cmpText.stdout).toContain(CI_P99_LABEL);
+    expect(cmpText.stdout).toContain(intervalText(other.ci95P99 as [number, number]));
+    expect(cmpText.stdout).toContain(intervalText(other.ci95 as [number, number]));
     expect((await cli(['compare', String(ids[0]), '--db', db])).code).toBe(2);
   });
 

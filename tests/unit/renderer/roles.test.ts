@@ -8,7 +8,7 @@ import type { CompareResult, CompareRow } from '../../../src-shared/contract.js'
 
 function row(id: number, name: string, strategy: string, role: CompareRow['role']): CompareRow {
   const none = { mean: null, p50: null, p90: null, p99: null, p999: null, max: null };
-  return { id, name, strategy, measure: 'guest-deadline-to-isr', role, samples: 10, mean: 1, p50: 1, p90: 1, p99: 1, p999: 1, max: 1, deltaPct: none, deltaCycles: none, pValue: null, ci95: null, significant: false, practicallySignificant: false, noVerdict: null };
+  return { id, name, strategy, measure: 'guest-deadline-to-isr', role, samples: 10, mean: 1, p50: 1, p90: 1, p99: 1, p999: 1, max: 1, deltaPct: none, deltaCycles: none, pValue: null, ci95: null, ci95P99: null, significant: false, practicallySignificant: false, noVerdict: null };
 }
 
 const cmp: CompareResult = {

@@ -1,7 +1,7 @@
 // The one wording of a comparison: p-values and verdicts as the app, CLI, CSV and report print them.
 import { describe, expect, it } from 'vitest';
 import type { CompareRow } from '../../../src-shared/contract.js';
-import { formatPValue, pValueText, verdict } from '../../../src-shared/verdict.js';
+import { formatPValue, intervalText, pValueText, verdict } from '../../../src-shared/verdict.js';
 
 const row: CompareRow = {
   id: 2,
@@ -19,6 +19,7 @@ const row: CompareRow = {
   deltaCycles: { mean: 20, p50: 20, p90: 17, p99: 14, p999: 11, max: 8 },
   pValue: 3e-12,
   ci95: [15, 25],
+  ci95P99: [2, 26],
   significant: true,
   practicallySignificant: false,
   noVerdict: null,
@@ -46,5 +47,15 @@ describe('verdict wording', () => {
     expect(formatPValue(NaN)).toBe('—');
     expect(pValueText(0)).toBe('p < 1e-15');
     expect(pValueText(0.43)).toBe('p = 0.43');
+  });
+});
+
+describe('intervalText', () => {
+  it('writes an interval of a difference signed, one decimal, with " … "; "—" without one', () => {
+    expect(intervalText([15, 25])).toBe('+15 … +25');
+    expect(intervalText([-3.14159, 65.86])).toBe('-3.1 … +65.9');
+    expect(intervalText([-0.04, 0])).toBe('0.0 … 0');
+    expect(intervalText(null)).toBe('—');
+    expect(intervalText([NaN, 1])).toBe('—');
   });
 });
