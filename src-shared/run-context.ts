@@ -75,6 +75,52 @@ export function runContextLines(run: RunDetail): string[] {
   return [`context: ${has.join('; ') || 'none given'}`, ...(gaps.length ? [`not in the file: ${gaps.join(', ')}`] : [])];
 }
 
+/** Per-run cautions about imported runs' contexts, each as a sentence whose subject is `run N`. */
+function runCautions(runs: readonly RunDetail[]): Array<{ id: number; text: string }> {
+  const out: Array<{ id: number; text: string }> = [];
+  for (const r of runs) {
+    const c = contextOf(r);
+    if (!c || c.simulated) continue;
+    const m = r.measurement;
+    const say = (text: string) => out.push({ id: r.id, text });
+    if (!c.kernel && runs.some((o) => o.config)) say(`run ${r.id} does not say which kernel it ran (the model's is known)`);
+    if (c.tsc?.basis === 'estimated') say(`run ${r.id}: TSC rate estimated, ${khzText(c.tsc.khz)} (${c.tsc.method})`);
+    if (c.tsc?.basis === 'assumed') say(`run ${r.id}: TSC rate assumed, ${khzText(c.tsc.khz)}`);
+    if (c.resolutionNs !== null && c.resolutionNs >= 1000) say(`run ${r.id} has ${c.resolutionNs / 1000} µs resolution (${m?.context.resolutionNote ?? ''})`);
+    if (c.virt === 'arm64' || c.virt === 'svm') say(`run ${r.id} is from an ${c.virt === 'arm64' ? 'arm64' : 'AMD SVM'} host: it has no VMX preemption timer`);
+    if (m && m.source.scope === 'merged') say(`run ${r.id} merges ${m.sources.length} sources of its file (${m.sources.map((s) => s.source.label).slice(0, 4).join('; ')}${m.sources.length > 4 ? '; …' : ''})`);
+  }
+  return out;
+}
+
+/**
+ * The cautions every compared run shares word for word (e.g. two threads of one histogram file,
+ * both at 1 µs resolution): not a difference between them, said once with "every run compared"
+ * as the subject.
+ */
+function splitCautions(runs: readonly RunDetail[]): { own: string[]; shared: string[] } {
+  const byText = new Map<string, { ids: Set<number>; texts: string[] }>();
+  for (const { id, text } of runCautions(runs)) {
+    const key = text.replace(`run ${id}`, 'every run compared');
+    const entry = byText.get(key) ?? { ids: new Set<number>(), texts: [] };
+    entry.ids.add(id);
+    entry.texts.push(text);
+    byText.set(key, entry);
+  }
+  const own: string[] = [];
+  const shared: string[] = [];
+  for (const [key, { ids, texts }] of byText) {
+    if (runs.length > 1 && runs.every((r) => ids.has(r.id))) shared.push(key);
+    else own.push(...texts);
+  }
+  return { own, shared };
+}
+
+/** What the compared runs' contexts have in common that a reader should know (see splitCautions). */
+export function sharedContextNotes(runs: readonly RunDetail[]): string[] {
+  return splitCautions(runs).shared;
+}
+
 /** The differences between the runs' contexts a reader of their comparison should know. */
 export function contextDifferences(runs: readonly RunDetail[]): string[] {
   const out: string[] = [];
@@ -87,16 +133,7 @@ export function contextDifferences(runs: readonly RunDetail[]): string[] {
   }
   const virts = ctx.filter((x) => x.c?.virt);
   if (new Set(virts.map((x) => x.c?.virt)).size > 1) out.push(`CPU vendors differ: ${virts.map((x) => `run ${x.r.id} ${x.c?.simulated ? 'models' : 'ran on'} ${VIRT_TITLE[x.c!.virt!]}`).join(', ')}`);
-  for (const { r, c } of ctx) {
-    if (!c || c.simulated) continue;
-    const m = r.measurement;
-    if (!c.kernel && runs.some((o) => o.config)) out.push(`run ${r.id} does not say which kernel it ran (the model's is known)`);
-    if (c.tsc?.basis === 'estimated') out.push(`run ${r.id}: TSC rate estimated, ${khzText(c.tsc.khz)} (${c.tsc.method})`);
-    if (c.tsc?.basis === 'assumed') out.push(`run ${r.id}: TSC rate assumed, ${khzText(c.tsc.khz)}`);
-    if (c.resolutionNs !== null && c.resolutionNs >= 1000) out.push(`run ${r.id} has ${c.resolutionNs / 1000} µs resolution (${m?.context.resolutionNote ?? ''})`);
-    if (c.virt === 'arm64' || c.virt === 'svm') out.push(`run ${r.id} is from an ${c.virt === 'arm64' ? 'arm64' : 'AMD SVM'} host: it has no VMX preemption timer`);
-    if (m && m.source.scope === 'merged') out.push(`run ${r.id} merges ${m.sources.length} sources of its file (${m.sources.map((s) => s.source.label).slice(0, 4).join('; ')}${m.sources.length > 4 ? '; …' : ''})`);
-  }
+  out.push(...splitCautions(runs).own);
   const intervals = ctx.filter((x) => x.c?.intervalUs != null);
   if (new Set(intervals.map((x) => x.c?.intervalUs)).size > 1) out.push(`intervals differ: ${intervals.map((x) => `run ${x.r.id} ${x.c?.intervalUs} µs`).join(', ')}`);
   const tscs = ctx.filter((x) => x.c?.tsc).map((x) => x.c?.tsc?.khz);

@@ -12,7 +12,7 @@ import { RUN_ROLES } from '../../src-shared/calibration.js';
 import { measureTitle } from '../../src-shared/measures.js';
 import type { Histogram, SummaryStats } from '../../src-shared/result.js';
 import { workloadMetric, type WorkloadMetric } from '../../src-shared/workloads.js';
-import { contextDifferences, runKernel } from '../../src-shared/run-context.js';
+import { contextDifferences, runKernel, sharedContextNotes } from '../../src-shared/run-context.js';
 import { Distribution, VERDICT_ALPHA, compareSides, scale, verdictOf, welchTest, type CompareSide } from '../stats/index.js';
 import type { RunStore } from '../store/index.js';
 import { ApiError } from './errors.js';
@@ -144,7 +144,7 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>, repeats: R
     histograms: result.histograms.map((h) => ({ id: h.id, histogram: nativeHistogram(store, byId.get(h.id)!, unit) ?? h.histogram })),
     unit,
     metric: commonMetric(runs),
-    warnings: [...compareWarnings(runs), ...repeated.warnings, ...unconvertible.map((s) => `run ${s.id}: ${s.unconvertible}; it is left out of the charts`)],
+    warnings: [...compareWarnings(runs), ...sharedContextNotes(runs), ...repeated.warnings, ...unconvertible.map((s) => `run ${s.id}: ${s.unconvertible}; it is left out of the charts`)],
     contextDifferences: contextDifferences(runs),
     criticalPath: runs.map((r) => {
       const steps = r.summary?.criticalPath ?? {};

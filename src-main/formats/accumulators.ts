@@ -155,3 +155,12 @@ export function stripAnsi(line: string): string {
   // eslint-disable-next-line no-control-regex
   return line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 }
+
+/**
+ * The warning for a file's own min or max (`name`, e.g. "trailer Max") that disagrees with a
+ * histogram holding every sample (no overflows): the bucket is used, so that the summary and the
+ * distribution agree. Values in the file's unit.
+ */
+export function bucketOverFieldWarning(thread: string, name: string, value: number, end: 'lowest' | 'highest', bucket: number): string {
+  return `${thread}: ${name} ${value} is not the ${end} non-empty bucket ${bucket}: the bucket is used`;
+}

@@ -1,12 +1,13 @@
 /**
  * Parses cyclictest histogram text (`-h N` / `--histfile`): `# Histogram`, one `%06d ` bucket
  * line with tab-separated per-thread counts each, then the `# Total/Min/Avg/Max Latencies/
- * Histogram Overflows/Overflow at cycle number/Thread N/SMIs` trailer. One series per thread and
- * the merged one; overflows count in each total, the maximum and minimum are the trailer's, and
- * the samples above the last bucket are kept as an overflow (their percentiles read "> limit").
- * Checks Total against the bucket sums. Must not import node:*, electron or better-sqlite3.
+ * Histogram Overflows/Overflow at cycle number/Thread N/SMIs` trailer. Must not import node:*,
+ * electron or better-sqlite3. One series per thread and the merged one; overflows count in each
+ * total; min and max are the buckets' when nothing overflowed (a trailer that disagrees is warned
+ * about), else the trailer's; samples above the last bucket are kept as an overflow (their
+ * percentiles read "> limit"). Checks Total against the bucket sums.
  */
-import { histogramStats, mergedSummary, mergeHistograms, stripAnsi } from './accumulators.js';
+import { bucketOverFieldWarning, histogramStats, mergedSummary, mergeHistograms, stripAnsi } from './accumulators.js';
 import { assertText, END_OF_FILE, FormatError } from './errors.js';
 import { addTotal, countField, intField, MAX_COUNT, MAX_LATENCY_FIELD } from './numbers.js';
 import { noData, parsedMeasurement, withParts } from './parsed.js';
@@ -193,15 +194,17 @@ export class CyclictestHistParser implements LineParser {
       const minField = mins?.[j];
       const maxField = maxs?.[j];
       const avgField = avgs?.[j];
-      const min = minField !== undefined ? minField * this.scale : hs.min;
-      // With overflows the largest samples are not in the buckets: the maximum is the trailer's.
-      const max = maxField !== undefined ? maxField * this.scale : overflow > 0 ? limit : hs.max;
+      // Without overflows every sample is in the buckets, which then give min and max (a trailer
+      // that disagrees is only warned about), so the summary and the distribution agree. With
+      // overflows the largest samples are not in the buckets: the maximum is the trailer's.
+      const min = overflow > 0 && minField !== undefined ? minField * this.scale : hs.min;
+      const max = overflow === 0 ? hs.max : maxField !== undefined ? maxField * this.scale : limit;
       const mean = overflow === 0 || avgField === undefined ? hs.mean : avgField * this.scale;
-      if (minField !== undefined && overflow === 0 && hs.count > 0 && min !== hs.min) {
-        warnings.push(`thread ${j}: trailer Min ${minField} is not the lowest non-empty bucket ${hs.min / this.scale}`);
+      if (minField !== undefined && overflow === 0 && hs.count > 0 && minField * this.scale !== hs.min) {
+        warnings.push(bucketOverFieldWarning(`thread ${j}`, 'trailer Min', minField, 'lowest', hs.min / this.scale));
       }
-      if (maxField !== undefined && overflow === 0 && hs.count > 0 && max !== hs.max) {
-        warnings.push(`thread ${j}: trailer Max ${maxField} is not the highest non-empty bucket ${hs.max / this.scale}`);
+      if (maxField !== undefined && overflow === 0 && hs.count > 0 && maxField * this.scale !== hs.max) {
+        warnings.push(bucketOverFieldWarning(`thread ${j}`, 'trailer Max', maxField, 'highest', hs.max / this.scale));
       }
       if (overflow > 0 && avgField === undefined) warnings.push(`thread ${j}: ${overflow} overflows and no Avg Latencies line: the mean leaves them out`);
       parts.push({

@@ -9,7 +9,7 @@
  * an error names the field and the line where it is.
  *
  */
-import { histogramStats, mergedSummary, mergeHistograms } from './accumulators.js';
+import { bucketOverFieldWarning, histogramStats, mergedSummary, mergeHistograms } from './accumulators.js';
 import { assertText, END_OF_FILE, FormatError } from './errors.js';
 import { addTotal, checkedNumber, MAX_COUNT, MAX_LATENCY_FIELD } from './numbers.js';
 import { noData, parsedMeasurement, withParts } from './parsed.js';
@@ -149,8 +149,12 @@ export class CyclictestJsonParser implements LineParser {
       const count = Math.max(cycles, inHist);
       // "avg" is printed %.2f: the histogram's own mean is exact when nothing overflowed.
       const mean = hs && (overflow === 0 || avgField === null) ? hs.mean : (avgField ?? 0);
-      const min = minField ?? hs?.min ?? 0;
-      const max = maxField ?? hs?.max ?? 0;
+      // a histogram that holds every cycle gives min and max, so the summary and the distribution agree
+      const whole = hs !== null && overflow === 0 && hs.count > 0;
+      if (whole && minField !== null && minField !== hs.min) warnings.push(bucketOverFieldWarning(`thread ${k}`, 'min', minField / scale, 'lowest', hs.min / scale));
+      if (whole && maxField !== null && maxField !== hs.max) warnings.push(bucketOverFieldWarning(`thread ${k}`, 'max', maxField / scale, 'highest', hs.max / scale));
+      const min = whole ? hs.min : (minField ?? hs?.min ?? 0);
+      const max = whole ? hs.max : (maxField ?? hs?.max ?? 0);
       if (count > 0 && hs === null && (minField === null || maxField === null || avgField === null)) {
         throw new FormatError(kLine, `thread ${k}: a "histogram", or "min", "max" and "avg"`, this.textOf(kLine));
       }

@@ -52,6 +52,17 @@ describe('cyclictest histogram: real 4-thread sample', () => {
     expect(r.warnings.filter((w) => /trailer (Min|Max)/.test(w))).toEqual([]);
   });
 
+  it('a trailer Min/Max that disagrees with the buckets (no overflows) is warned about, and the buckets are used', () => {
+    const edited = parseText(sample.replace('# Max Latencies: 00027 00028', '# Max Latencies: 99999999 00028').replace('# Min Latencies: 00004 00004', '# Min Latencies: 00001 00004'));
+    const t0 = threads(edited)[0]!;
+    expect(t0.summary.max).toBe(27000);
+    expect(t0.summary.max).toBe(Math.max(...t0.histogram!.values));
+    expect(t0.summary.min).toBe(Math.min(...t0.histogram!.values.filter((_, i) => t0.histogram!.counts[i]! > 0)));
+    expect(edited.summary.max).toBe(28000);
+    expect(edited.warnings).toContain('thread 0: trailer Max 99999999 is not the highest non-empty bucket 27: the bucket is used');
+    expect(edited.warnings.some((w) => /^thread 0: trailer Min 1 is not the lowest non-empty bucket \d+: the bucket is used$/.test(w))).toBe(true);
+  });
+
   it('merged histogram is ascending, non-zero and sums to the total', () => {
     const h = r.histogram as HistogramData;
     expect([...h.values].sort((a, b) => a - b)).toEqual(h.values);

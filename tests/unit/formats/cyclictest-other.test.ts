@@ -128,6 +128,16 @@ describe('cyclictest --json', () => {
     expect(threads(r)[1]?.summary.mean).toBeCloseTo(38.57);
     expect(threads(r).map((t) => t.source.cpu)).toEqual([0, 1]);
   });
+  it('a min/max that disagrees with a histogram holding every cycle is warned about; the buckets are used', () => {
+    const edited = structuredClone(doc);
+    edited.thread['0'] = { ...edited.thread['0'], min: 1, max: 9_999_999 };
+    const r = parseText(JSON.stringify(edited));
+    expect(threads(r)[0]?.summary).toMatchObject({ count: 12, min: 3, max: 5 });
+    expect(r.warnings).toContain('thread 0: max 9999999 is not the highest non-empty bucket 5: the bucket is used');
+    expect(r.warnings).toContain('thread 0: min 1 is not the lowest non-empty bucket 3: the bucket is used');
+    // with overflows the largest cycles are not in the buckets: the file's max stands
+    expect(threads(r)[1]?.summary.max).toBe(250);
+  });
   it('µs resolution scales to ns', () => {
     const r = parseText(JSON.stringify({ ...doc, resolution_in_ns: 0 }));
     expect(r.histogram?.values).toEqual([3000, 4000, 5000]);
