@@ -144,3 +144,16 @@ describe('negative numbers after a flag', () => {
     expect(() => intFlag('seed', '-1', 0, 10)).toThrow(/^--seed: expected a decimal integer between 0 and 10, got "-1"$/);
   });
 });
+
+describe('a strategy the profile refuses', () => {
+  it('is named by the flag that gave it: --strategies for experiment, --strategy for run', async () => {
+    assertBuilt();
+    const setup = ['--workload', 'tscdeadline-busy', '--profile', 'EPYC', '--db', ':memory:'];
+    const experiment = await cli(['experiment', ...setup, '--strategies', 'vmx-preemption']);
+    expect(experiment.code, experiment.stderr).toBe(2);
+    expect(experiment.stderr).toMatch(/^timer-lab: --strategies: vmx-preemption on EPYC: /);
+    const run = await cli(['run', ...setup, '--strategy', 'vmx-preemption', '--no-save']);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/^timer-lab: --strategy: vmx-preemption on EPYC: /);
+  });
+});
