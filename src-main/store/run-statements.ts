@@ -23,7 +23,10 @@ export function prepareRunStatements(db: Db) {
         "VALUES (@experimentId, 'measured', @name, @notes, @tags, @workload, @strategy, @profile, @samples, 'done', @now, @now, @now, " +
         '@summary, @mean, @p99, @sourceFile, @format, @sha256, @measure, @measurement)',
     ),
-    importsOfFile: p("SELECT id, experiment_id FROM runs WHERE source_sha256 = @sha256 AND kind = 'measured' ORDER BY id"),
+    importsOfFile: p(
+      "SELECT id, experiment_id FROM runs WHERE source_sha256 = @sha256 AND kind = 'measured' " +
+        "AND coalesce(json_extract(measurement_json, '$.importOptions'), '{}') = @options ORDER BY id",
+    ),
     markRunning: p("UPDATE runs SET status = 'running', started_at = @now WHERE id = @id AND status = 'queued'"),
     markDone: p(
       "UPDATE runs SET status = @status, error = NULL, started_at = coalesce(started_at, @now), finished_at = @now, " +
