@@ -37,7 +37,8 @@ export function prepareRunStatements(db: Db) {
       "UPDATE runs SET status = 'failed', error = @error, finished_at = @now WHERE id = @id AND status IN ('queued', 'running')",
     ),
     markCancelled: p(
-      "UPDATE runs SET status = 'cancelled', finished_at = @now WHERE id = @id AND status IN ('queued', 'running')",
+      // a run cancelled without saved samples computed none: its count is 0, not the number asked for (kept in config_json)
+      "UPDATE runs SET status = 'cancelled', samples = 0, finished_at = @now WHERE id = @id AND status IN ('queued', 'running')",
     ),
     unfinished: p("SELECT id, owner, owner_seen_at FROM runs WHERE status IN ('queued', 'running')"),
     renewLease: p("UPDATE runs SET owner_seen_at = @seenAt WHERE owner = @owner AND status IN ('queued', 'running')"),
