@@ -139,6 +139,11 @@ export interface MeasurementInfo {
   /** Lines the reader did not understand (skipped), with the first few. */
   unknownLines: { count: number; examples: Array<{ line: number; text: string }> } | null;
   warnings: string[];
+  /**
+   * The import options that shaped these figures (unit, TSC rate, format, timeline length), as
+   * importOptionsKey writes them; absent on runs imported before it was kept (read as none).
+   */
+  importOptions?: string;
 }
 
 /** Context items a reader looks for, in display order, with the measures they apply to. */

@@ -146,6 +146,14 @@ export async function runCalibration(lab: LabServices, args: ParsedArgs<'calibra
   return { ...result, saved: true, measuredRunIds: saved.measuredRunIds };
 }
 
+/** Why a prediction's intervals are points: the request asked for fewer than 2 draws, or the profile keeps fewer. */
+function fewDrawsNote(asked: number | undefined, kept: number): string {
+  if (asked !== undefined && asked < kept) {
+    return `${asked} bootstrap draw${asked === 1 ? ' was' : 's were'} asked for (fewer than 2; the profile keeps ${kept}): the intervals are points`;
+  }
+  return `the profile keeps fewer than 2 bootstrap draws (${kept}): the intervals are points`;
+}
+
 export function calibrationOf(lab: LabServices, profileName: string): CallResults['calibrate:get'] {
   const profile = resolveProfile(lab.store, profileName, 'profile', 'not-found');
   const p = lab.store.getProfileProvenance(profile.name);
@@ -208,7 +216,7 @@ export async function runPrediction(lab: LabServices, args: ParsedArgs<'predict'
     undetermined: figures[i]!.undetermined,
   }));
   const notes: string[] = [];
-  if (figures[0] && figures[0].draws < 2) notes.push('the profile keeps fewer than 2 bootstrap draws: the intervals are points');
+  if (figures[0] && figures[0].draws < 2) notes.push(fewDrawsNote(args.draws, provenance.draws.length));
   for (const r of runs) {
     if (r.undetermined.length > 0) notes.push(`${r.name}: ${r.undetermined.join(', ')} ${r.undetermined.length === 1 ? 'is' : 'are'} on its critical path but not determined by the files (base values); the interval does not cover ${r.undetermined.length === 1 ? 'it' : 'them'}`);
   }

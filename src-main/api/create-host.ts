@@ -11,7 +11,7 @@ import { ApiError } from './errors.js';
 import { HANDLERS } from './handlers.js';
 import type { ApiHost } from './host.js';
 import { readInputStream } from './calibration.js';
-import { importParseOptions } from './import.js';
+import { importOptionsKey, importParseOptions } from './import.js';
 import type { LabServices } from './services.js';
 
 export function isCallChannel(channel: unknown): channel is CallChannel {
@@ -89,6 +89,7 @@ async function importStream(
     return lab.importParsed(parsed, {
       fileName: meta.fileName,
       sha256: hash.digest('hex'),
+      options: importOptionsKey(meta),
       ...(meta.name ? { name: meta.name } : {}),
       ...(meta.tscKhz ? { tscKhz: meta.tscKhz } : {}),
     });

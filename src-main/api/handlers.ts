@@ -11,7 +11,7 @@ import { calibrationOf, readInputText, runCalibration, runPrediction } from './c
 import { compare } from './compare.js';
 import { ApiError } from './errors.js';
 import { exportRuns } from './export.js';
-import { importParseOptions, sha256 } from './import.js';
+import { importOptionsKey, importParseOptions, sha256 } from './import.js';
 import { listProfiles, resolveProfile } from './profiles.js';
 import { sampleTrace, worstSamples } from './sample-windows.js';
 import type { LabServices } from './services.js';
@@ -58,12 +58,14 @@ export const HANDLERS: HandlerTable = {
   export: (lab, args) => exportRuns(lab.store, args),
   import: (lab, args) => {
     const hash = sha256(args.content);
-    const existing = lab.existingImport(hash);
+    const options = importOptionsKey(args);
+    const existing = lab.existingImport(hash, options);
     if (existing) return existing;
     const parsed = parseText(args.content, args.format, importParseOptions(args));
     return lab.importParsed(parsed, {
       fileName: args.fileName,
       sha256: hash,
+      options,
       ...(args.name ? { name: args.name } : {}),
       ...(args.tscKhz ? { tscKhz: args.tscKhz } : {}),
     });

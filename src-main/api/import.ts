@@ -33,6 +33,28 @@ export function importParseOptions(args: { unit?: ImportUnit | undefined; traceT
   return { ...(args.unit ? { unitHint: args.unit } : {}), traceTimerEvents: args.traceTimerEvents ?? IMPORT_TRACE_TIMER_EVENTS };
 }
 
+/** The import arguments that change what is stored from the same file. */
+export interface ImportOptions {
+  format?: ImportFormat | undefined;
+  unit?: ImportUnit | undefined;
+  tscKhz?: number | undefined;
+  traceTimerEvents?: number | undefined;
+}
+
+/**
+ * The options part of an import's identity: a file is stored once per set of options that change
+ * its runs (a histogram read as ns is another measurement than the same one read as µs); the name
+ * is not one of them. `{}` when every option is left to its default.
+ */
+export function importOptionsKey(args: ImportOptions): string {
+  const key: Record<string, string | number> = {};
+  if (args.format !== undefined) key.format = args.format;
+  if (args.unit !== undefined) key.unit = args.unit;
+  if (args.tscKhz !== undefined) key.tscKhz = args.tscKhz;
+  if (args.traceTimerEvents !== undefined && args.traceTimerEvents !== IMPORT_TRACE_TIMER_EVENTS) key.traceTimerEvents = args.traceTimerEvents;
+  return JSON.stringify(key);
+}
+
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -57,6 +79,8 @@ export interface ImportMeta {
   name?: string;
   /** TSC rate the user gives (kHz): converts cycles to ns, and exit times to cycles. */
   tscKhz?: number;
+  /** importOptionsKey of the import's arguments (default `{}`). */
+  options?: string;
 }
 
 export interface MeasuredImport {
@@ -129,6 +153,7 @@ function runOf(parsed: ParsedMeasurement, series: ParsedSeries, index: number, m
     perfRows: parsed.perfRows,
     unknownLines: parsed.unknownLines,
     warnings: parsed.warnings,
+    importOptions: meta.options ?? '{}',
   };
   const samples = series.samples && series.samples.length > 0 ? series.samples : null;
   const input: MeasuredRunInput = {

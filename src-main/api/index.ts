@@ -8,7 +8,7 @@ export { HANDLERS } from './handlers.js';
 export { ApiError } from './errors.js';
 export { toApiError } from './error-map.js';
 export type { ApiHost, PushListener } from './host.js';
-export { importParseOptions, measuredImport, measuredRunInput, sha256 } from './import.js';
+export { importOptionsKey, importParseOptions, measuredImport, measuredRunInput, sha256 } from './import.js';
 export { tscKhzOf } from './export.js';
 export { runDistribution } from './compare.js';
 export { defaultDatabasePath } from '../store/index.js';

@@ -284,7 +284,7 @@ export class LabServices {
 
   /**
    * Stores an already parsed measurement: every run of the file and their experiment, or, when
-   * the same file (same SHA-256) was imported before, nothing new: the existing runs.
+   * the same file (same SHA-256) was imported before with the same options, nothing new: the existing runs.
    */
   importParsed(parsed: ParsedMeasurement, meta: ImportMeta): ImportResult {
     const { experiment, runs } = measuredImport(parsed, meta);
@@ -292,9 +292,9 @@ export class LabServices {
     return this.importResult(stored, parsed.format, stored.existing ? [] : parsed.warnings);
   }
 
-  /** The runs already imported from a file with this SHA-256, as an import's result, or null. */
-  existingImport(sha256: string): ImportResult | null {
-    const found = this.store.findImport(sha256);
+  /** The runs already imported from a file with this SHA-256 and these import options, as an import's result, or null. */
+  existingImport(sha256: string, options: string): ImportResult | null {
+    const found = this.store.findImport(sha256, options);
     if (!found) return null;
     const format = this.store.get(found.runIds[0] ?? 0).source?.format as ImportResult['format'];
     return this.importResult({ ...found, existing: true }, format, []);
@@ -303,7 +303,7 @@ export class LabServices {
   private importResult(stored: { experimentId: number | null; runIds: number[]; existing: boolean }, format: ImportResult['format'], warnings: string[]): ImportResult {
     const runId = stored.runIds[0] ?? 0;
     const note = stored.existing
-      ? [`this file was imported before (same SHA-256): run${stored.runIds.length > 1 ? 's' : ''} ${stored.runIds.join(', ')}, not stored again (delete them to import it anew)`]
+      ? [`this file was imported before with the same options (same SHA-256, unit, TSC rate, format and timeline length): run${stored.runIds.length > 1 ? 's' : ''} ${stored.runIds.join(', ')}, not stored again (delete them to import it anew)`]
       : [];
     return { runId, runIds: stored.runIds, experimentId: stored.experimentId, format, warnings: [...note, ...warnings], deduplicated: stored.existing };
   }

@@ -19,10 +19,30 @@ export class UsageError extends Error {
 
 export function parse<const O extends Record<string, OptionConfig>>(argv: string[], options: O, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true as const });
+    return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals, strict: true as const });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+/**
+ * parseArgs takes `--seed -1` for a flag missing its value followed by an unknown option `-1`;
+ * a value option followed by something that reads as a negative number gets it as its value
+ * (`--seed=-1`), so the flag's own range check names the problem.
+ */
+function joinNegativeValues(argv: string[], options: Record<string, OptionConfig>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : null;
+    if (name !== null && Object.hasOwn(options, name) && options[name]!.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 /** `--set a=1 --set b=on` → { a: '1', b: 'on' }; a name that cannot be a setting is refused here. */

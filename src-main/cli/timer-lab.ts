@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     if (lab.notice) process.stderr.write(`timer-lab: warning: ${lab.notice}\n`);
     return await runVerb(impl, createCliContext(createApiHost(lab), json), args);
   } catch (err) {
-    return reportError(err, rest);
+    return reportError(err, rest, impl.fieldFlags ?? {});
   } finally {
     await lab?.close();
   }
@@ -76,14 +76,14 @@ function globalFlags(argv: string[]): { db: string; json: boolean; threads: numb
   return { db, json, threads, args };
 }
 
-function reportError(err: unknown, argv: string[]): number {
+function reportError(err: unknown, argv: string[], fieldFlags: Record<string, string>): number {
   if (!(err instanceof UsageError)) err = toApiError(err); // e.g. a FormatError from `import` is bad input (exit 2)
   if (err instanceof UsageError) {
     process.stderr.write(`timer-lab: ${err.message}\n`);
     return 2;
   }
   if (err instanceof ApiError) {
-    const field = err.field === undefined ? null : flagFor(err.field, argv);
+    const field = err.field === undefined ? null : flagFor(err.field, argv, fieldFlags);
     const message = field !== null && err.message.startsWith(`${err.field}: `) ? `${field}: ${err.message.slice(err.field!.length + 2)}` : err.message;
     process.stderr.write(`timer-lab: ${message}\n`);
     // what the user typed names nothing there, or collides with what is there: bad input too
@@ -96,15 +96,17 @@ function reportError(err: unknown, argv: string[]): number {
 /**
  * API fields name the contract's arguments; on the command line they are flags or positionals:
  * runs.0.set.delta (or set.delta) → `--set delta`, runs.0.samples → `--samples`, ids.0 → `ID`, tags.1 → `--tag`
- * or `TAG`, workload → `--workload` when that flag was given. Null when nothing fits.
+ * or `TAG`, workload → `--workload` when that flag was given; a field the verb takes under another
+ * flag (`fieldFlags`) → that flag. Null when nothing fits.
  */
-function flagFor(field: string, argv: string[]): string | null {
+function flagFor(field: string, argv: string[], fieldFlags: Record<string, string>): string | null {
   const set = /^(?:runs\.\d+\.)?set\.(.+)$/.exec(field);
   if (set) return `--set ${set[1]}`;
   const top = field.replace(/^runs\.\d+\./, '').split('.')[0]!;
   const given = (flag: string) => argv.some((a) => a === flag || a.startsWith(`${flag}=`));
   if (top === 'id' || top === 'ids') return 'ID';
   if (top === 'tags') return given('--tag') ? '--tag' : 'TAG';
+  if (Object.hasOwn(fieldFlags, top)) return fieldFlags[top]!;
   const flag = `--${top.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   return field.startsWith('runs.') || given(flag) ? flag : null;
 }

@@ -26,6 +26,8 @@ export interface VerbSpec<O extends VerbOptions = VerbOptions> {
   options: O;
   /** Extra lines of help under the options. */
   notes?: string;
+  /** API fields this verb takes under another flag than `--<field>` (e.g. strategy → `--strategies`). */
+  fieldFlags?: Record<string, string>;
   run(ctx: CliContext, values: ReturnType<typeof parse<O>>['values'], positionals: string[]): Promise<number>;
 }
 

@@ -23,7 +23,10 @@ export function prepareRunStatements(db: Db) {
         "VALUES (@experimentId, 'measured', @name, @notes, @tags, @workload, @strategy, @profile, @samples, 'done', @now, @now, @now, " +
         '@summary, @mean, @p99, @sourceFile, @format, @sha256, @measure, @measurement)',
     ),
-    importsOfFile: p("SELECT id, experiment_id FROM runs WHERE source_sha256 = @sha256 AND kind = 'measured' ORDER BY id"),
+    importsOfFile: p(
+      "SELECT id, experiment_id FROM runs WHERE source_sha256 = @sha256 AND kind = 'measured' " +
+        "AND coalesce(json_extract(measurement_json, '$.importOptions'), '{}') = @options ORDER BY id",
+    ),
     markRunning: p("UPDATE runs SET status = 'running', started_at = @now WHERE id = @id AND status = 'queued'"),
     markDone: p(
       "UPDATE runs SET status = @status, error = NULL, started_at = coalesce(started_at, @now), finished_at = @now, " +
@@ -34,7 +37,8 @@ export function prepareRunStatements(db: Db) {
       "UPDATE runs SET status = 'failed', error = @error, finished_at = @now WHERE id = @id AND status IN ('queued', 'running')",
     ),
     markCancelled: p(
-      "UPDATE runs SET status = 'cancelled', finished_at = @now WHERE id = @id AND status IN ('queued', 'running')",
+      // a run cancelled without saved samples computed none: its count is 0, not the number asked for (kept in config_json)
+      "UPDATE runs SET status = 'cancelled', samples = 0, finished_at = @now WHERE id = @id AND status IN ('queued', 'running')",
     ),
     unfinished: p("SELECT id, owner, owner_seen_at FROM runs WHERE status IN ('queued', 'running')"),
     renewLease: p("UPDATE runs SET owner_seen_at = @seenAt WHERE owner = @owner AND status IN ('queued', 'running')"),

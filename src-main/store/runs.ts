@@ -366,8 +366,8 @@ export class RunStore {
 
   /**
    * Stores every run of one imported file and the experiment grouping them, in one transaction:
-   * all of them or none. A file already imported (same SHA-256 as the first run's) is not stored
-   * again: its existing runs are returned, with `existing` set. The check and the insert share
+   * all of them or none. A file already imported with the same options (same SHA-256 and import
+   * options as the first run's) is not stored again: its existing runs are returned, with `existing` set. The check and the insert share
    * one write transaction, so two processes importing the same file store it once.
    */
   insertMeasuredImport(
@@ -378,7 +378,7 @@ export class RunStore {
     if (!first) throw new StoreError('an import stores at least one run');
     return this.db
       .transaction(() => {
-        const found = this.findImport(first.sha256);
+        const found = this.findImport(first.sha256, first.measurement?.importOptions);
         if (found) return { ...found, existing: true };
         const experimentId = this.createExperiment(experiment);
         const runIds = runs.map((r) => this.insertMeasuredRun({ ...r, experimentId }));
@@ -387,9 +387,9 @@ export class RunStore {
       .immediate();
   }
 
-  /** The runs already imported from a file with this SHA-256 (oldest first), or null. */
-  findImport(sha256: string): { experimentId: number | null; runIds: number[] } | null {
-    const rows = this.s.importsOfFile.all({ sha256 }) as Array<{ id: number; experiment_id: number | null }>;
+  /** The runs already imported from a file with this SHA-256 and these import options (oldest first), or null. */
+  findImport(sha256: string, options = '{}'): { experimentId: number | null; runIds: number[] } | null {
+    const rows = this.s.importsOfFile.all({ sha256, options }) as Array<{ id: number; experiment_id: number | null }>;
     if (rows.length === 0) return null;
     return { experimentId: rows[0]?.experiment_id ?? null, runIds: rows.map((r) => r.id) };
   }

@@ -12,6 +12,7 @@ import { RunWatcher } from '../wait.js';
 export const experiment = defineVerb({
   name: 'experiment',
   summary: 'run the same setup under several strategies and compare them',
+  fieldFlags: { strategy: '--strategies' },
   options: {
     ...RUN_OPTIONS,
     strategies: {

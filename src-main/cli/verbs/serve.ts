@@ -13,13 +13,17 @@ export const serve = defineVerb({
     const port = intFlag('port', v.port, 0, 65535) ?? 0;
     const here = dirname(fileURLToPath(import.meta.url));
     const staticDir = resolve(here, '..', '..', '..', '..', 'dist-renderer');
+    // listened to before the address is printed (whoever reads it may stop the server at once), and
+    // until the process ends: Ctrl+C reaches this process from the terminal and again from `npm
+    // start`, and the second one must not cut the close short
+    let stop!: () => void;
+    const stopped = new Promise<void>((done) => (stop = done));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     const server = await startWebServer({ api: ctx.api, port, staticDir });
     const url = new URL(`/?token=${server.token}`, server.url).toString();
     ctx.out(ctx.json ? JSON.stringify({ url, token: server.token, port: server.port }) : `Timer Lab web mode: ${url}\n(listening on 127.0.0.1 only; Ctrl+C to stop)`);
-    await new Promise<void>((done) => {
-      process.once('SIGINT', () => done());
-      process.once('SIGTERM', () => done());
-    });
+    await stopped;
     await server.close();
     return 0;
   },

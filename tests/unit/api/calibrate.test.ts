@@ -56,6 +56,14 @@ describe('calibrate through the API', () => {
     expect(predicted.role).toBe('predicted');
     expect(predicted.experimentId).toBe(p.experimentId);
     expect(predicted.summary?.calibration).toMatchObject({ role: 'predicted', profile: 'my host', draws: 4 });
+    expect(p.notes.join('\n')).not.toMatch(/intervals are points/);
+    // fewer than 2 draws asked for: the note says so, not that the profile keeps fewer (it keeps 20)
+    const points = await t.call('predict', { profile: 'my host', samples: 200, draws: 0, strategies: ['hrtimer'] });
+    expect(points.draws).toBe(0);
+    expect(points.notes).toContain('0 bootstrap draws were asked for (fewer than 2; the profile keeps 20): the intervals are points');
+    expect(points.notes.join('\n')).not.toMatch(/the profile keeps fewer/);
+    expect(points.runs[1]!.mean).toMatchObject({ low: points.runs[1]!.mean.value, high: points.runs[1]!.mean.value });
+    for (const r of points.runs) await t.lab.waitForRun(r.runId);
     const list = await t.call('runs:list', { experimentId: p.experimentId });
     expect(list.map((r) => r.role).sort()).toEqual(['predicted', 'reproduced']);
     // the guest-side log compares with the simulated runs; the rows come measured, reproduced, predicted

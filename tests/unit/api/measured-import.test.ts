@@ -151,6 +151,23 @@ describe('empty and repeated imports', () => {
     expect(await t.call('runs:list', {})).toHaveLength(5);
   });
 
+  it('the same file with another unit or TSC rate is another import; the name alone is not', async () => {
+    const t = openLab();
+    const first = await imported(t, 'hist.txt', HIST);
+    const ns = await imported(t, 'hist.txt', HIST, { unit: 'ns' });
+    expect(ns.deduplicated).toBe(false);
+    expect(ns.runIds.some((id) => first.runIds.includes(id))).toBe(false);
+    const [us, asNs] = [await t.call('runs:get', { id: first.runId }), await t.call('runs:get', { id: ns.runId })];
+    expect(asNs.summary!.latency.mean * 1000).toBeCloseTo(us.summary!.latency.mean, 6);
+    expect(await imported(t, 'hist.txt', HIST, { unit: 'ns', name: 'another name' })).toMatchObject({ runIds: ns.runIds, deduplicated: true });
+    const kvm = fixture('vmexit-multi.txt'); // cycles: a TSC rate gives them in ns
+    const plain = await imported(t, 'tsc.txt', kvm);
+    const withRate = await imported(t, 'tsc.txt', kvm, { tscKhz: 2_400_000 });
+    expect(withRate.deduplicated).toBe(false);
+    expect(await imported(t, 'tsc.txt', kvm, { tscKhz: 2_400_000 })).toMatchObject({ runIds: withRate.runIds, deduplicated: true });
+    expect(await imported(t, 'tsc.txt', kvm)).toMatchObject({ runIds: plain.runIds, deduplicated: true });
+  });
+
   it('a file without usable data is refused ("no timer events found") and nothing is saved', async () => {
     const t = openLab();
     for (const content of ['T: 0 ( 3524) P:99 I:1000 C:      0 Min: 1000000 Act:    0 Avg:    0 Max:       0', '# Histogram\n000000 000000\n# Total: 000000000\n', 'cpus=2\n <idle>-0 [000] 1.000001: cpu_idle: state=1 cpu_id=0\n']) {

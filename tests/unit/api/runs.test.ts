@@ -102,6 +102,29 @@ describe('runs via the API', () => {
     expect(await t.call('runs:delete', { ids: [id] })).toEqual({ deleted: 1 });
   });
 
+  it('runs cancelled while still queued count the samples they computed (none) in list, detail and CSV export', async () => {
+    const t = openLab(undefined, 1);
+    const { runIds } = await t.call('experiments:submit', {
+      runs: [1, 2, 3].map((seed) => ({ workload: 'tscdeadline-busy', strategy: 'hrtimer', samples: 1_000_000, seed })),
+    });
+    for (const id of runIds.slice(1)) expect(await t.call('runs:cancel', { id })).toEqual({ ok: true });
+    await t.call('runs:cancel', { id: runIds[0]! });
+    for (const id of runIds) expect(await t.lab.waitForRun(id)).toBe('cancelled');
+    const never = runIds.filter((id) => t.lab.store.getSamples(id) === null);
+    expect(never.length).toBeGreaterThanOrEqual(2); // the last two were still queued when cancelled
+    const list = await t.call('runs:list', {});
+    const csv = (await t.call('export', { ids: never, format: 'csv' })).content.trim().split('\n');
+    const column = csv[0]!.split(',').indexOf('samples');
+    expect(column).toBeGreaterThan(0);
+    for (const id of never) {
+      const d = await t.call('runs:get', { id });
+      expect(d.summary).toBeNull();
+      expect(d.samples).toBe(0);
+      expect(list.find((r) => r.id === id)?.samples).toBe(0);
+      expect(csv.find((line) => line.startsWith(`${id},`))?.split(',')[column]).toBe('0');
+    }
+  });
+
   it('a cancelled prediction run keeps its calibration label with the samples it finished', async () => {
     const t = openLab();
     const config = buildRunConfig({ workload: 'tscdeadline-busy', strategy: 'hrtimer', profile: DEFAULT_PROFILE, samples: 20_000_000 });

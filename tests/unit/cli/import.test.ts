@@ -33,6 +33,25 @@ describe('timer-lab import and show', () => {
     expect(show.stdout).toContain('not in the file: kernel, CPU architecture, interval');
   });
 
+  it('the same file with --unit ns, as the µs warning advises, is stored anew; again with ns, it points to those runs', async () => {
+    const asUs = json<{ runIds: number[]; deduplicated: boolean }>((await cli(['import', SAMPLE, '--db', db, '--json'])).stdout);
+    expect(asUs.deduplicated).toBe(true); // read as µs by the first test
+    const r = await cli(['import', SAMPLE, '--unit', 'ns', '--db', db, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const asNs = json<{ runId: number; runIds: number[]; deduplicated: boolean; warnings: string[] }>(r.stdout);
+    expect(asNs.deduplicated).toBe(false);
+    expect(asNs.runIds).toHaveLength(5);
+    expect(asNs.runIds.some((id) => asUs.runIds.includes(id))).toBe(false);
+    expect(asNs.warnings.join('\n')).not.toContain('assumed µs');
+    const runs = json<Array<{ id: number; mean: number | null }>>((await cli(['list', '--db', db, '--json'])).stdout);
+    expect(runs).toHaveLength(10);
+    const mean = (id: number) => runs.find((x) => x.id === id)?.mean;
+    expect(mean(asNs.runId)! * 1000).toBeCloseTo(mean(asUs.runIds[0]!)!, 6); // the same counts read as ns, not µs
+    const again = await cli(['import', SAMPLE, '--unit', 'ns', '--db', db]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`already imported ${SAMPLE} as runs ${asNs.runIds.join(', ')}`);
+  });
+
   it('show: "—" for what a file does not give, the perf table in µs, the trace\'s pairs and lost events', async () => {
     const status = path.join(tmp.dir, 'status.txt');
     writeFileSync(status, 'T: 0 ( 3524) P:99 I:1000 C: 576934 Min:      1 Act:    4 Avg:    5 Max:    1650\n');

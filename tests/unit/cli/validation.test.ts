@@ -3,7 +3,7 @@
 // left at their default (host noise), and more threads than the machine has (capped, said once).
 import { describe, expect, it } from 'vitest';
 import { applySetting, ConfigError, defaultRunParams, parseDecimalInteger, parseIntInRange } from '../../../src-shared/config.js';
-import { collectSets, idArgs, intFlag, threadsFlag, UsageError } from '../../../src-main/cli/args.js';
+import { collectSets, idArgs, intFlag, parse, threadsFlag, UsageError } from '../../../src-main/cli/args.js';
 import { DEFAULT_PROFILE } from '../../../src-main/engine/index.js';
 import { apiError, openLab } from '../api/helpers.js';
 import { looksLikeCrash } from './fault-helpers.js';
@@ -113,5 +113,47 @@ describe('the real CLI', () => {
     expect(capped.code, capped.stderr).toBe(0);
     expect(capped.stderr).toMatch(/timer-lab: warning: --threads 256: this machine runs \d+ threads at once/);
     expect((JSON.parse(capped.stdout) as { samples: number }).samples).toBe(2000);
+  });
+});
+
+describe('negative numbers after a flag', () => {
+  it('get the flag\'s range message and exit 2, not a parser complaint about a missing value', async () => {
+    assertBuilt();
+    const run = ['run', '--workload', 'tscdeadline-busy', '--strategy', 'hrtimer', '--no-save', '--db', ':memory:'];
+    const cases: Array<[string[], string]> = [
+      [[...run, '--samples', '-5'], '--samples: expected a decimal integer between 1 and'],
+      [[...run, '--seed', '-1'], '--seed: expected a decimal integer between 0 and'],
+      [['serve', '--port', '-1', '--db', ':memory:'], '--port: expected a decimal integer between 0 and 65535, got "-1"'],
+      [['show', '1', '--sample', '-1', '--db', ':memory:'], '--sample: expected a decimal integer between 0 and'],
+      [['compare', '1', '2', '--threshold', '-5', '--db', ':memory:'], '--threshold: expected a percentage 0–100, got "-5"'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`timer-lab: ${message}`);
+      expect(r.stderr).not.toContain('ambiguous');
+    }
+  });
+
+  it('go to value flags only, and nothing after -- is touched', () => {
+    const options = { seed: { type: 'string' }, quiet: { type: 'boolean' } } as const;
+    expect(parse(['--seed', '-1'], options).values.seed).toBe('-1');
+    expect(parse(['--seed', '-0.5'], options).values.seed).toBe('-0.5');
+    expect(() => parse(['--quiet', '-1'], options)).toThrow(UsageError); // a switch takes no value: -1 stays an unknown option
+    expect(parse(['--', '--seed', '-1'], options, true).positionals).toEqual(['--seed', '-1']);
+    expect(() => intFlag('seed', '-1', 0, 10)).toThrow(/^--seed: expected a decimal integer between 0 and 10, got "-1"$/);
+  });
+});
+
+describe('a strategy the profile refuses', () => {
+  it('is named by the flag that gave it: --strategies for experiment, --strategy for run', async () => {
+    assertBuilt();
+    const setup = ['--workload', 'tscdeadline-busy', '--profile', 'EPYC', '--db', ':memory:'];
+    const experiment = await cli(['experiment', ...setup, '--strategies', 'vmx-preemption']);
+    expect(experiment.code, experiment.stderr).toBe(2);
+    expect(experiment.stderr).toMatch(/^timer-lab: --strategies: vmx-preemption on EPYC: /);
+    const run = await cli(['run', ...setup, '--strategy', 'vmx-preemption', '--no-save']);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/^timer-lab: --strategy: vmx-preemption on EPYC: /);
   });
 });

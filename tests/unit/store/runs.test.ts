@@ -99,6 +99,8 @@ describe('RunStore lifecycle', () => {
       new ConflictError(`run ${a} is cancelled; only a queued or running run can be finished`),
     );
     expect(store.get(a).status).toBe('cancelled');
+    expect(store.get(a).samples).toBe(0); // cancelled before it started: none computed, not the 10 asked for
+    expect(store.list().find((r) => r.id === a)?.samples).toBe(0);
 
     const b = store.insertQueuedRun({ name: 'b', config });
     store.markRunning(b);
