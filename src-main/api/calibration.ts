@@ -7,7 +7,7 @@
  * Must not import electron.
  */
 import { createHash } from 'node:crypto';
-import { readProvenance, type CalibrationInputInfo, type PredictedRun, type PredictResult, type RunCalibrationInfo } from '../../src-shared/calibration.js';
+import type { CalibrationInputInfo, PredictedRun, PredictResult, RunCalibrationInfo } from '../../src-shared/calibration.js';
 import { applySetting, ConfigError, defaultRunParams, type RunConfig } from '../../src-shared/config.js';
 import type { CallResults, ParsedArgs } from '../../src-shared/contract.js';
 import { resolveProfileDoc } from '../../src-shared/profile-doc.js';
@@ -132,17 +132,17 @@ export async function runCalibration(lab: LabServices, args: ParsedArgs<'calibra
   }
   const { result, profile, provenance } = outcome;
   if (!args.save) return result;
-  // what is saved must read back: the reader's own check, before anything is written
+  const imports = inputs
+    .filter((i) => i.parsed)
+    .map((i) => measuredImport(i.parsed!, { fileName: i.info.fileName, sha256: i.info.sha256, name: `${i.info.fileName} (calibration ${name})` }));
+  let saved;
   try {
-    readProvenance(JSON.parse(JSON.stringify(provenance)));
+    // the store checks the provenance as it will read it back; a refusal rolls the whole save back
+    saved = lab.store.saveCalibration(imports, profile, provenance, args.replace);
   } catch (err) {
     if (err instanceof ConfigError) throw new ApiError('failed', `the calibration could not be saved: its ${err.field} is not valid (${err.message}); nothing was saved`);
     throw err;
   }
-  const imports = inputs
-    .filter((i) => i.parsed)
-    .map((i) => measuredImport(i.parsed!, { fileName: i.info.fileName, sha256: i.info.sha256, name: `${i.info.fileName} (calibration ${name})` }));
-  const saved = lab.store.saveCalibration(imports, profile, provenance, args.replace);
   return { ...result, saved: true, measuredRunIds: saved.measuredRunIds };
 }
 

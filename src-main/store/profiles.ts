@@ -3,11 +3,13 @@
  * (ProfileDoc) and resolved against the current built-ins when read, so costs added later come
  * from the base. Saving validates (resolveProfileDoc) and refuses built-in names such as HSW-2016.
  * A calibrated profile keeps its provenance in the same document (`provenance`), validated when
- * saved and again when read (a damaged one reads as absent, with a note; the profile still works).
+ * saved, whoever saves it, in the form it is stored (storableProvenance), and again when read (a
+ * damaged one reads as absent, with a note; the profile still works).
  * Must not import electron, src-main/engine, runner or api.
  */
 import type { Statement } from 'better-sqlite3';
 import { readProvenance, type CalibrationProvenance } from '../../src-shared/calibration.js';
+import { ConfigError } from '../../src-shared/config.js';
 import type { ProfileInfo } from '../../src-shared/contract.js';
 import type { Profile } from '../../src-shared/profile.js';
 import { resolveProfileDoc, toProfileDoc, type ProfileDoc } from '../../src-shared/profile-doc.js';
@@ -15,6 +17,20 @@ import { BUILTIN_PROFILES } from '../../src-shared/profiles/index.js';
 import type { Db } from './db.js';
 import { ConflictError } from './errors.js';
 
+/**
+ * The provenance as it will be stored and read back: its JSON text checked by the reader's own
+ * rule (a NaN becomes null in JSON and is refused here, not when the profile is next read).
+ * Throws a ConfigError naming the field.
+ */
+function storableProvenance(raw: unknown): CalibrationProvenance {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(raw) as string | undefined;
+  } catch (err) {
+    throw new ConfigError('provenance', `cannot be stored as JSON (${(err as Error).message})`);
+  }
+  return readProvenance(text === undefined ? undefined : JSON.parse(text));
+}
 
 export class UserProfiles {
   private readonly listStmt: Statement<[], { json: string }>;
@@ -49,9 +65,10 @@ export class UserProfiles {
 
   /**
    * Validates and stores; returns the validated profile. The provenance is `provenance`, else the
-   * one the document carries (a profile file written out and added back). A user profile of the
-   * same name (in any case) is refused unless `replace` says to overwrite it: a profile saved over
-   * a calibrated one would otherwise drop its calibration unasked.
+   * one the document carries (a profile file written out and added back); either is validated
+   * (storableProvenance) before anything is written. A user profile of the same name (in any case)
+   * is refused unless `replace` says to overwrite it: a profile saved over a calibrated one would
+   * otherwise drop its calibration unasked.
    */
   save(raw: unknown, provenance?: CalibrationProvenance, replace = false): Profile {
     const profile = resolveProfileDoc(raw, this.bases);
@@ -62,7 +79,8 @@ export class UserProfiles {
     const clash = replace ? null : this.nameClash(profile.name);
     if (clash) throw new ConflictError(clash);
     const carried = (raw as { provenance?: unknown } | null)?.provenance;
-    const kept = provenance ?? (carried === undefined ? undefined : readProvenance(carried));
+    const given = provenance ?? carried;
+    const kept = given === undefined ? undefined : storableProvenance(given);
     const doc: ProfileDoc = { ...toProfileDoc(profile, this.bases), ...(kept ? { provenance: kept } : {}) };
     this.upsertStmt.run({ name: profile.name, json: JSON.stringify(doc), now: this.now().toISOString() });
     return profile;

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_PROFILE } from '../../../src-main/engine/index.js';
 import { simulatedFiles, trueProfile } from '../calibrate/helpers.js';
 import { repoRoot, samplePath } from '../../samples.js';
@@ -147,6 +147,21 @@ describe('calibrate through the API', () => {
     expect(damaged.profile.costs.entry_prep!.cycles).toBe(310);
     expect((await t.call('calibrate:get', { profile: 'HSW-2016' })).note).toMatch(/built-in profile/);
     expect(DEFAULT_PROFILE.name).toBe('HSW-2016');
+  });
+
+  it('a provenance the store refuses fails the save with its field named, and nothing is saved', async () => {
+    const t = openLab();
+    const host = await t.call('calibrate:read', { fileName: 'host.report', content: files.trace });
+    // the store's own check is the one that refuses: a draw that JSON would turn into null
+    const save = t.lab.store.saveCalibration.bind(t.lab.store);
+    vi.spyOn(t.lab.store, 'saveCalibration').mockImplementation((imports, profile, provenance) =>
+      save(imports, profile, { ...provenance, draws: [{ entry_prep: [Number.NaN, 0] }] }),
+    );
+    const err = await apiError(t.call('calibrate', { inputs: [host.inputId], name: 'nan host', bootstrap: 20 }));
+    expect(err.code).toBe('failed');
+    expect(err.message).toMatch(/^the calibration could not be saved: its provenance\.draws\.0\.entry_prep is not valid .*; nothing was saved$/);
+    expect((await t.call('profiles:list', {})).some((p) => p.name === 'nan host')).toBe(false);
+    expect(await t.call('runs:list', {})).toEqual([]);
   });
 
   it('saves a short real trace with only finite bootstrap draws, so predict reads it back', async () => {

@@ -1,5 +1,8 @@
-// User profiles: validated save, overwrite only when asked, case-insensitive lookup, built-in name refused.
+// User profiles: validated save, overwrite only when asked, case-insensitive lookup, built-in name
+// refused, and a calibration's provenance checked by the store itself however it is given, the
+// field named.
 import { describe, expect, it } from 'vitest';
+import type { CalibrationProvenance } from '../../../src-shared/calibration.js';
 import { ConfigError } from '../../../src-shared/config.js';
 import { syntheticProfile } from '../../../src-main/store/bench-save.js';
 import { ConflictError } from '../../../src-main/store/errors.js';
@@ -43,6 +46,57 @@ describe('user profiles', () => {
     expect(() => store.saveUserProfile({ ...syntheticProfile('x'), X: 99 })).toThrow(ConfigError);
     expect(() => store.saveUserProfile(syntheticProfile('HSW-2016'))).toThrow(ConflictError);
     expect(() => store.saveUserProfile(syntheticProfile('hsw-2016'))).toThrow(/built-in profile/);
+    expect(store.listUserProfiles()).toEqual([]);
+  });
+});
+
+describe('profile provenance', () => {
+  const provenance = (over: Partial<CalibrationProvenance> = {}): CalibrationProvenance => ({
+    version: 1,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    base: 'HSW-2016',
+    sources: [{ fileName: 'host.report', sha256: 'ab'.repeat(32), kind: 'host-trace', format: 'trace-cmd', lines: 10, bytes: 100 }],
+    detected: { strategy: 'vmx-preemption', workload: 'tscdeadline-busy' } as CalibrationProvenance['detected'],
+    costs: { entry_prep: { value: 300, low: 290, high: 310, base: 280, origin: 'fitted' } as CalibrationProvenance['costs'][string] },
+    draws: [{ entry_prep: [300, 4] }],
+    measuredRunIds: [],
+    poor: [],
+    ...over,
+  });
+  const measuredRun = {
+    name: 'host.report · thread 0',
+    sourceFile: 'host.report',
+    format: 'trace-cmd',
+    sha256: 'ab'.repeat(32),
+    unit: 'ns' as const,
+    stats: { mean: 2100, min: 900, max: 31000, stddev: null, p50: null, p90: null, p99: null, p999: null },
+    count: 12,
+    measure: 'wakeup-latency' as const,
+  };
+
+  it('keeps a valid one, given or carried by the document', () => {
+    const { store } = freshStore();
+    const saved = store.saveCalibration([{ experiment: { name: 'host.report' }, runs: [measuredRun] }], syntheticProfile('calibrated'), provenance());
+    expect(saved.measuredRunIds).toHaveLength(1);
+    expect(store.getProfileProvenance('calibrated')).toEqual({ provenance: provenance({ measuredRunIds: saved.measuredRunIds }), note: null });
+    store.saveUserProfile({ ...syntheticProfile('added back'), provenance: provenance() });
+    expect(store.getProfileProvenance('added back')?.provenance).toEqual(provenance());
+  });
+
+  it('refuses one that would not read back, naming the field, and saves nothing', () => {
+    const { store } = freshStore();
+    // NaN is null once stored as JSON: refused when saved, not found damaged when read
+    const nan = provenance({ draws: [{ entry_prep: [Number.NaN, 4] }] });
+    const imports = [{ experiment: { name: 'host.report' }, runs: [measuredRun] }];
+    expect(() => store.saveCalibration(imports, syntheticProfile('calibrated'), nan)).toThrow(ConfigError);
+    expect(() => store.saveCalibration(imports, syntheticProfile('calibrated'), nan)).toThrow(/^provenance\.draws\.0\.entry_prep: expected \[cycles, jitter\]/);
+    expect(store.getUserProfile('calibrated')).toBeNull();
+    expect(store.list()).toEqual([]); // the measured runs of the same transaction are rolled back
+    const badSource = provenance({ sources: [{ ...provenance().sources[0]!, sha256: 'nothex' }] });
+    expect(() => store.saveUserProfile({ ...syntheticProfile('carried'), provenance: badSource })).toThrow(/^provenance\.sources\.0: /);
+    const cyclic: Record<string, unknown> = { ...provenance() };
+    cyclic.self = cyclic;
+    expect(() => store.saveCalibration([], syntheticProfile('cyclic'), cyclic as unknown as CalibrationProvenance)).toThrow(/^provenance: cannot be stored as JSON/);
     expect(store.listUserProfiles()).toEqual([]);
   });
 });
