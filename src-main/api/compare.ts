@@ -16,7 +16,7 @@ import { contextDifferences, runKernel, sharedContextNotes } from '../../src-sha
 import { Distribution, VERDICT_ALPHA, compareSides, scale, verdictOf, welchTest, type CompareSide } from '../stats/index.js';
 import type { RunStore } from '../store/index.js';
 import { ApiError } from './errors.js';
-import { acrossOf, RepeatIndex } from './repeats.js';
+import { acrossOf, RepeatIndex, type RepeatMember } from './repeats.js';
 
 const ROLE_ORDER: readonly string[] = RUN_ROLES;
 
@@ -159,7 +159,7 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>, repeats: R
 
 /** The repeat groups of the compared runs, their run means in the comparison's unit, and which verdicts rest on them. */
 interface RepeatGroups {
-  group(id: number): RunDetail[];
+  group(id: number): RepeatMember[];
   /** Means of a group's runs, in the comparison's unit. */
   meansOf(id: number): number[];
   /** Unit factor of a run (1 when it cannot be converted: its spread stays in its own unit). */

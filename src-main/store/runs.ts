@@ -111,6 +111,7 @@ export class RunStore {
   private readonly expTagsStmt: Statement<[number], { tags: string }>;
   private readonly detailStmt: Statement<[number], DetailRow>;
   private readonly dataStmt: Statement<[number], { id: number } & Partial<DataRow>>;
+  private readonly revisionStmt: Statement<[], { committed: number; written: number }>;
   /** The database file, as error messages name it. */
   readonly file: string;
   /** Why this store refuses writes, or null when it is writable. */
@@ -137,6 +138,7 @@ export class RunStore {
         'FROM runs r LEFT JOIN run_data d ON d.run_id = r.id WHERE r.id = ?',
     );
     this.s = prepareRunStatements(db);
+    this.revisionStmt = db.prepare('SELECT (SELECT data_version FROM pragma_data_version) AS committed, total_changes() AS written');
   }
 
   private stamp(): string {
@@ -435,6 +437,18 @@ export class RunStore {
   getTrace(id: number, limit = 2_000): TraceEventRow[] {
     const d = this.data(id);
     return d.trace_blob ? (decodeTrace(d.trace_blob, limit) as TraceEventRow[]) : [];
+  }
+
+  /**
+   * A text that changes whenever the database may have changed since it was last taken: rows
+   * written through this connection (total_changes) or a commit by any other connection, in this
+   * process or another (data_version). The same text means nothing changed. Reads no table.
+   */
+  revision(): string {
+    return this.read(() => {
+      const r = this.revisionStmt.get()!;
+      return `${r.committed}.${r.written}`;
+    });
   }
 
   /** The full integrity check (integrity_check and foreign_key_check): the problems, none when sound. */

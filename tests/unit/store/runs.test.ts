@@ -13,7 +13,8 @@ import {
 } from '../../../src-main/store/bench-save.js';
 import { ConflictError, NotFoundError } from '../../../src-main/store/errors.js';
 import type { RunStore } from '../../../src-main/store/runs.js';
-import { freshStore } from './helpers.js';
+import { openStore } from '../../../src-main/store/open-store.js';
+import { freshStore, MIGRATIONS_DIR, track } from './helpers.js';
 
 let tick = 0;
 const clock = (): Date => new Date(Date.UTC(2025, 0, 1, 0, 0, tick++));
@@ -302,5 +303,23 @@ describe('edits and deletes', () => {
     const a = doneRun(store, 'a');
     store.deleteRuns([a]);
     expect(doneRun(store, 'b')).toBeGreaterThan(a);
+  });
+});
+
+describe('revision', () => {
+  it('stays while only reads happen and changes with a write here or a commit by another connection', () => {
+    const opened = freshStore({ now: clock });
+    const { store } = opened;
+    const id = doneRun(store, 'a');
+    const before = store.revision();
+    store.list();
+    store.get(id);
+    expect(store.revision()).toBe(before);
+    store.rename(id, 'b');
+    const renamed = store.revision();
+    expect(renamed).not.toBe(before);
+    const beside = track(openStore(opened.db.name, { migrationsDir: MIGRATIONS_DIR }));
+    beside.store.setNotes(id, 'written beside');
+    expect(store.revision()).not.toBe(renamed);
   });
 });
