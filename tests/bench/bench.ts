@@ -27,9 +27,9 @@ import { Runner } from '../../src-main/runner/index.js';
 import { openStore } from '../../src-main/store/index.js';
 import { compare } from '../../src-main/api/compare.js';
 import type { CalibrationResult } from '../../src-shared/calibration.js';
-import { COST_NAMES, type Profile } from '../../src-shared/profile.js';
-import { calibrate, guestSideOf, readHostTrace, type Simulator } from '../../src-main/calibrate/index.js';
-import { parseText, toTscdeadlineLog } from '../../src-main/formats/index.js';
+import type { Profile } from '../../src-shared/profile.js';
+import { calibrate } from '../../src-main/calibrate/index.js';
+import { engineSimulator, inputsOf, simulatedFiles, simulatedMean, trueProfile } from '../calibration-support.js';
 
 /** The strategies the default profile (HSW-2016, 4.9) runs: the ones the bench's targets are about. */
 const STRATEGIES = usableStrategies(DEFAULT_PROFILE);
@@ -249,16 +249,6 @@ async function childImport(file: string, db: string): Promise<void> {
   process.stdout.write(`\n${JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, code })}\n`);
 }
 
-/** The profile the calibration benches make their traces with: each cost ±10–40 %, alternating. */
-function trueProfile(): Profile {
-  const p = structuredClone(DEFAULT_PROFILE);
-  p.name = 'truth';
-  COST_NAMES.forEach((c, i) => {
-    p.costs[c]!.cycles = Math.round(p.costs[c]!.cycles * (1 + (i % 2 ? -1 : 1) * [0.1, 0.2, 0.3, 0.4][i % 4]!));
-  });
-  return p;
-}
-
 /**
  * A continuous host trace of about `mb` MB (µs timestamps, as `trace-cmd report` prints): laps of
  * one simulated 50 000-cycle trace, each shifted in host time and in guest TSC (deadlines written,
@@ -341,11 +331,6 @@ async function childCalibrate(file: string, db: string): Promise<void> {
 
 async function calibrationRoundTrips(): Promise<void> {
   console.log('\n## Calibration round trips (profile ±10–40 %, calibrated from HSW-2016; determined costs and the other strategy\'s mean)');
-  const sim: Simulator = async (batch) =>
-    batch.map((r) => {
-      const m = simulate(r.config, { trace: r.traceTimerEvents > 0, traceTimerEvents: Math.max(1, r.traceTimerEvents) });
-      return { samples: m.samples, trace: m.trace, criticalPath: m.summary.criticalPath };
-    });
   const truth = trueProfile();
   const rows = [
     ['tscdeadline-busy', 'hrtimer', 'vmx-preemption'],
@@ -356,25 +341,12 @@ async function calibrationRoundTrips(): Promise<void> {
   for (const [workload, measured, other] of rows) {
     for (const ts of ['ns', 'us'] as const) {
       const samples = ts === 'ns' ? 10_000 : 40_000;
-      const config = buildRunConfig({ workload, strategy: measured, profile: truth, samples, seed: 42 });
-      const runOut = simulate(config, { trace: true, traceTimerEvents: samples + 1 });
-      const text = toTraceCmdReport(runOut.trace!, { tscKhz: truth.tsc_khz, nsTimestamps: ts === 'ns', baseSeconds: 5000 });
-      async function* lines(): AsyncGenerator<string> {
-        for (const l of text.split('\n')) if (l !== '') yield l;
-      }
-      const trace = await readHostTrace(lines());
-      const guestText = toTscdeadlineLog(runOut.samples);
+      const inputs = await inputsOf(simulatedFiles({ workload, strategy: measured, profile: truth, samples, ts }));
       const t0 = performance.now();
-      const { result, profile } = await calibrate(
-        {
-          host: { fileName: 'host', sha256: '0'.repeat(64), bytes: text.length, lines: trace.lines, format: 'trace-cmd', trace },
-          guest: { fileName: 'guest', sha256: '1'.repeat(64), bytes: guestText.length, lines: 0, format: 'tscdeadline-latency', side: guestSideOf(parseText(guestText), 'guest') },
-        },
-        { base: DEFAULT_PROFILE, name: 'fit', simulator: sim, bootstrap: 200 },
-      );
+      const { result, profile } = await calibrate(inputs, { base: DEFAULT_PROFILE, name: 'fit', simulator: engineSimulator, bootstrap: 200 });
       const ms = performance.now() - t0;
       const set = result.detected.settings;
-      const mean = (p: Profile) => simulate(buildRunConfig({ workload, strategy: other, profile: p, samples: 20_000, seed: 5, set })).summary.latency.mean;
+      const mean = (p: Profile) => simulatedMean(workload, other, p, 20_000, set);
       const predicted = mean(profile);
       const actual = mean(truth);
       const errs = costErrors(result, truth);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_PROFILE } from '../../../src-main/engine/index.js';
-import { simulatedFiles, trueProfile } from '../calibrate/helpers.js';
+import { simulatedFiles, trueProfile } from '../../calibration-support.js';
 import { repoRoot, samplePath } from '../../samples.js';
 import { apiError, openLab } from './helpers.js';
 

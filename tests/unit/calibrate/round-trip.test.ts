@@ -7,7 +7,7 @@
 // tuning) fall in the same segments, so the files fix their sums rather than each cost: the
 // reproduction is held to ±5 % there (±2 % on 4.9) and the prediction to the same ±5 %.
 import { describe, expect, it } from 'vitest';
-import { calibrate, inputsOf, quickOptions, run, simulatedFiles, trueProfile } from './helpers.js';
+import { calibrate, inputsOf, quickOptions, simulatedFiles, simulatedMean, trueProfile } from './helpers.js';
 
 interface Row {
   workload: string;
@@ -58,9 +58,9 @@ describe.each(ROWS)('$workload measured with $measured at $ts (kernel $kernel)',
     // the reproduction agrees with the measurement's guest-side latency
     expect(Math.abs(result.goodness.latency!.meanErrorPct!)).toBeLessThan(row.kernel === null ? 2 : 5);
     const set = { ...result.detected.settings };
-    const predicted = run(row.workload, row.predicted, profile, 4000, set);
-    const actual = run(row.workload, row.predicted, truth, 4000, set);
-    const base = run(row.workload, row.predicted, quickOptions().base, 4000, set);
+    const predicted = simulatedMean(row.workload, row.predicted, profile, 4000, set);
+    const actual = simulatedMean(row.workload, row.predicted, truth, 4000, set);
+    const base = simulatedMean(row.workload, row.predicted, quickOptions().base, 4000, set);
     expect(Math.abs(predicted - actual) / actual, `predicted ${predicted.toFixed(0)}, true ${actual.toFixed(0)} (base ${base.toFixed(0)})`).toBeLessThanOrEqual(0.05);
   });
 });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CalibrationResult, PredictResult } from '../../../src-shared/calibration.js';
 import { samplePath } from '../../samples.js';
-import { simulatedFiles, trueProfile } from '../calibrate/helpers.js';
+import { simulatedFiles, trueProfile } from '../../calibration-support.js';
 import { assertBuilt, cli, tempDir } from './helpers.js';
 
 describe('timer-lab calibrate and predict', () => {

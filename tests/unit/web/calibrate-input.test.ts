@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabServices } from '../../../src-main/api/index.js';
 import { DEFAULT_PROFILE } from '../../../src-main/engine/index.js';
-import { simulatedFiles } from '../calibrate/helpers.js';
+import { simulatedFiles } from '../../calibration-support.js';
 import { postText, startLabServer, TEST_TOKEN, type LabServer } from './lab-server.js';
 
 let web: LabServer;
