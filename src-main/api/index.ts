@@ -11,4 +11,5 @@ export type { ApiHost, PushListener } from './host.js';
 export { importOptionsKey, importParseOptions, measuredImport, measuredRunInput, sha256 } from './import.js';
 export { tscKhzOf } from './export.js';
 export { runDistribution } from './compare.js';
+export { configurationKey } from './repeats.js';
 export { defaultDatabasePath } from '../store/index.js';

@@ -1,9 +1,11 @@
 /**
- * What `--repeat N` adds to the output: the runs grouped by configuration (all but the seed), with
- * each group's spread across runs, as text beside the per-run statistics and as the `--json`
- * `configurations` list (`across: {n, mean, ciLow, ciHigh, stddev}`). Must not import the engine.
+ * What `--repeat N` adds to the output: the runs grouped by configuration (all but the seed, the
+ * API's rule: configurationKey), with each group's spread across runs, as text beside the per-run
+ * statistics and as the `--json` `configurations` list (`across: {n, mean, ciLow, ciHigh, stddev}`).
+ * Must not import the engine.
  */
 import type { RunDetail } from '../../src-shared/contract.js';
+import { configurationKey } from '../api/index.js';
 
 export interface ConfigurationOut {
   workload: string;
@@ -15,12 +17,12 @@ export interface ConfigurationOut {
   across: { n: number; mean: number; ciLow: number; ciHigh: number; stddev: number } | null;
 }
 
-/** Runs grouped by their configuration, in order of first appearance. */
+/** Runs grouped by their stored configuration, in order of first appearance; `sets` (the --set of each run) are shown. */
 export function configurations(details: readonly RunDetail[], sets: ReadonlyArray<Record<string, unknown>>): ConfigurationOut[] {
   const out = new Map<string, ConfigurationOut>();
   details.forEach((d, i) => {
     const set = sets[i] ?? {};
-    const key = JSON.stringify([d.workload, d.strategy, d.profile, Object.entries(set).sort()]);
+    const key = d.config ? configurationKey(d.config) : `run ${d.id}`;
     const c = out.get(key) ?? { workload: d.workload, strategy: d.strategy, profile: d.profile, set, seeds: [], runIds: [], across: null };
     c.seeds.push(d.seed ?? 0);
     c.runIds.push(d.id);
