@@ -25,6 +25,13 @@ const id = z.number().int().positive();
 
 /** Runs one comparison (and one export) takes at most. */
 export const MAX_COMPARED_RUNS = 8;
+
+/** Bootstrap draws a calibration may make (`calibrate`'s bootstrap, the CLI's --bootstrap). */
+export const MIN_BOOTSTRAP = 20;
+export const MAX_BOOTSTRAP = 2000;
+
+/** Bootstrap draws of a fit one prediction simulates at most (`predict`'s draws, the CLI's --draws). */
+export const MAX_PREDICT_DRAWS = 64;
 const name = z.string().trim().min(1).max(200);
 const tag = z.string().trim().min(1).max(64).regex(/^[^,\s][^,]*$/, 'no commas');
 
@@ -161,7 +168,7 @@ export const CALLS = {
     save: z.boolean().default(true),
     /** Overwrite a user profile of the same name (else the save is refused before the fit runs). */
     replace: z.boolean().default(false),
-    bootstrap: z.number().int().min(20).max(2000).default(200),
+    bootstrap: z.number().int().min(MIN_BOOTSTRAP).max(MAX_BOOTSTRAP).default(200),
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
   }),
   /** A profile with its calibration provenance (null for profiles that were not calibrated). */
@@ -174,7 +181,7 @@ export const CALLS = {
     set: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
     samples: z.number().int().min(100).max(MAX_SAMPLES).default(10_000),
     /** Bootstrap draws of the fit to simulate (default: every one the profile keeps). */
-    draws: z.number().int().min(0).max(64).optional(),
+    draws: z.number().int().min(0).max(MAX_PREDICT_DRAWS).optional(),
     name: name.optional(),
   }),
   /** The full integrity check of the database (timer-lab check). */

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { CalibrationInputInfo } from '../../../src-shared/calibration.js';
-import type { PushPayloads } from '../../../src-shared/contract.js';
+import { MAX_BOOTSTRAP, MIN_BOOTSTRAP, type PushPayloads } from '../../../src-shared/contract.js';
 import { intFlag, UsageError } from '../args.js';
 import { calibrationText } from '../calibration-text.js';
 import { regularFileSize } from '../file-size.js';
@@ -31,7 +31,7 @@ export const calibrateVerb = defineVerb({
   async run(ctx, v, positionals) {
     if (positionals.length === 0 || positionals.length > 4) throw new UsageError('calibrate: expected 1 to 4 FILEs (a host trace, optionally a guest-side log and a perf kvm stat report)');
     const vcpu = intFlag('vcpu', v.vcpu, 0, 4096);
-    const bootstrap = intFlag('bootstrap', v.bootstrap, 20, 2000);
+    const bootstrap = intFlag('bootstrap', v.bootstrap, MIN_BOOTSTRAP, MAX_BOOTSTRAP);
     const seed = intFlag('seed', v.seed, 0, Number.MAX_SAFE_INTEGER);
     const inputs: CalibrationInputInfo[] = [];
     for (const file of positionals) {

@@ -3,6 +3,7 @@
  * did not measure, over the fit's bootstrap draws, stored as one experiment of reproduced and
  * predicted runs; prints each figure with its interval.
  */
+import { MAX_PREDICT_DRAWS } from '../../../src-shared/contract.js';
 import { STRATEGIES, type Strategy } from '../../../src-shared/strategies.js';
 import { MAX_SAMPLES } from '../../../src-shared/workloads.js';
 import { collectSets, intFlag, UsageError } from '../args.js';
@@ -27,7 +28,7 @@ export const predictVerb = defineVerb({
     for (const s of strategies ?? []) if (!(STRATEGIES as readonly string[]).includes(s)) throw new UsageError(`--strategies: "${s}" is not one of ${STRATEGIES.join(', ')}`);
     if (strategies && strategies.length === 0) throw new UsageError('--strategies: give at least one strategy');
     const samples = intFlag('samples', v.samples, 100, MAX_SAMPLES);
-    const draws = intFlag('draws', v.draws, 0, 64);
+    const draws = intFlag('draws', v.draws, 0, MAX_PREDICT_DRAWS);
     const watcher = new RunWatcher(ctx);
     const result = await ctx.call('predict', {
       profile: v.profile,
