@@ -167,6 +167,13 @@ export class RunStore {
     for (const tag of tags) this.s.addTag.run({ id, tag });
   }
 
+  /** A guarded status update's outcome: true when it changed the run, false when the run was in another state. */
+  private transitioned(changes: number, id: number): boolean {
+    if (changes === 1) return true;
+    if (!this.statusStmt.get(id)) throw new NotFoundError('run', id);
+    return false;
+  }
+
   /** Explains why a guarded status update changed nothing. */
   private transitionError(id: number, wanted: string): never {
     const row = this.statusStmt.get(id);
@@ -239,11 +246,7 @@ export class RunStore {
 
   /** queued → running. False when the run is no longer queued (e.g. cancelled before it started). */
   markRunning(id: number): boolean {
-    return this.write(() => {
-      if (this.s.markRunning.run({ id, now: this.stamp() }).changes === 1) return true;
-      if (!this.statusStmt.get(id)) throw new NotFoundError('run', id);
-      return false;
-    });
+    return this.write(() => this.transitioned(this.s.markRunning.run({ id, now: this.stamp() }).changes, id));
   }
 
   /**
@@ -286,20 +289,12 @@ export class RunStore {
 
   /** queued/running → failed. False if the run had already finished. */
   markFailed(id: number, error: string): boolean {
-    return this.write(() => {
-      if (this.s.markFailed.run({ id, error, now: this.stamp() }).changes === 1) return true;
-      if (!this.statusStmt.get(id)) throw new NotFoundError('run', id);
-      return false;
-    });
+    return this.write(() => this.transitioned(this.s.markFailed.run({ id, error, now: this.stamp() }).changes, id));
   }
 
   /** queued/running → cancelled. False if the run had already finished. */
   markCancelled(id: number): boolean {
-    return this.write(() => {
-      if (this.s.markCancelled.run({ id, now: this.stamp() }).changes === 1) return true;
-      if (!this.statusStmt.get(id)) throw new NotFoundError('run', id);
-      return false;
-    });
+    return this.write(() => this.transitioned(this.s.markCancelled.run({ id, now: this.stamp() }).changes, id));
   }
 
   /** Renews this process's lease on its unfinished runs (called every LEASE_RENEW_MS). */
