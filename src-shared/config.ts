@@ -4,7 +4,7 @@
  * field. Must not import anything but src-shared modules.
  */
 import { kernelDefaults, kernelFeatures, MECHANISM_IDS, OLDEST_KERNEL, parseRelease, profileDefaultKernel, compareReleases, type MechanismId, type Release } from './kernels.js';
-import { COST_NAMES, MAX_JITTER, type Profile } from './profile.js';
+import { COST_NAMES, MAX_JITTER, MAX_PREEMPTION_X, MAX_TSC_KHZ, MIN_TSC_KHZ, type Profile } from './profile.js';
 import type { Strategy } from './strategies.js';
 import { MAX_SAMPLES, RUN_PARAMS, type ParamSpec, type Workload } from './workloads.js';
 
@@ -219,9 +219,9 @@ export function applySetting(
   if (name === 'immediateShortcut') {
     throw new ConfigError(name, 'replaced by the kernel release: the expired-deadline shortcut is mechanism expired_inject (4.13 on); give kernel=4.13 or later, or mech.expired_inject=on');
   }
-  if (name === 'X') return { params, profile: { ...profile, X: parseIntInRange('X', raw, 0, 31) } };
+  if (name === 'X') return { params, profile: { ...profile, X: parseIntInRange('X', raw, 0, MAX_PREEMPTION_X) } };
   if (name === 'tsc_khz') {
-    return { params, profile: { ...profile, tsc_khz: parseIntInRange('tsc_khz', raw, 100_000, 10_000_000, 'kHz') } };
+    return { params, profile: { ...profile, tsc_khz: parseIntInRange('tsc_khz', raw, MIN_TSC_KHZ, MAX_TSC_KHZ, 'kHz') } };
   }
   const [cost, sub, ...rest] = name.split('.') as [string, string | undefined, ...string[]];
   if ((COST_NAMES as readonly string[]).includes(cost) && (sub === undefined || sub === 'jitter') && rest.length === 0) {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { CalibrationInputInfo, CalibrationProvenance, CalibrationResult, PredictResult, RunRole } from './calibration.js';
 import type { RunConfig } from './config.js';
-import type { Profile } from './profile.js';
+import { MAX_TSC_KHZ, MIN_TSC_KHZ, type Profile } from './profile.js';
 import type { MeasurementInfo } from './measurement.js';
 import type { MeasureId } from './measures.js';
 import type { Histogram, RunSummary } from './result.js';
@@ -136,7 +136,7 @@ export const CALLS = {
     content: z.string().max(MAX_IMPORT_BYTES),
     format: z.enum(IMPORT_FORMATS).optional(),
     name: name.optional(),
-    tscKhz: z.number().int().min(100_000).max(10_000_000).optional(),
+    tscKhz: z.number().int().min(MIN_TSC_KHZ).max(MAX_TSC_KHZ).optional(),
     /** Unit of cyclictest values the file cannot state (status, -v, histogram text): µs, or ns for `cyclictest -N`. */
     unit: z.enum(IMPORT_UNITS).optional(),
     /** trace-cmd reports: keep the lines of the first N timer events as the run's timeline (0: none; default 2000). */

@@ -7,7 +7,7 @@
 import type { CalibrationProvenance } from './calibration.js';
 import { ConfigError, parseIntInRange, parseNumberInRange, parseParamValue } from './config.js';
 import { OLDEST_KERNEL, profileDefaultKernel } from './kernels.js';
-import { MAX_JITTER, type CostSpec, type Profile } from './profile.js';
+import { MAX_JITTER, MAX_PREEMPTION_X, MAX_TSC_KHZ, MIN_TSC_KHZ, type CostSpec, type Profile } from './profile.js';
 import { BUILTIN_PROFILES, builtinProfile } from './profiles/index.js';
 
 /** What a user profile stores: its base and only the values that differ from it. */
@@ -88,8 +88,8 @@ export function resolveProfileDoc(raw: unknown, bases: readonly Profile[] = BUIL
   const profile: Profile = {
     name: raw.name,
     description: typeof raw.description === 'string' ? raw.description.slice(0, 500) : '',
-    tsc_khz: values.tsc_khz === undefined ? base.tsc_khz : parseIntInRange('profile.tsc_khz', values.tsc_khz, 100_000, 10_000_000, 'kHz'),
-    X: values.X === undefined ? base.X : parseIntInRange('profile.X', values.X, 0, 31),
+    tsc_khz: values.tsc_khz === undefined ? base.tsc_khz : parseIntInRange('profile.tsc_khz', values.tsc_khz, MIN_TSC_KHZ, MAX_TSC_KHZ, 'kHz'),
+    X: values.X === undefined ? base.X : parseIntInRange('profile.X', values.X, 0, MAX_PREEMPTION_X),
     costs,
   };
   // host facts are present only where the base or the document sets them (absent = intel, 4.9, APICv on)

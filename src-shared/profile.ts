@@ -5,6 +5,13 @@
  * Must not import anything.
  */
 
+/** The TSC frequencies (kHz) a profile, the tsc_khz setting, an import or an estimate may give: 100 MHz to 10 GHz. */
+export const MIN_TSC_KHZ = 100_000;
+export const MAX_TSC_KHZ = 10_000_000;
+
+/** The largest X: IA32_VMX_MISC[4:0] has five bits. */
+export const MAX_PREEMPTION_X = 31;
+
 /** The largest relative standard deviation (`jitter`) a cost may have. */
 export const MAX_JITTER = 0.4;
 

@@ -11,6 +11,8 @@
  * cycles per ns; the method with the smallest relative error wins.
  */
 
+import { MAX_TSC_KHZ, MIN_TSC_KHZ } from '../../src-shared/profile.js';
+
 export type TscMethod = 'kvm_wait_lapic_expire' | 'hrtimer expiries' | 'PREEMPTION_TIMER exits';
 
 const METHOD_TEXT: Record<TscMethod, string> = {
@@ -154,7 +156,7 @@ export class TscRateEstimator {
       const slope = sum / wsum;
       const rel = Math.sqrt(1 / wsum) / slope;
       const khz = slope * 1e6;
-      if (!(khz >= 100_000 && khz <= 10_000_000) || rel > MAX_REL_ERROR) continue;
+      if (!(khz >= MIN_TSC_KHZ && khz <= MAX_TSC_KHZ) || rel > MAX_REL_ERROR) continue;
       if (!best || rel < best.rel) {
         best = { khz: Math.round(khz), method: METHOD_TEXT[method], points, uncertaintyPct: rel * 100, disagreeing: 0, rel, slopes };
       }

@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { IMPORT_FORMATS, IMPORT_UNITS, MAX_IMPORT_BYTES, type ImportFormat, type PushPayloads } from '../../../src-shared/contract.js';
+import { MAX_TSC_KHZ, MIN_TSC_KHZ } from '../../../src-shared/profile.js';
 import { ApiError } from '../../api/index.js';
 import { intFlag, UsageError } from '../args.js';
 import { regularFileSize } from '../file-size.js';
@@ -27,7 +28,7 @@ export const importVerb = defineVerb({
     if (positionals.length !== 1) throw new UsageError('import: expected exactly one FILE');
     const file = positionals[0]!;
     const format = v.format === undefined ? undefined : requireOne<ImportFormat>('format', v.format, IMPORT_FORMATS);
-    const tscKhz = intFlag('tsc-khz', v['tsc-khz'], 100_000, 10_000_000);
+    const tscKhz = intFlag('tsc-khz', v['tsc-khz'], MIN_TSC_KHZ, MAX_TSC_KHZ);
     const size = regularFileSize(file);
     if (size > MAX_IMPORT_BYTES) throw new ApiError('bad-input', `${file} is larger than ${MAX_IMPORT_BYTES / 1048576} MB`);
     const fileName = basename(file);
