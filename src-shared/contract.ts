@@ -23,6 +23,12 @@ export type RunKind = (typeof RUN_KINDS)[number];
 
 const id = z.number().int().positive();
 
+/** Runs one `runs:list` returns at most (its `limit`, the CLI's list --limit). */
+export const MAX_LIST_LIMIT = 10_000;
+
+/** Largest samples one `runs:worst` lists at most (its `n`, the CLI's show --worst). */
+export const MAX_WORST_SAMPLES = 100;
+
 /** Runs one comparison (and one export) takes at most. */
 export const MAX_COMPARED_RUNS = 8;
 
@@ -61,7 +67,7 @@ export const listFilterSchema = z.object({
   tag: z.string().max(64).optional(),
   text: z.string().max(200).optional(),
   experimentId: id.optional(),
-  limit: z.number().int().min(1).max(10_000).default(500),
+  limit: z.number().int().min(1).max(MAX_LIST_LIMIT).default(500),
   offset: z.number().int().min(0).default(0),
 });
 
@@ -111,7 +117,7 @@ export const CALLS = {
   'runs:histogram': z.object({ id }),
   'runs:trace': z.object({ id, limit: z.number().int().min(1).max(100_000).default(2_000) }),
   /** The largest samples of a run, largest first (ties: lower index first). */
-  'runs:worst': z.object({ id, n: z.number().int().min(1).max(100).default(10) }),
+  'runs:worst': z.object({ id, n: z.number().int().min(1).max(MAX_WORST_SAMPLES).default(10) }),
   /** The events of one sample of a simulated run, from the arming of its deadline to its measurement. */
   'runs:sampleTrace': z.object({ id, index: z.number().int().min(0).max(MAX_SAMPLES - 1) }),
   'runs:rename': z.object({ id, name }),

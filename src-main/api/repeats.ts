@@ -6,7 +6,7 @@
  * import electron.
  */
 import type { RunConfig } from '../../src-shared/config.js';
-import type { AcrossRuns, RunDetail } from '../../src-shared/contract.js';
+import { MAX_LIST_LIMIT, type AcrossRuns, type RunDetail } from '../../src-shared/contract.js';
 import { acrossRuns } from '../stats/index.js';
 import type { RunStore } from '../store/index.js';
 
@@ -62,7 +62,7 @@ export class RepeatIndex {
     const revision = this.store.revision();
     const hit = this.cache.get(experimentId);
     if (hit && hit.revision === revision) return hit.groups;
-    const list = this.store.list({ experimentId, limit: 10_000 });
+    const list = this.store.list({ experimentId, limit: MAX_LIST_LIMIT });
     const members = list.map((r) => `${r.id}:${r.status}`).join(',');
     if (hit && hit.members === members) {
       hit.revision = revision;

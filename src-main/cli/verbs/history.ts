@@ -1,5 +1,5 @@
 /** The history verbs: `list`, `show`, `rm`, `tag`. */
-import { RUN_KINDS, RUN_STATUSES } from '../../../src-shared/contract.js';
+import { MAX_LIST_LIMIT, MAX_WORST_SAMPLES, RUN_KINDS, RUN_STATUSES } from '../../../src-shared/contract.js';
 import { STRATEGIES } from '../../../src-shared/strategies.js';
 import { MAX_SAMPLES, WORKLOADS } from '../../../src-shared/workloads.js';
 import { toTraceCmdReport } from '../../formats/index.js';
@@ -17,12 +17,12 @@ export const list = defineVerb({
     status: { type: 'string', value: 'S', help: `only runs in this state (${RUN_STATUSES.join(', ')})` },
     tag: { type: 'string', value: 'T', help: 'only runs with this tag' },
     text: { type: 'string', value: 'Q', help: 'only runs whose name contains this text' },
-    limit: { type: 'string', value: 'N', help: 'at most N runs (default 500)' },
+    limit: { type: 'string', value: 'N', help: `at most N runs (1–${MAX_LIST_LIMIT}, default 500)` },
   },
   async run(ctx, v) {
     const filter: Record<string, unknown> = {};
     for (const k of ['workload', 'strategy', 'kind', 'status', 'tag', 'text'] as const) if (v[k] !== undefined) filter[k] = v[k];
-    const limit = intFlag('limit', v.limit, 1, 10_000);
+    const limit = intFlag('limit', v.limit, 1, MAX_LIST_LIMIT);
     if (limit !== undefined) filter.limit = limit;
     const rows = await ctx.call('runs:list', filter as never);
     ctx.out(ctx.json ? JSON.stringify(rows) : listText(rows));
@@ -35,13 +35,13 @@ export const show = defineVerb({
   summary: 'one run: parameters, statistics, exits, critical path',
   positionals: 'ID',
   options: {
-    worst: { type: 'string', value: 'N', help: 'list the N largest samples with their indices (1–100)' },
+    worst: { type: 'string', value: 'N', help: `list the N largest samples with their indices (1–${MAX_WORST_SAMPLES})` },
     sample: { type: 'string', value: 'INDEX', help: 'print the events of one sample (simulated runs) as trace-cmd report text' },
   },
   async run(ctx, v, positionals) {
     const [id] = idArgs(positionals);
     if (v.worst !== undefined) {
-      const rows = await ctx.call('runs:worst', { id: id!, n: intFlag('worst', v.worst, 1, 100)! });
+      const rows = await ctx.call('runs:worst', { id: id!, n: intFlag('worst', v.worst, 1, MAX_WORST_SAMPLES)! });
       ctx.out(ctx.json ? JSON.stringify(rows) : rows.map((r) => `sample ${r.index}: ${r.value}`).join('\n'));
       return 0;
     }

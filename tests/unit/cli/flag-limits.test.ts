@@ -1,0 +1,36 @@
+// The CLI's numeric flags take the contract's limits, so the CLI refuses exactly what the API
+// would (with the flag named) and nothing the API takes: predict --draws, calibrate --bootstrap,
+// list --limit and show --worst, one past each limit, through the real CLI.
+import { describe, expect, it } from 'vitest';
+import { CALLS, MAX_BOOTSTRAP, MAX_LIST_LIMIT, MAX_PREDICT_DRAWS, MAX_WORST_SAMPLES, MIN_BOOTSTRAP } from '../../../src-shared/contract.js';
+import { assertBuilt, cli, tempDir } from './helpers.js';
+
+describe('CLI flag limits', () => {
+  it('are the contract limits', async () => {
+    const takes = (channel: keyof typeof CALLS, args: object) => CALLS[channel].safeParse(args).success;
+    expect([takes('predict', { profile: 'p', draws: MAX_PREDICT_DRAWS }), takes('predict', { profile: 'p', draws: MAX_PREDICT_DRAWS + 1 })]).toEqual([true, false]);
+    expect([MIN_BOOTSTRAP - 1, MIN_BOOTSTRAP, MAX_BOOTSTRAP, MAX_BOOTSTRAP + 1].map((bootstrap) => takes('calibrate', { inputs: [1], bootstrap }))).toEqual([false, true, true, false]);
+    expect([takes('runs:list', { limit: MAX_LIST_LIMIT }), takes('runs:list', { limit: MAX_LIST_LIMIT + 1 })]).toEqual([true, false]);
+    expect([takes('runs:worst', { id: 1, n: MAX_WORST_SAMPLES }), takes('runs:worst', { id: 1, n: MAX_WORST_SAMPLES + 1 })]).toEqual([true, false]);
+    assertBuilt();
+    const t = tempDir();
+    try {
+      const cases: Array<[string[], string]> = [
+        [['predict', '--profile', 'p', '--draws', String(MAX_PREDICT_DRAWS + 1)], `--draws: expected a decimal integer between 0 and ${MAX_PREDICT_DRAWS}, got "${MAX_PREDICT_DRAWS + 1}"`],
+        [['calibrate', 'host.report', '--bootstrap', String(MAX_BOOTSTRAP + 1)], `--bootstrap: expected a decimal integer between ${MIN_BOOTSTRAP} and ${MAX_BOOTSTRAP}`],
+        [['list', '--limit', String(MAX_LIST_LIMIT + 1)], `--limit: expected a decimal integer between 1 and ${MAX_LIST_LIMIT}`],
+        [['show', '1', '--worst', String(MAX_WORST_SAMPLES + 1)], `--worst: expected a decimal integer between 1 and ${MAX_WORST_SAMPLES}`],
+      ];
+      for (const [args, message] of cases) {
+        const r = await cli([...args, '--db', t.db]);
+        expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+        expect(r.stderr).toContain(`timer-lab: ${message}`);
+      }
+      const listed = await cli(['list', '--limit', String(MAX_LIST_LIMIT), '--db', t.db, '--json']);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(JSON.parse(listed.stdout)).toEqual([]);
+    } finally {
+      t.remove();
+    }
+  });
+});
