@@ -23,6 +23,10 @@ export type RunKind = (typeof RUN_KINDS)[number];
 
 const id = z.number().int().positive();
 
+/** The noise threshold of a comparison (mean shifts below it are called below it): a percentage, 1 unless given. */
+export const DEFAULT_NOISE_THRESHOLD_PCT = 1;
+export const MAX_NOISE_THRESHOLD_PCT = 100;
+
 /** Runs one `runs:list` returns at most (its `limit`, the CLI's list --limit). */
 export const MAX_LIST_LIMIT = 10_000;
 
@@ -128,7 +132,7 @@ export const CALLS = {
   compare: z.object({
     ids: z.array(id).min(2).max(MAX_COMPARED_RUNS),
     baseline: id.optional(),
-    noiseThresholdPct: z.number().min(0).max(100).default(1),
+    noiseThresholdPct: z.number().min(0).max(MAX_NOISE_THRESHOLD_PCT).default(DEFAULT_NOISE_THRESHOLD_PCT),
   }),
   export: z.object({
     ids: z.array(id).min(1).max(MAX_COMPARED_RUNS),

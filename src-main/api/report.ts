@@ -7,7 +7,7 @@
  * waterfall) as inline SVG with their footers. No scripts, no external resources.
  * Must not import electron.
  */
-import type { CompareResult, RunDetail } from '../../src-shared/contract.js';
+import { DEFAULT_NOISE_THRESHOLD_PCT, type CompareResult, type RunDetail } from '../../src-shared/contract.js';
 import { compareChart, escapeXml, formatNumber, renderSvg, RUN_CHARTS, runChart, type CompareChartKind } from '../../src-shared/charts/index.js';
 import { measureTitle } from '../../src-shared/measures.js';
 import { numberText, statText, UNKNOWN_STAT } from '../../src-shared/stat-text.js';
@@ -28,7 +28,7 @@ const REPORT_COMPARE_CHARTS: readonly CompareChartKind[] = ['histogram', 'spectr
 export function htmlReport(store: RunStore, runs: RunDetail[], generatedAt = new Date()): string {
   const repeats = new RepeatIndex(store);
   const cmp: CompareResult | null =
-    runs.length >= 2 ? compare(store, { ids: runs.map((r) => r.id), noiseThresholdPct: 1 }, repeats) : null;
+    runs.length >= 2 ? compare(store, { ids: runs.map((r) => r.id), noiseThresholdPct: DEFAULT_NOISE_THRESHOLD_PCT }, repeats) : null;
   const title = cmp ? `Timer Lab comparison: ${runs.map((r) => r.name).join(' vs ')}` : `Timer Lab run ${runs[0]!.name}`;
   const parts: string[] = [];
   parts.push(`<h1>${escapeXml(title)}</h1>`);

@@ -1,12 +1,12 @@
 /**
  * Command-line parsing helpers on node:util parseArgs: strict options, `--set key=value`
- * collection, integer flags with range checks (plain decimal integers only, as the config rules
+ * collection, integer and number flags with range checks (plain decimal only, as the config rules
  * parse them), --threads capped at the machine's parallelism. Bad input throws UsageError (exit
  * code 2). Must not import the engine.
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseDecimalInteger, SETTING_NAME } from '../../src-shared/config.js';
+import { ConfigError, parseDecimalInteger, parseNumberInRange, SETTING_NAME } from '../../src-shared/config.js';
 
 type OptionConfig = NonNullable<ParseArgsConfig['options']>[string];
 
@@ -67,6 +67,16 @@ export function intFlag(name: string, raw: string | undefined, min: number, max:
     throw new UsageError(`--${name}: expected a decimal integer between ${min} and ${max}, got "${raw}"`);
   }
   return n;
+}
+
+/** A number flag in plain decimal digits (a config value's rule, parseNumberInRange), min to max; `what` names it in the message. */
+export function numberFlag(name: string, raw: string | undefined, min: number, max: number, what = 'a number'): number | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return parseNumberInRange(`--${name}`, raw, min, max);
+  } catch (err) {
+    throw err instanceof ConfigError ? new UsageError(`--${name}: expected ${what} ${min}–${max}, got "${raw}"`) : err;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 /** `timer-lab compare`: percentiles with Δ %, Mann–Whitney p and bootstrap CIs of Δmean and Δp99 against a baseline. */
-import { idArgs, intFlag, UsageError } from '../args.js';
+import { DEFAULT_NOISE_THRESHOLD_PCT, MAX_NOISE_THRESHOLD_PCT } from '../../../src-shared/contract.js';
+import { idArgs, intFlag, numberFlag, UsageError } from '../args.js';
 import { verdictOf } from '../context.js';
 import { compareText } from '../output.js';
 import { defineVerb } from '../verb.js';
@@ -10,15 +11,14 @@ export const compare = defineVerb({
   positionals: 'ID ID…',
   options: {
     baseline: { type: 'string', value: 'ID', help: 'the run the others are compared with' },
-    threshold: { type: 'string', value: 'PCT', help: 'noise threshold: smaller mean shifts are called below it (default 1)' },
+    threshold: { type: 'string', value: 'PCT', help: `noise threshold: smaller mean shifts are called below it (0–${MAX_NOISE_THRESHOLD_PCT}, default ${DEFAULT_NOISE_THRESHOLD_PCT})` },
   },
   async run(ctx, v, positionals) {
     const ids = idArgs(positionals);
     if (ids.length < 2) throw new UsageError('compare needs at least two run ids');
     const baseline = intFlag('baseline', v.baseline, 1, Number.MAX_SAFE_INTEGER);
-    const threshold = v.threshold === undefined ? 1 : Number(v.threshold);
-    if (!(threshold >= 0 && threshold <= 100)) throw new UsageError(`--threshold: expected a percentage 0–100, got "${v.threshold}"`);
-    const c = await ctx.call('compare', { ids, ...(baseline !== undefined ? { baseline } : {}), noiseThresholdPct: threshold });
+    const threshold = numberFlag('threshold', v.threshold, 0, MAX_NOISE_THRESHOLD_PCT, 'a percentage');
+    const c = await ctx.call('compare', { ids, ...(baseline !== undefined ? { baseline } : {}), ...(threshold !== undefined ? { noiseThresholdPct: threshold } : {}) });
     if (ctx.json) {
       ctx.out(
         JSON.stringify({
