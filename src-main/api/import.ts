@@ -44,12 +44,13 @@ export interface ImportOptions {
 /**
  * The options part of an import's identity: a file is stored once per set of options that change
  * its runs (a histogram read as ns is another measurement than the same one read as µs); the name
- * is not one of them. `{}` when every option is left to its default.
+ * is not one of them. `{}` when every option is left to its default or set to it.
  */
 export function importOptionsKey(args: ImportOptions): string {
   const key: Record<string, string | number> = {};
   if (args.format !== undefined) key.format = args.format;
-  if (args.unit !== undefined) key.unit = args.unit;
+  // µs is what the parsers assume of a file that does not say (the app always sends a unit)
+  if (args.unit !== undefined && args.unit !== 'us') key.unit = args.unit;
   if (args.tscKhz !== undefined) key.tscKhz = args.tscKhz;
   if (args.traceTimerEvents !== undefined && args.traceTimerEvents !== IMPORT_TRACE_TIMER_EVENTS) key.traceTimerEvents = args.traceTimerEvents;
   return JSON.stringify(key);

@@ -160,6 +160,8 @@ describe('empty and repeated imports', () => {
     const [us, asNs] = [await t.call('runs:get', { id: first.runId }), await t.call('runs:get', { id: ns.runId })];
     expect(asNs.summary!.latency.mean * 1000).toBeCloseTo(us.summary!.latency.mean, 6);
     expect(await imported(t, 'hist.txt', HIST, { unit: 'ns', name: 'another name' })).toMatchObject({ runIds: ns.runIds, deduplicated: true });
+    // µs, as the app always sends it, is the default: the file imported without a unit
+    expect(await imported(t, 'hist.txt', HIST, { unit: 'us' })).toMatchObject({ runIds: first.runIds, deduplicated: true });
     const kvm = fixture('vmexit-multi.txt'); // cycles: a TSC rate gives them in ns
     const plain = await imported(t, 'tsc.txt', kvm);
     const withRate = await imported(t, 'tsc.txt', kvm, { tscKhz: 2_400_000 });
