@@ -10,6 +10,8 @@ export class CalibrationState {
   readError = $state<string | null>(null);
   base = $state('HSW-2016');
   name = $state('');
+  /** Overwrite a saved profile of the same name (and its calibration); otherwise such a name is refused. */
+  replace = $state(false);
   kernel = $state('');
   vcpu = $state('');
   busy = $state<string | null>(null);
@@ -70,6 +72,7 @@ export class CalibrationState {
         inputs: this.inputs.map((i) => i.inputId),
         base: this.base,
         ...(this.name.trim() ? { name: this.name.trim() } : {}),
+        replace: this.replace,
         ...(this.kernel.trim() ? { kernel: this.kernel.trim() } : {}),
         ...(vcpu !== '' ? { vcpu: Number(vcpu) } : {}),
       });

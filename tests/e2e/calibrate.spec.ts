@@ -1,8 +1,8 @@
 // The Calibrate view: pick a host trace and its guest-side log (made by the lab itself, with
 // costs the base does not have), see the detection, the fitted costs against the base with their
 // intervals, the reproduction beside the measurement, predict in one click and compare the
-// measured, reproduced and predicted runs, labelled; the real host excerpt's detection; a
-// truncated file refused with its name and line.
+// measured, reproduced and predicted runs, labelled; the real host excerpt's detection, saved
+// again under its name only when Replace is ticked; a truncated file refused with its name and line.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,9 +78,18 @@ test('the real host excerpt: preemption timer, halting guest, post-4.9 placement
   await expect(page.getByTestId('calibrate-read-error')).toContainText(/cut\.report line 3: the last line is cut off/);
   await page.getByLabel('Calibration files').setInputFiles(sharedSample('trace-cmd-report-host-kvm-hv-timer-excerpt.txt'));
   await expect(page.getByTestId('calibrate-inputs').locator('tbody tr')).toHaveCount(1, { timeout: 30_000 });
-  await page.getByLabel('Save as').fill(`e2e-excerpt-${Date.now().toString(36)}`);
+  const name = `e2e-excerpt-${Date.now().toString(36)}`;
+  await page.getByLabel('Save as').fill(name);
   await page.getByRole('main').getByRole('button', { name: 'Calibrate', exact: true }).click();
   await expect(page.getByTestId('detected-strategy')).toHaveText('vmx-preemption', { timeout: 90_000 });
+  await expect(page.getByTestId('calibrate-saved')).toHaveText(name);
+  // the same name again is refused, naming the clash; ticking Replace overwrites it
+  await page.getByRole('main').getByRole('button', { name: 'Calibrate', exact: true }).click();
+  await expect(page.getByTestId('calibrate-error')).toContainText(`a calibrated profile named "${name}" exists already`, { timeout: 90_000 });
+  await page.getByLabel('Replace a saved profile of that name').check();
+  await page.getByRole('main').getByRole('button', { name: 'Calibrate', exact: true }).click();
+  await expect(page.getByTestId('calibrate-saved')).toHaveText(name, { timeout: 90_000 });
+  await expect(page.getByTestId('calibrate-error')).toHaveCount(0);
   await expect(page.getByTestId('detected-guest')).toHaveText('halts');
   await expect(page.getByTestId('detected-placement')).toContainText('before the vCPU blocks (post-4.9 placement)');
   await expect(page.getByTestId('detected-kernel')).toHaveText('5.19–6.10');
