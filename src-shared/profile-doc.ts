@@ -124,3 +124,8 @@ export function toProfileDoc(profile: Profile, bases: readonly Profile[] = BUILT
   if (Object.keys(costs).length > 0) overrides.costs = costs;
   return { name: profile.name, description: profile.description, base: base.name, overrides };
 }
+
+/** Why a new profile cannot take a saved profile's name; each front door adds its remedy. */
+export function profileNameTaken(savedName: string, calibrated: boolean): string {
+  return `${calibrated ? 'a calibrated profile' : 'a profile'} named "${savedName}" exists already`;
+}

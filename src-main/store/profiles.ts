@@ -12,7 +12,7 @@ import { readProvenance, type CalibrationProvenance } from '../../src-shared/cal
 import { ConfigError } from '../../src-shared/config.js';
 import type { ProfileInfo } from '../../src-shared/contract.js';
 import type { Profile } from '../../src-shared/profile.js';
-import { resolveProfileDoc, toProfileDoc, type ProfileDoc } from '../../src-shared/profile-doc.js';
+import { profileNameTaken, resolveProfileDoc, toProfileDoc, type ProfileDoc } from '../../src-shared/profile-doc.js';
 import { BUILTIN_PROFILES } from '../../src-shared/profiles/index.js';
 import type { Db } from './db.js';
 import { ConflictError } from './errors.js';
@@ -91,8 +91,7 @@ export class UserProfiles {
     const row = this.getStmt.get(name);
     if (!row) return null;
     const doc = JSON.parse(row.json) as { name: string; provenance?: unknown };
-    const what = doc.provenance === undefined ? 'a profile' : 'a calibrated profile';
-    return `${what} named "${doc.name}" exists already; save under another name, or replace it`;
+    return `${profileNameTaken(doc.name, doc.provenance !== undefined)}; save under another name, or replace it`;
   }
 
   /** The stored profile's calibration provenance: null when it has none, with a note when it is damaged. */

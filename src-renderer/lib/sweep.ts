@@ -10,11 +10,12 @@ import { applySetting, ConfigError, defaultRunParams, parseIntInRange, parsePara
 import type { AcrossRuns, ProfileInfo, RunDetail, RunSpec, RunStatus } from '../../src-shared/contract.js';
 import { MAX_REPEATS, MAX_RUNS_PER_EXPERIMENT } from '../../src-shared/experiment-limits.js';
 import { paramNoEffect } from '../../src-shared/param-effects.js';
-import type { Profile } from '../../src-shared/profile.js';
+import { MAX_PREEMPTION_X, type Profile } from '../../src-shared/profile.js';
 import { STRATEGIES, type Strategy } from '../../src-shared/strategies.js';
 import { RUN_PARAMS, type ParamSpec, type Workload } from '../../src-shared/workloads.js';
 import { compareReleases, parseRelease, profileDefaultKernel } from '../../src-shared/kernels.js';
 import { BUILTIN_PROFILES } from '../../src-shared/profiles/index.js';
+import { profileNameTaken } from '../../src-shared/profile-doc.js';
 
 export { MAX_REPEATS, MAX_RUNS_PER_EXPERIMENT };
 
@@ -131,7 +132,7 @@ const RELEASE = /^\d+\.\d+(?:\.\d+)?$/;
 
 /** One typed value of a parameter of any kind; throws ConfigError naming the parameter. */
 export function parseOneValue(param: SweepParam, token: string): SweepValue {
-  if (param.name === 'X') return parseIntInRange('X', token, 0, 31);
+  if (param.name === 'X') return parseIntInRange('X', token, 0, MAX_PREEMPTION_X);
   if (param.kind === 'release') {
     if (!RELEASE.test(token)) throw new ConfigError(param.name, `expected a kernel release such as 5.15, got "${token}"`);
     if (param.values && !param.values.includes(token)) throw new ConfigError(param.name, `expected one of ${param.values.join(', ')}, got "${token}"`);
@@ -429,6 +430,6 @@ export function profileNameError(raw: string, profiles: readonly ProfileInfo[]):
   const builtIn = profiles.find((p) => p.builtIn && p.name.toLowerCase() === name.toLowerCase());
   if (builtIn) return `"${builtIn.name}" is a built-in profile; choose another name`;
   const saved = profiles.find((p) => p.name.toLowerCase() === name.toLowerCase());
-  if (saved) return `a profile named "${saved.name}" exists already; choose another name`;
+  if (saved) return `${profileNameTaken(saved.name, false)}; choose another name`;
   return null;
 }
