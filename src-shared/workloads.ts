@@ -3,6 +3,7 @@
  * and limits. Used by the engine, the CLI's `--set`, the API's validation and the renderer's
  * forms. Must not import anything but other src-shared modules.
  */
+import { MAX_TSC_KHZ, MIN_TSC_KHZ } from './profile.js';
 
 export const WORKLOADS = [
   'tscdeadline-busy',
@@ -253,8 +254,8 @@ export const RUN_PARAMS: readonly ParamSpec[] = [
     kind: 'int',
     default: 2_000_000,
     unit: 'kHz',
-    min: 100_000,
-    max: 10_000_000,
+    min: MIN_TSC_KHZ,
+    max: MAX_TSC_KHZ,
     help: 'guest TSC frequency when tscScaling is on',
   },
 ];

@@ -15,7 +15,7 @@ import {
   validateSamples,
   validateSeed,
 } from '../../src-shared/config.js';
-import type { Profile } from '../../src-shared/profile.js';
+import { MAX_PREEMPTION_X, MAX_TSC_KHZ, MIN_TSC_KHZ, type Profile } from '../../src-shared/profile.js';
 import { STRATEGIES, strategyChoice, type Strategy } from '../../src-shared/strategies.js';
 import { MAX_REPEATS } from '../../src-shared/experiment-limits.js';
 import { DEFAULT_SAMPLES, RUN_PARAMS, WORKLOADS, type ParamSpec, type Workload } from '../../src-shared/workloads.js';
@@ -175,8 +175,8 @@ export class ExperimentForm {
     if (this.profile) {
       const base = this.profile;
       const params = defaultRunParams();
-      if (this.X !== '') check('X', () => parseIntInRange('X', this.X, 0, 31));
-      if (this.tscKhz !== '') check('tsc_khz', () => parseIntInRange('tsc_khz', this.tscKhz, 100_000, 10_000_000, 'kHz'));
+      if (this.X !== '') check('X', () => parseIntInRange('X', this.X, 0, MAX_PREEMPTION_X));
+      if (this.tscKhz !== '') check('tsc_khz', () => parseIntInRange('tsc_khz', this.tscKhz, MIN_TSC_KHZ, MAX_TSC_KHZ, 'kHz'));
       for (const [name, c] of Object.entries(this.costs)) {
         check(name, () => applySetting(params, base, name, c.cycles));
         check(`${name}.jitter`, () => applySetting(params, base, `${name}.jitter`, c.jitter));

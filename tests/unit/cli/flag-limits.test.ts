@@ -1,9 +1,10 @@
 // The CLI's numeric flags take the contract's limits, so the CLI refuses exactly what the API
 // would (with the flag named) and nothing the API takes: predict --draws, calibrate --bootstrap,
-// list --limit, show --worst and compare --threshold, one past each limit, through the real CLI;
+// list --limit, show --worst, import --tsc-khz and compare --threshold, one past each limit, through the real CLI;
 // --threshold in plain decimal only, as config values are.
 import { describe, expect, it } from 'vitest';
 import { CALLS, MAX_BOOTSTRAP, MAX_LIST_LIMIT, MAX_NOISE_THRESHOLD_PCT, MAX_PREDICT_DRAWS, MAX_WORST_SAMPLES, MIN_BOOTSTRAP } from '../../../src-shared/contract.js';
+import { MAX_TSC_KHZ, MIN_TSC_KHZ } from '../../../src-shared/profile.js';
 import { assertBuilt, cli, tempDir } from './helpers.js';
 
 describe('CLI flag limits', () => {
@@ -22,6 +23,7 @@ describe('CLI flag limits', () => {
         [['calibrate', 'host.report', '--bootstrap', String(MAX_BOOTSTRAP + 1)], `--bootstrap: expected a decimal integer between ${MIN_BOOTSTRAP} and ${MAX_BOOTSTRAP}`],
         [['list', '--limit', String(MAX_LIST_LIMIT + 1)], `--limit: expected a decimal integer between 1 and ${MAX_LIST_LIMIT}`],
         [['show', '1', '--worst', String(MAX_WORST_SAMPLES + 1)], `--worst: expected a decimal integer between 1 and ${MAX_WORST_SAMPLES}`],
+        [['import', 'f.txt', '--tsc-khz', String(MAX_TSC_KHZ + 1)], `--tsc-khz: expected a decimal integer between ${MIN_TSC_KHZ} and ${MAX_TSC_KHZ}`],
         [['compare', '1', '2', '--threshold', String(MAX_NOISE_THRESHOLD_PCT + 0.5)], `--threshold: expected a percentage 0–${MAX_NOISE_THRESHOLD_PCT}, got "${MAX_NOISE_THRESHOLD_PCT + 0.5}"`],
         ...['0x10', '', '1,5', 'Infinity'].map((raw): [string[], string] => [['compare', '1', '2', '--threshold', raw], `--threshold: expected a percentage 0–${MAX_NOISE_THRESHOLD_PCT}, got "${raw}"`]),
       ];

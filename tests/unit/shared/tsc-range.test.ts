@@ -1,20 +1,23 @@
 // One range of TSC frequencies (and of the preemption timer's X) wherever a profile, a setting, an
-// import or the CLI takes one: the limits are accepted and one past them refused, naming the field.
+// import or the guest TSC setting takes one: the limits are accepted and one past them refused,
+// naming the field. (The CLI's --tsc-khz is checked through the real CLI in flag-limits.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { applySetting, defaultRunParams } from '../../../src-shared/config.js';
 import { CALLS } from '../../../src-shared/contract.js';
 import { resolveProfileDoc } from '../../../src-shared/profile-doc.js';
 import { MAX_PREEMPTION_X, MAX_TSC_KHZ, MIN_TSC_KHZ } from '../../../src-shared/profile.js';
 import { DEFAULT_PROFILE } from '../../../src-main/engine/index.js';
-import { intFlag } from '../../../src-main/cli/args.js';
+import { RUN_PARAMS } from '../../../src-shared/workloads.js';
 
 describe('the TSC frequency range', () => {
-  it('is the same for the tsc_khz setting, a profile document, an import and --tsc-khz', () => {
+  it('is the same for the tsc_khz setting, a profile document, an import and the guest TSC setting', () => {
     const params = defaultRunParams();
     const setting = (khz: number) => applySetting(params, DEFAULT_PROFILE, 'tsc_khz', String(khz)).profile.tsc_khz;
     const doc = (khz: number) => resolveProfileDoc({ name: 'mine', base: DEFAULT_PROFILE.name, tsc_khz: khz }).tsc_khz;
     const imported = (khz: number) => CALLS.import.safeParse({ fileName: 'f', content: '', tscKhz: khz }).success;
-    const flag = (khz: number) => intFlag('tsc-khz', String(khz), MIN_TSC_KHZ, MAX_TSC_KHZ);
+    const guest = RUN_PARAMS.find((p) => p.name === 'guestTscKhz')!;
+    const flag = (khz: number) => applySetting(params, DEFAULT_PROFILE, 'guestTscKhz', String(khz)).params.guestTscKhz;
+    expect([guest.min, guest.max]).toEqual([MIN_TSC_KHZ, MAX_TSC_KHZ]);
     for (const khz of [MIN_TSC_KHZ, MAX_TSC_KHZ]) {
       expect([setting(khz), doc(khz), imported(khz), flag(khz)]).toEqual([khz, khz, true, khz]);
     }
@@ -22,7 +25,7 @@ describe('the TSC frequency range', () => {
       expect(() => setting(khz)).toThrow(/^tsc_khz: /);
       expect(() => doc(khz)).toThrow(/^profile\.tsc_khz: /);
       expect(imported(khz)).toBe(false);
-      expect(() => flag(khz)).toThrow(/^--tsc-khz: /);
+      expect(() => flag(khz)).toThrow(/^guestTscKhz: /);
     }
   });
 
