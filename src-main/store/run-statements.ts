@@ -34,7 +34,8 @@ export function prepareRunStatements(db: Db) {
         "WHERE id = @id AND (status IN ('queued', 'running') OR (status = 'interrupted' AND owner = @owner))",
     ),
     markFailed: p(
-      "UPDATE runs SET status = 'failed', error = @error, finished_at = @now WHERE id = @id AND status IN ('queued', 'running')",
+      // a failed run saved no samples: its count is 0, as for a cancelled one
+      "UPDATE runs SET status = 'failed', samples = 0, error = @error, finished_at = @now WHERE id = @id AND status IN ('queued', 'running')",
     ),
     markCancelled: p(
       // a run cancelled without saved samples computed none: its count is 0, not the number asked for (kept in config_json)

@@ -106,7 +106,7 @@ describe('RunStore lifecycle', () => {
     const b = store.insertQueuedRun({ name: 'b', config });
     store.markRunning(b);
     expect(store.markFailed(b, 'engine exploded')).toBe(true);
-    expect(store.get(b)).toMatchObject({ status: 'failed', error: 'engine exploded' });
+    expect(store.get(b)).toMatchObject({ status: 'failed', error: 'engine exploded', samples: 0 });
     expect(store.markCancelled(b)).toBe(false);
 
     expect(() => store.markRunning(999)).toThrow(new NotFoundError('run', 999));
