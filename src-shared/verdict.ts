@@ -27,17 +27,29 @@ export function pValueText(p: number | null): string {
 export const CI_MEAN_LABEL = '95 % CI of Δmean';
 export const CI_P99_LABEL = '95 % CI of Δp99';
 
-/** A signed difference: "+28.3", "-4", "0". */
-function signedNumber(v: number): string {
-  const t = Number.isInteger(v) ? String(v) : v.toFixed(1);
+/** A signed difference at `decimals` places: "+28.3", "-4", "0". */
+function signedNumber(v: number, decimals: number): string {
+  const t = v.toFixed(decimals);
   if (Number(t) === 0) return t.replace('-', '');
   return v > 0 ? `+${t}` : t;
+}
+
+/**
+ * Decimal places for both ends of an interval: none when both are whole, else one, or as many as
+ * its width needs for two significant digits, so a narrow interval never reads as a point.
+ */
+function intervalDecimals(lo: number, hi: number): number {
+  if (Number.isInteger(lo) && Number.isInteger(hi)) return 0;
+  const width = hi - lo;
+  if (!(width > 0)) return 1;
+  return Math.min(6, Math.max(1, 1 - Math.floor(Math.log10(width))));
 }
 
 /** A 95 % interval of a difference, in the comparison's unit: "+28.3 … +65.9"; "—" without one. */
 export function intervalText(ci: readonly [number, number] | null | undefined): string {
   if (!ci || !Number.isFinite(ci[0]) || !Number.isFinite(ci[1])) return '—';
-  return `${signedNumber(ci[0])} … ${signedNumber(ci[1])}`;
+  const decimals = intervalDecimals(ci[0], ci[1]);
+  return `${signedNumber(ci[0], decimals)} … ${signedNumber(ci[1], decimals)}`;
 }
 
 function signedPct(x: number | null): string {

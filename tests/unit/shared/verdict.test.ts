@@ -51,10 +51,14 @@ describe('verdict wording', () => {
 });
 
 describe('intervalText', () => {
-  it('writes an interval of a difference signed, one decimal, with " … "; "—" without one', () => {
+  it('writes an interval of a difference signed, both ends at one precision, with " … "; "—" without one', () => {
     expect(intervalText([15, 25])).toBe('+15 … +25');
     expect(intervalText([-3.14159, 65.86])).toBe('-3.1 … +65.9');
-    expect(intervalText([-0.04, 0])).toBe('0.0 … 0');
+    expect(intervalText([-0.04, 0])).toBe('-0.040 … 0.000');
+    // a narrow interval gets the places its width needs: never a point such as "0.0 … 0.0"
+    expect(intervalText([-0.04, 0.03])).toBe('-0.040 … +0.030');
+    expect(intervalText([1.234, 1.5])).toBe('+1.23 … +1.50');
+    expect(intervalText([2.5, 2.5])).toBe('+2.5 … +2.5');
     expect(intervalText(null)).toBe('—');
     expect(intervalText([NaN, 1])).toBe('—');
   });
