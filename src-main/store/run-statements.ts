@@ -24,8 +24,13 @@ export function prepareRunStatements(db: Db) {
         '@summary, @mean, @p99, @sourceFile, @format, @sha256, @measure, @measurement)',
     ),
     importsOfFile: p(
-      "SELECT id, experiment_id FROM runs WHERE source_sha256 = @sha256 AND kind = 'measured' " +
-        "AND coalesce(json_extract(measurement_json, '$.importOptions'), '{}') = @options ORDER BY id",
+      // A run imported before its options were kept counts as imported without options, unless its
+      // context shows one was given (ns chosen, a TSC rate given): then it matches no request,
+      // rather than hand runs read in another unit to an import that did not ask for it.
+      "SELECT id, experiment_id FROM runs WHERE source_sha256 = @sha256 AND kind = 'measured' AND coalesce(" +
+        "json_extract(measurement_json, '$.importOptions'), " +
+        "CASE WHEN json_extract(measurement_json, '$.context.resolutionNote') = 'whole ns (chosen at import)' " +
+        "OR json_extract(measurement_json, '$.context.tsc.method') = 'given at import' THEN NULL ELSE '{}' END) = @options ORDER BY id",
     ),
     markRunning: p("UPDATE runs SET status = 'running', started_at = @now WHERE id = @id AND status = 'queued'"),
     markDone: p(

@@ -4,6 +4,7 @@
 // of runs that measure different things (or have no distribution) without a verdict.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { statText } from '../../../src-shared/stat-text.js';
 import { repoRoot, samplePath } from '../../samples.js';
@@ -168,6 +169,25 @@ describe('empty and repeated imports', () => {
     expect(withRate.deduplicated).toBe(false);
     expect(await imported(t, 'tsc.txt', kvm, { tscKhz: 2_400_000 })).toMatchObject({ runIds: withRate.runIds, deduplicated: true });
     expect(await imported(t, 'tsc.txt', kvm)).toMatchObject({ runIds: plain.runIds, deduplicated: true });
+  });
+
+  it('runs imported before import options were kept: matched as plain imports unless their context shows an option', async () => {
+    const t = openLab();
+    const plain = await imported(t, 'hist.txt', HIST);
+    const ns = await imported(t, 'hist.txt', HIST, { unit: 'ns' });
+    const kvm = fixture('vmexit-multi.txt');
+    const rated = await imported(t, 'tsc.txt', kvm, { tscKhz: 2_400_000 });
+    // as an older version stored them: no importOptions in the measurement
+    const db = new Database(t.dbPath);
+    db.prepare("UPDATE runs SET measurement_json = json_remove(measurement_json, '$.importOptions') WHERE kind = 'measured'").run();
+    db.close();
+    // the plain µs runs still match a plain import; the ns and rated runs are given to no plain one
+    expect(await imported(t, 'hist.txt', HIST)).toMatchObject({ runIds: plain.runIds, deduplicated: true });
+    const plainKvm = await imported(t, 'tsc.txt', kvm);
+    expect(plainKvm.deduplicated).toBe(false);
+    expect(plainKvm.runIds.some((id) => rated.runIds.includes(id))).toBe(false);
+    const nsAgain = await imported(t, 'hist.txt', HIST, { unit: 'ns' });
+    expect(nsAgain.runIds.some((id) => ns.runIds.includes(id) || plain.runIds.includes(id))).toBe(false);
   });
 
   it('a file without usable data is refused ("no timer events found") and nothing is saved', async () => {
