@@ -4,8 +4,9 @@
  * submitted runs share one FIFO queue, and results are merged in shard order — so a run's result
  * does not depend on the number of workers. Progress (samples, samples/s, ETA) is sampled from
  * shared memory five times a second, the rate measured from the moment the first shard started.
- * Cancel sets a flag the running shards poll (they return the samples done so far) and aborts
- * the queued ones; the cancelled run's finished samples travel with its RunCancelledError.
+ * Cancel sets a flag the shards poll (a running one returns the samples done so far, a queued one
+ * returns nothing as it starts); the cancelled run's finished samples travel with its
+ * RunCancelledError.
  * A shard that throws or kills its worker fails only its run.
  * Must not import electron or the store.
  */
@@ -50,7 +51,7 @@ export class RunCancelledError extends Error {
 interface ActiveRun {
   control: Int32Array;
   startedAt: Float64Array;
-  /** One per shard, so cancel can drop the queued shards and leave the running ones to stop. */
+  /** One per shard, so a failed run can drop the shards still to run. */
   aborts: AbortController[];
   cancelled: boolean;
 }
@@ -167,11 +168,11 @@ export class Runner {
     const entry = this.active.get(key);
     if (!entry) return false;
     entry.cancelled = true;
+    // Running shards see the flag and return what they have done; queued ones see it as they
+    // start and return at once. Nothing is aborted: aborting a task a worker may already have
+    // picked up makes piscina terminate that worker, and a terminated worker's replacement, still
+    // starting when the pool closes, can abort the whole process on Node 20.
     Atomics.store(entry.control, CONTROL_CANCEL, 1);
-    // Queued shards are dropped; running ones see the flag and return what they have done.
-    entry.aborts.forEach((a, i) => {
-      if (entry.startedAt[i] === 0) a.abort();
-    });
     return true;
   }
 
