@@ -178,3 +178,14 @@ export function emptyContext(): MeasureContext {
     threads: null,
   };
 }
+
+/** How a cyclictest file's unit was settled when the import named it (its resolution note says so). */
+export const UNIT_CHOSEN_AT_IMPORT = 'chosen at import';
+
+/** A cyclictest file's resolution note: whole ns or µs, and how the unit was settled (`how`). */
+export function cyclictestResolutionNote(ns: boolean, how: string): string {
+  return `whole ${ns ? 'ns' : 'µs'} (${how})`;
+}
+
+/** The TSC-rate method of an import that was given the rate. */
+export const TSC_GIVEN_AT_IMPORT = 'given at import';

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ImportFormat, ImportUnit } from '../../src-shared/contract.js';
-import type { MeasuredExit, MeasurementInfo, TscRate } from '../../src-shared/measurement.js';
+import { TSC_GIVEN_AT_IMPORT, type MeasuredExit, type MeasurementInfo, type TscRate } from '../../src-shared/measurement.js';
 import type { ExitStat, Histogram, SummaryStats } from '../../src-shared/result.js';
 import type { ParsedMeasurement, ParsedSeries, ParseOptions } from '../formats/index.js';
 import { knownStats, logLinearHistogram, seriesDistribution } from '../stats/index.js';
@@ -91,7 +91,7 @@ export interface MeasuredImport {
 
 /** The TSC rate of an import: given at import (known), else estimated from the file, else none. */
 function tscRate(parsed: ParsedMeasurement, meta: ImportMeta): TscRate | null {
-  if (meta.tscKhz) return { khz: meta.tscKhz, basis: 'known', method: 'given at import' };
+  if (meta.tscKhz) return { khz: meta.tscKhz, basis: 'known', method: TSC_GIVEN_AT_IMPORT };
   return parsed.context.tsc;
 }
 

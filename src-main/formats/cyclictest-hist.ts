@@ -10,6 +10,7 @@
 import { bucketOverFieldWarning, histogramStats, mergedSummary, mergeHistograms, stripAnsi } from './accumulators.js';
 import { assertText, END_OF_FILE, FormatError } from './errors.js';
 import { addTotal, countField, intField, MAX_COUNT, MAX_LATENCY_FIELD } from './numbers.js';
+import { cyclictestResolutionNote, UNIT_CHOSEN_AT_IMPORT } from '../../src-shared/measurement.js';
 import { noData, parsedMeasurement, withParts } from './parsed.js';
 import type { HistogramData, LineParser, ParsedMeasurement, ParseOptions, ParsedSeries } from './types.js';
 
@@ -241,7 +242,7 @@ export class CyclictestHistParser implements LineParser {
         series,
         context: {
           resolutionNs: this.scale,
-          resolutionNote: this.scale === 1 ? 'whole ns (chosen at import)' : `whole µs (${this.opts.unitHint ? 'chosen at import' : 'assumed'})`,
+          resolutionNote: cyclictestResolutionNote(this.scale === 1, this.scale === 1 || this.opts.unitHint ? UNIT_CHOSEN_AT_IMPORT : 'assumed'),
           threads: n,
         },
         warnings,

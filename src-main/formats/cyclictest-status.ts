@@ -8,6 +8,7 @@
 import { mergedSummary, stripAnsi } from './accumulators.js';
 import { assertText, FormatError } from './errors.js';
 import { countField, intField, MAX_LATENCY_FIELD, MAX_VALUE } from './numbers.js';
+import { cyclictestResolutionNote, UNIT_CHOSEN_AT_IMPORT } from '../../src-shared/measurement.js';
 import { noData, parsedMeasurement, withParts } from './parsed.js';
 import type { LineParser, ParsedMeasurement, ParseOptions, ParsedSeries } from './types.js';
 
@@ -77,7 +78,7 @@ export class CyclictestStatusParser implements LineParser {
     let us: boolean;
     if (this.opts.unitHint) {
       us = this.opts.unitHint === 'us';
-      unitSource = 'chosen at import';
+      unitSource = UNIT_CHOSEN_AT_IMPORT;
     } else {
       // With -N, Act and Avg are printed %8ld instead of %5ld.
       us = ![...this.threads.values()].every((t) => t.actWidth === 8);
@@ -111,7 +112,7 @@ export class CyclictestStatusParser implements LineParser {
         series,
         context: {
           resolutionNs: scale,
-          resolutionNote: us ? `whole µs (${unitSource})` : `whole ns (${unitSource})`,
+          resolutionNote: cyclictestResolutionNote(!us, unitSource),
           intervalUs: this.threads.get(ids[0] ?? 0)?.interval ?? null,
           threads: parts.length,
         },

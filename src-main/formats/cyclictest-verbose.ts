@@ -8,6 +8,7 @@
 import { concatSamples, mergedSummary, RunningStats, SampleBuffer, stripAnsi } from './accumulators.js';
 import { assertText, FormatError } from './errors.js';
 import { countField, intField, MAX_SAMPLE } from './numbers.js';
+import { cyclictestResolutionNote, UNIT_CHOSEN_AT_IMPORT } from '../../src-shared/measurement.js';
 import { noData, parsedMeasurement, withParts } from './parsed.js';
 import type { LineParser, ParsedMeasurement, ParseOptions, ParsedSeries } from './types.js';
 
@@ -111,7 +112,7 @@ export class CyclictestVerboseParser implements LineParser {
         series,
         context: {
           resolutionNs: this.scale,
-          resolutionNote: this.scale === 1 ? 'whole ns (chosen at import)' : `whole µs (${this.opts.unitHint ? 'chosen at import' : 'assumed'})`,
+          resolutionNote: cyclictestResolutionNote(this.scale === 1, this.scale === 1 || this.opts.unitHint ? UNIT_CHOSEN_AT_IMPORT : 'assumed'),
           intervalUs: first,
           hostCpus: this.hostCpus,
           threads: parts.length,

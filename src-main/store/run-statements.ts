@@ -29,8 +29,8 @@ export function prepareRunStatements(db: Db) {
       // rather than hand runs read in another unit to an import that did not ask for it.
       "SELECT id, experiment_id FROM runs WHERE source_sha256 = @sha256 AND kind = 'measured' AND coalesce(" +
         "json_extract(measurement_json, '$.importOptions'), " +
-        "CASE WHEN json_extract(measurement_json, '$.context.resolutionNote') = 'whole ns (chosen at import)' " +
-        "OR json_extract(measurement_json, '$.context.tsc.method') = 'given at import' THEN NULL ELSE '{}' END) = @options ORDER BY id",
+        "CASE WHEN json_extract(measurement_json, '$.context.resolutionNote') = @nsChosen " +
+        "OR json_extract(measurement_json, '$.context.tsc.method') = @tscGiven THEN NULL ELSE '{}' END) = @options ORDER BY id",
     ),
     markRunning: p("UPDATE runs SET status = 'running', started_at = @now WHERE id = @id AND status = 'queued'"),
     markDone: p(

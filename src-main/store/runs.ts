@@ -6,6 +6,7 @@
  * what it read), retried while other processes hold the database; SQLite failures surface as
  * StoreErrors naming the file. Must not import electron, src-main/engine, runner or api.
  */
+import { cyclictestResolutionNote, TSC_GIVEN_AT_IMPORT, UNIT_CHOSEN_AT_IMPORT } from '../../src-shared/measurement.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Statement } from 'better-sqlite3';
@@ -386,7 +387,7 @@ export class RunStore {
 
   /** The runs already imported from a file with this SHA-256 and these import options (oldest first), or null. */
   findImport(sha256: string, options = '{}'): { experimentId: number | null; runIds: number[] } | null {
-    const rows = this.s.importsOfFile.all({ sha256, options }) as Array<{ id: number; experiment_id: number | null }>;
+    const rows = this.s.importsOfFile.all({ sha256, options, nsChosen: cyclictestResolutionNote(true, UNIT_CHOSEN_AT_IMPORT), tscGiven: TSC_GIVEN_AT_IMPORT }) as Array<{ id: number; experiment_id: number | null }>;
     if (rows.length === 0) return null;
     return { experimentId: rows[0]?.experiment_id ?? null, runIds: rows.map((r) => r.id) };
   }
