@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CALLS, MAX_IMPORT_BYTES, type CallChannel, type CallResults } from '../../src-shared/contract.js';
-import { parseLineStream, splitLines } from '../formats/index.js';
+import { parseLineStream, sniffedLines, splitLines } from '../formats/index.js';
 import { toApiError } from './error-map.js';
 import { ApiError } from './errors.js';
 import { HANDLERS } from './handlers.js';
@@ -84,12 +84,13 @@ async function importStream(
   const chunks = counted();
   try {
     // lines are split as the chunks arrive, with their length capped: one endless line fails fast
-    const parsed = await parseLineStream(splitLines(chunks), meta.format, undefined, importParseOptions(meta));
+    const lines = sniffedLines(splitLines(chunks));
+    const parsed = await parseLineStream(lines.lines, meta.format, undefined, importParseOptions(meta));
     lab.emit('import:progress', { fileName: meta.fileName, bytesDone, bytesTotal: size || bytesDone });
     return lab.importParsed(parsed, {
       fileName: meta.fileName,
       sha256: hash.digest('hex'),
-      options: importOptionsKey(meta),
+      options: importOptionsKey(meta, lines.detected()),
       ...(meta.name ? { name: meta.name } : {}),
       ...(meta.tscKhz ? { tscKhz: meta.tscKhz } : {}),
     });

@@ -6,7 +6,7 @@
 import { COST_NAMES } from '../../src-shared/profile.js';
 import { RUN_PARAMS } from '../../src-shared/workloads.js';
 import type { CallChannel, CallResults, ParsedArgs } from '../../src-shared/contract.js';
-import { parseText } from '../formats/index.js';
+import { detectTextFormat, parseText } from '../formats/index.js';
 import { calibrationOf, readInputText, runCalibration, runPrediction } from './calibration.js';
 import { compare } from './compare.js';
 import { ApiError } from './errors.js';
@@ -58,7 +58,7 @@ export const HANDLERS: HandlerTable = {
   export: (lab, args) => exportRuns(lab.store, args),
   import: (lab, args) => {
     const hash = sha256(args.content);
-    const options = importOptionsKey(args);
+    const options = importOptionsKey(args, detectTextFormat(args.content));
     const existing = lab.existingImport(hash, options);
     if (existing) return existing;
     const parsed = parseText(args.content, args.format, importParseOptions(args));

@@ -44,11 +44,12 @@ export interface ImportOptions {
 /**
  * The options part of an import's identity: a file is stored once per set of options that change
  * its runs (a histogram read as ns is another measurement than the same one read as µs); the name
- * is not one of them. `{}` when every option is left to its default or set to it.
+ * is not one of them. `{}` when every option is left to its default or set to it: a format the
+ * import names counts only when it is not the one detection finds in the file (`detected`).
  */
-export function importOptionsKey(args: ImportOptions): string {
+export function importOptionsKey(args: ImportOptions, detected: ImportFormat | null): string {
   const key: Record<string, string | number> = {};
-  if (args.format !== undefined) key.format = args.format;
+  if (args.format !== undefined && args.format !== detected) key.format = args.format;
   // µs is what the parsers assume of a file that does not say (the app always sends a unit)
   if (args.unit !== undefined && args.unit !== 'us') key.unit = args.unit;
   if (args.tscKhz !== undefined) key.tscKhz = args.tscKhz;

@@ -39,3 +39,52 @@ export function detectFormat(firstLines: string[]): ImportFormat | null {
   if (lines.filter((l) => VMEXIT_TESTS.test(l)).length >= 2) return 'vmexit';
   return null;
 }
+
+/**
+ * The lines detection reads, the first SNIFF_LINES non-empty ones of a file, gathered as the lines
+ * pass: `add` takes them in order and says whether the window wants more.
+ */
+export class SniffWindow {
+  readonly lines: string[] = [];
+  private nonEmpty = 0;
+
+  add(line: string): boolean {
+    if (this.nonEmpty >= SNIFF_LINES) return false;
+    this.lines.push(line);
+    if (line.trim() !== '') this.nonEmpty++;
+    return this.nonEmpty < SNIFF_LINES;
+  }
+
+  /** The format detection finds in the lines gathered so far, or null. */
+  detect(): ImportFormat | null {
+    return detectFormat(this.lines);
+  }
+}
+
+/** The format detection finds in a text held in memory, reading only its first lines. */
+export function detectTextFormat(text: string): ImportFormat | null {
+  const window = new SniffWindow();
+  for (let start = 0; start < text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl === -1 ? text.length : nl;
+    if (!window.add(text.slice(start, end))) break;
+    start = end + 1;
+  }
+  return window.detect();
+}
+
+/**
+ * Passes a stream of lines on unchanged while gathering the lines detection reads, so that the
+ * format detection finds is known after the stream was parsed, also when the import named one.
+ */
+export function sniffedLines(lines: AsyncIterable<string>): { lines: AsyncGenerator<string>; detected(): ImportFormat | null } {
+  const window = new SniffWindow();
+  let open = true;
+  async function* pass(): AsyncGenerator<string> {
+    for await (const line of lines) {
+      if (open) open = window.add(line);
+      yield line;
+    }
+  }
+  return { lines: pass(), detected: () => window.detect() };
+}

@@ -22,7 +22,7 @@ export { readVcpuSegments, type VcpuStreamResult } from './vcpu-stream.js';
 export { TscRateEstimator, type TscEstimate } from './tsc-estimate.js';
 export { isPreemptionTimerExit, virtOfReasons } from './exit-reasons.js';
 export * as traceFields from './trace-line.js';
-export { detectFormat } from './detect.js';
+export { detectFormat, detectTextFormat, sniffedLines } from './detect.js';
 export { createParser, parseLineStream, parseText, type StreamProgress } from './parse.js';
 export { CyclictestStatusParser } from './cyclictest-status.js';
 export { CyclictestVerboseParser } from './cyclictest-verbose.js';

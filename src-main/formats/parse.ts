@@ -9,7 +9,7 @@ import { CyclictestHistParser } from './cyclictest-hist.js';
 import { CyclictestJsonParser } from './cyclictest-json.js';
 import { CyclictestStatusParser } from './cyclictest-status.js';
 import { CyclictestVerboseParser } from './cyclictest-verbose.js';
-import { detectFormat, SNIFF_LINES } from './detect.js';
+import { SniffWindow } from './detect.js';
 import { assertText, FormatError } from './errors.js';
 import { checkLineLength, MAX_LINE_CHARS } from './lines.js';
 import { PerfKvmStatParser } from './perf-kvm-stat.js';
@@ -53,20 +53,17 @@ export function parseText(text: string, format?: ImportFormat, opts: ParseOption
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const max = opts.maxLineChars ?? MAX_LINE_CHARS;
   lines.forEach((line, i) => checkLineLength(line, i + 1, max));
-  const fmt = format ?? detectFormat(sniffWindow(lines));
+  const fmt = format ?? detectedIn(lines);
   if (!fmt) throw undetected(lines);
   const p = createParser(fmt, opts);
   lines.forEach((line, i) => p.push(stripCr(line), i + 1));
   return p.finish();
 }
 
-function sniffWindow(lines: string[]): string[] {
-  const out: string[] = [];
-  for (const l of lines) {
-    out.push(stripCr(l));
-    if (out.filter((x) => x.trim() !== '').length >= SNIFF_LINES) break;
-  }
-  return out;
+function detectedIn(lines: string[]): ImportFormat | null {
+  const window = new SniffWindow();
+  for (const l of lines) if (!window.add(stripCr(l))) break;
+  return window.detect();
 }
 
 function stripCr(line: string): string {
@@ -92,16 +89,15 @@ export async function parseLineStream(
 ): Promise<ParsedMeasurement> {
   const every = opts.progressEvery ?? 50_000;
   let parser: LineParser | null = format ? createParser(format, opts) : null;
-  const buffered: string[] = [];
-  let nonEmpty = 0;
+  const window = new SniffWindow();
   let lineNo = 0;
   let chars = 0;
   const flush = (): void => {
-    const fmt = detectFormat(buffered);
-    if (!fmt) throw undetected(buffered);
+    const fmt = window.detect();
+    if (!fmt) throw undetected(window.lines);
     parser = createParser(fmt, opts);
-    buffered.forEach((l, i) => (parser as LineParser).push(l, i + 1));
-    buffered.length = 0;
+    window.lines.forEach((l, i) => (parser as LineParser).push(l, i + 1));
+    window.lines.length = 0;
   };
   const max = opts.maxLineChars ?? MAX_LINE_CHARS;
   for await (const raw of lines) {
@@ -111,10 +107,8 @@ export async function parseLineStream(
     chars += line.length + 1;
     if (parser) {
       parser.push(line, lineNo);
-    } else {
-      buffered.push(line);
-      if (line.trim() !== '') nonEmpty++;
-      if (nonEmpty >= SNIFF_LINES) flush();
+    } else if (!window.add(line)) {
+      flush();
     }
     if (onProgress && lineNo % every === 0) onProgress({ lines: lineNo, chars });
   }

@@ -49,7 +49,8 @@ export function prepareRunStatements(db: Db) {
     unfinished: p("SELECT id, owner, owner_seen_at FROM runs WHERE status IN ('queued', 'running')"),
     renewLease: p("UPDATE runs SET owner_seen_at = @seenAt WHERE owner = @owner AND status IN ('queued', 'running')"),
     markInterrupted: p(
-      "UPDATE runs SET status = 'interrupted', error = coalesce(error, @error) WHERE id = @id AND status IN ('queued', 'running')",
+      // its process went away before saving a result: its count is 0 (its owner, should it still finish it, writes the true one)
+      "UPDATE runs SET status = 'interrupted', samples = 0, error = coalesce(error, @error) WHERE id = @id AND status IN ('queued', 'running')",
     ),
     upsertData: p(
       'INSERT INTO run_data (run_id, histogram_json, samples_blob, samples_encoding, sample_count, trace_blob) ' +

@@ -1,4 +1,8 @@
-/** `timer-lab compare`: percentiles with Δ %, Mann–Whitney p and bootstrap CIs of Δmean and Δp99 against a baseline. */
+/**
+ * `timer-lab compare`: percentiles with Δ %, Mann–Whitney p and bootstrap CIs of Δmean and Δp99
+ * against a baseline; `--json` adds the differences in the comparison's unit and the difference at
+ * each percentile, as the comparison computed them for the app.
+ */
 import { DEFAULT_NOISE_THRESHOLD_PCT, MAX_NOISE_THRESHOLD_PCT } from '../../../src-shared/contract.js';
 import { idArgs, intFlag, numberFlag, UsageError } from '../args.js';
 import { verdictOf } from '../context.js';
@@ -39,6 +43,7 @@ export const compare = defineVerb({
             p999: r.p999,
             max: r.max,
             deltaPct: r.deltaPct,
+            deltaCycles: r.deltaCycles,
             pValue: r.pValue,
             ci95: r.ci95,
             ci95P99: r.ci95P99,
@@ -46,6 +51,7 @@ export const compare = defineVerb({
             measure: r.measure,
             noVerdict: r.noVerdict,
           })),
+          percentileDeltas: c.percentileDeltas,
         }),
       );
     } else ctx.out(compareText(c, verdictOf(c)));

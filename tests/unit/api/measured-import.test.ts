@@ -171,6 +171,26 @@ describe('empty and repeated imports', () => {
     expect(await imported(t, 'tsc.txt', kvm)).toMatchObject({ runIds: plain.runIds, deduplicated: true });
   });
 
+  it('a format the import names counts as an option only when detection would find another one', async () => {
+    const t = openLab();
+    // named first, then left to detection: the same import either way
+    const named = await imported(t, 'hist.txt', HIST, { format: 'cyclictest-hist' });
+    expect(named.deduplicated).toBe(false);
+    expect(await imported(t, 'hist.txt', HIST)).toMatchObject({ runIds: named.runIds, deduplicated: true, format: 'cyclictest-hist' });
+    expect(await imported(t, 'hist.txt', HIST, { format: 'cyclictest-hist' })).toMatchObject({ runIds: named.runIds, deduplicated: true });
+    expect(await t.call('runs:list', {})).toHaveLength(5);
+    // a file two readers accept: vmexit lines (what detection finds) followed by a host trace
+    const both = `${fixture('vmexit-multi.txt')}${fixture('trace-cmd-amd-svm.txt')}`;
+    const plain = await imported(t, 'both.txt', both);
+    expect(plain).toMatchObject({ format: 'vmexit', deduplicated: false });
+    expect(await imported(t, 'both.txt', both, { format: 'vmexit' })).toMatchObject({ runIds: plain.runIds, deduplicated: true });
+    const asTrace = await imported(t, 'both.txt', both, { format: 'trace-cmd' });
+    expect(asTrace).toMatchObject({ format: 'trace-cmd', deduplicated: false });
+    expect(asTrace.runIds.some((id) => plain.runIds.includes(id))).toBe(false);
+    expect(await imported(t, 'both.txt', both, { format: 'trace-cmd' })).toMatchObject({ runIds: asTrace.runIds, deduplicated: true });
+    expect(await t.call('runs:list', {})).toHaveLength(5 + plain.runIds.length + asTrace.runIds.length);
+  });
+
   it('runs imported before import options were kept: matched as plain imports unless their context shows an option', async () => {
     const t = openLab();
     const plain = await imported(t, 'hist.txt', HIST);

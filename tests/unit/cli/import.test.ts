@@ -52,6 +52,32 @@ describe('timer-lab import and show', () => {
     expect(again.stdout).toContain(`already imported ${SAMPLE} as runs ${asNs.runIds.join(', ')}`);
   });
 
+  it('--format naming the format detection finds is the same import; another format is a new one', async () => {
+    const before = json<unknown[]>((await cli(['list', '--db', db, '--json'])).stdout).length;
+    const named = await cli(['import', SAMPLE, '--format', 'cyclictest-hist', '--db', db, '--json']);
+    expect(named.code, named.stderr).toBe(0);
+    expect(json<{ deduplicated: boolean }>(named.stdout).deduplicated).toBe(true); // imported without --format by the first test
+    expect(json<unknown[]>((await cli(['list', '--db', db, '--json'])).stdout)).toHaveLength(before);
+
+    const own = path.join(tmp.dir, 'formats.sqlite');
+    // a file two readers accept: vmexit lines (what detection finds) followed by a host trace
+    const both = path.join(tmp.dir, 'both.txt');
+    writeFileSync(both, readFileSync(fixture('vmexit-multi.txt'), 'utf8') + readFileSync(fixture('trace-cmd-amd-svm.txt'), 'utf8'));
+    const run = async (...extra: string[]) => {
+      const r = await cli(['import', both, ...extra, '--db', own, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      return json<{ runIds: number[]; format: string; deduplicated: boolean }>(r.stdout);
+    };
+    const vmexit = await run('--format', 'vmexit');
+    expect(vmexit).toMatchObject({ format: 'vmexit', deduplicated: false });
+    expect(await run()).toMatchObject({ runIds: vmexit.runIds, format: 'vmexit', deduplicated: true });
+    const trace = await run('--format', 'trace-cmd');
+    expect(trace).toMatchObject({ format: 'trace-cmd', deduplicated: false });
+    expect(trace.runIds.some((id) => vmexit.runIds.includes(id))).toBe(false);
+    expect(await run('--format', 'trace-cmd')).toMatchObject({ runIds: trace.runIds, deduplicated: true });
+    expect(json<unknown[]>((await cli(['list', '--db', own, '--json'])).stdout)).toHaveLength(vmexit.runIds.length + trace.runIds.length);
+  });
+
   it('show: "—" for what a file does not give, the perf table in µs, the trace\'s pairs and lost events', async () => {
     const status = path.join(tmp.dir, 'status.txt');
     writeFileSync(status, 'T: 0 ( 3524) P:99 I:1000 C: 576934 Min:      1 Act:    4 Avg:    5 Max:    1650\n');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectFormat, FormatError, parseLineStream, toCyclictestHistogram, toCyclictestJson, toTscdeadlineLog, toTraceCmdReport } from '../../../src-main/formats/index.js';
+import { detectFormat, detectTextFormat, FormatError, sniffedLines, parseLineStream, toCyclictestHistogram, toCyclictestJson, toTscdeadlineLog, toTraceCmdReport } from '../../../src-main/formats/index.js';
 import { asyncLines, GARBAGE, HIST_SAMPLE, readSample, TRACE_SAMPLE } from './helpers.js';
 
 describe('detectFormat', () => {
@@ -22,6 +22,34 @@ describe('detectFormat', () => {
   ];
   it.each(cases)('%#', (text, expected) => {
     expect(detectFormat(text.split('\n'))).toBe(expected);
+  });
+});
+
+describe('the format detection finds, beside a named one', () => {
+  it('detectTextFormat reads a text as detectFormat reads its lines', () => {
+    for (const text of [readSample(HIST_SAMPLE), readSample(TRACE_SAMPLE), 'cpuid 87\r\ntscdeadline 5600\r\n', 'hello world\n', '']) {
+      expect(detectTextFormat(text)).toBe(detectFormat(text.split('\n')));
+    }
+  });
+
+  it('detection reads only the first 50 non-empty lines', () => {
+    const latency = Array.from({ length: 50 }, (_, i) => `latency: ${3000 + i}`);
+    // vmexit lines after the window do not change what detection finds
+    expect(detectTextFormat([...latency, '', 'tscdeadline 5600'].join('\n'))).toBe('tscdeadline-latency');
+    expect(detectTextFormat(['cpuid 87', 'tscdeadline 5600', ...latency].join('\n'))).toBe('tscdeadline-latency');
+    expect(detectTextFormat(['cpuid 87', 'tscdeadline 5600', '', 'vmcall 1200'].join('\n'))).toBe('vmexit');
+  });
+
+  it('sniffedLines passes every line on unchanged and then knows the detected format, whatever parser read them', async () => {
+    const lines = readSample(HIST_SAMPLE).split('\n');
+    const sniffed = sniffedLines(asyncLines(lines));
+    const seen: string[] = [];
+    for await (const l of sniffed.lines) seen.push(l);
+    expect(seen).toEqual(lines);
+    expect(sniffed.detected()).toBe('cyclictest-hist');
+    const parsed = sniffedLines(asyncLines(readSample(TRACE_SAMPLE).split('\n')));
+    await parseLineStream(parsed.lines, 'trace-cmd');
+    expect(parsed.detected()).toBe('trace-cmd');
   });
 });
 

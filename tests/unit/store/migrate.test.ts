@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src-main/store/db.js';
 import { findMigrationsDir, loadMigrations, migrate, userVersion } from '../../../src-main/store/migrate.js';
 import { openStore } from '../../../src-main/store/open-store.js';
-import { syntheticRunConfig } from '../../../src-main/store/bench-save.js';
+import { syntheticHistogram, syntheticRunConfig, syntheticSamples, syntheticSummary } from '../../../src-main/store/bench-save.js';
 import { MIGRATIONS_DIR, tempDbPath, tempDir, track } from './helpers.js';
 
 const LATEST = loadMigrations(MIGRATIONS_DIR).length;
@@ -131,6 +131,54 @@ describe('migrate', () => {
     expect(store.findImport('b'.repeat(64))).toEqual({ experimentId: null, runIds: [2] });
   });
 
+  it('version 7: runs that ended without computing anything count 0 samples; runs with stored data are untouched', () => {
+    // a database of version 6, written by this store's own statements
+    const v6 = tempDir();
+    for (const m of loadMigrations(MIGRATIONS_DIR).filter((x) => x.version <= 6)) copyFileSync(m.file, path.join(v6, path.basename(m.file)));
+    const file = tempDbPath();
+    const old = openStore(file, { migrationsDir: v6 });
+    expect(userVersion(old.db)).toBe(6);
+    const s = old.store;
+    const config = syntheticRunConfig(10_000);
+    const queued = s.insertQueuedRun({ name: 'cancelled while queued', config });
+    s.markCancelled(queued);
+    const failed = s.insertQueuedRun({ name: 'failed', config });
+    s.markRunning(failed);
+    s.markFailed(failed, 'engine exploded');
+    const interrupted = s.insertQueuedRun({ name: 'interrupted', config });
+    s.markRunning(interrupted);
+    expect(s.markInterruptedRuns(() => false)).toBe(1); // its process taken for gone
+    const done = s.insertQueuedRun({ name: 'done', config: syntheticRunConfig(500) });
+    s.saveResult(done, { summary: syntheticSummary(syntheticRunConfig(500), 500), histogram: syntheticHistogram(500), samples: syntheticSamples(500) });
+    const partial = s.insertQueuedRun({ name: 'cancelled with samples', config });
+    s.saveResult(partial, { summary: syntheticSummary(config, 300), histogram: syntheticHistogram(300), samples: syntheticSamples(300) }, 'cancelled');
+    // stored samples alone keep a run as it is, even without a summary
+    const samplesOnly = s.insertQueuedRun({ name: 'samples, no summary', config });
+    s.saveResult(samplesOnly, { summary: syntheticSummary(config, 200), histogram: null, samples: syntheticSamples(200) }, 'cancelled');
+    old.db.prepare('UPDATE runs SET summary_json = NULL, samples = 10000 WHERE id = ?').run(samplesOnly);
+    // as earlier versions left them: the requested count on runs that computed nothing
+    old.db.prepare('UPDATE runs SET samples = 10000 WHERE id IN (?, ?, ?)').run(queued, failed, interrupted);
+    const before = (id: number) => old.db.prepare('SELECT * FROM runs WHERE id = ?').get(id);
+    const kept = new Map([done, partial, samplesOnly].map((id) => [id, before(id)]));
+    old.close();
+
+    const { store } = track(openStore(file, { migrationsDir: MIGRATIONS_DIR }));
+    expect(userVersion(store.db)).toBe(LATEST);
+    for (const id of [queued, failed, interrupted]) {
+      const d = store.get(id);
+      expect(d.samples, d.name).toBe(0);
+      expect(store.list().find((r) => r.id === id)?.samples, d.name).toBe(0);
+      expect(d.config?.samples, d.name).toBe(10_000); // the request stays in the configuration
+    }
+    expect(store.get(queued).status).toBe('cancelled');
+    expect(store.get(interrupted).status).toBe('interrupted');
+    for (const [id, row] of kept) expect(store.db.prepare('SELECT * FROM runs WHERE id = ?').get(id), `run ${id}`).toEqual(row);
+    expect(store.get(done)).toMatchObject({ status: 'done', samples: 500 });
+    expect(store.getSamples(done)).toHaveLength(500);
+    expect(store.get(partial)).toMatchObject({ status: 'cancelled', samples: 300 });
+    expect(store.get(samplesOnly).samples).toBe(10_000);
+  });
+
   it('refuses a newer database and leaves the file byte-for-byte unchanged', () => {
     for (const wal of [true, false]) {
       const file = tempDbPath();
@@ -151,9 +199,9 @@ describe('migrate', () => {
   it('refuses a newer database in migrate() too, without applying anything', () => {
     const db = openDatabase(tempDbPath());
     try {
-      db.pragma('user_version = 7');
+      db.pragma(`user_version = ${LATEST + 1}`);
       expect(() => migrate(db, { migrationsDir: MIGRATIONS_DIR })).toThrow(
-        `database schema version 7 is newer than this Timer Lab (knows up to ${LATEST})`,
+        `database schema version ${LATEST + 1} is newer than this Timer Lab (knows up to ${LATEST})`,
       );
       expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get()).toEqual({ n: 0 });
     } finally {

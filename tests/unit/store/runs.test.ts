@@ -132,6 +132,12 @@ describe('RunStore lifecycle', () => {
     expect(store.markInterruptedRuns(() => false)).toBe(2);
     expect(store.get(q)).toMatchObject({ status: 'interrupted', error: 'Timer Lab stopped before the run finished' });
     expect(store.get(r).status).toBe('interrupted');
+    // neither saved a result: they count 0 samples, not the 10 asked for, which their config keeps
+    for (const id of [q, r]) {
+      expect(store.get(id).samples).toBe(0);
+      expect(store.get(id).config?.samples).toBe(10);
+      expect(store.list().find((x) => x.id === id)?.samples).toBe(0);
+    }
     expect(store.get(d).status).toBe('done');
     expect(store.markInterruptedRuns(() => false)).toBe(0);
   });
@@ -156,8 +162,9 @@ describe('RunStore lifecycle', () => {
     const id = store.insertQueuedRun({ name: 'slept', config });
     store.markRunning(id);
     expect(store.markInterruptedRuns(() => false)).toBe(1); // e.g. a laptop suspended past the lease
+    expect(store.get(id).samples).toBe(0);
     store.saveResult(id, { summary: syntheticSummary(config, 10), histogram: syntheticHistogram(10), samples: syntheticSamples(10, 1) });
-    expect(store.get(id).status).toBe('done');
+    expect(store.get(id)).toMatchObject({ status: 'done', samples: 10 });
   });
 });
 
