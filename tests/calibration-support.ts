@@ -11,7 +11,7 @@ import { COST_NAMES, type Profile } from '../src-shared/profile.js';
 export const engineSimulator: Simulator = async (batch) =>
   batch.map((r) => {
     const m = simulate(r.config, { trace: r.traceTimerEvents > 0, traceTimerEvents: Math.max(1, r.traceTimerEvents) });
-    return { samples: m.samples, trace: m.trace, criticalPath: m.summary.criticalPath };
+    return { samples: m.samples, trace: m.trace, criticalPath: m.summary.criticalPath, latency: m.summary.latency };
   });
 
 /** Cost i of COST_NAMES × (1 ± 10/20/30/40 %), the sign alternating. */

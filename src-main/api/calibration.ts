@@ -31,7 +31,7 @@ export function poolSimulator(lab: LabServices): Simulator {
     Promise.all(
       batch.map(async (r) => {
         const m = await lab.runner.run(`calibration-${++simulationKey}`, r.config, { trace: r.traceTimerEvents > 0, traceTimerEvents: Math.max(1, r.traceTimerEvents) });
-        return { samples: m.samples, trace: m.trace, criticalPath: m.summary.criticalPath };
+        return { samples: m.samples, trace: m.trace, criticalPath: m.summary.criticalPath, latency: m.summary.latency };
       }),
     );
 }
@@ -191,6 +191,8 @@ export async function runPrediction(lab: LabServices, args: ParsedArgs<'predict'
   });
   const figures = await predictVariants(profile, provenance, variants, {
     simulator: poolSimulator(lab),
+    samples: configs[0]!.samples,
+    seed: configs[0]!.seed,
     ...(args.draws !== undefined ? { draws: args.draws } : {}),
     onProgress: (done, total) => lab.emit('calibrate:progress', { stage: 'predict', done, total }),
   });

@@ -8,8 +8,6 @@
 import type { CalibrationProvenance, Interval } from '../../src-shared/calibration.js';
 import { MAX_JITTER, type Profile } from '../../src-shared/profile.js';
 import { interval95 } from './bootstrap.js';
-import { WARMUP_CYCLES } from './calibrate.js';
-import { summarize } from './distributions.js';
 import { scenarioConfig, type Scenario, type Simulator } from './simulator.js';
 
 export interface PredictVariant extends Scenario {
@@ -27,13 +25,17 @@ export interface VariantPrediction {
 
 export interface PredictOptions {
   simulator: Simulator;
-  /** Samples of each draw's simulation (default 2000). */
-  samples?: number;
-  seed?: number;
+  /** Samples of the fitted profile's simulation of each variant: those of its stored run. */
+  samples: number;
+  /** Seed of the fitted profile's simulation (that of its stored run); draw k runs seed + k. */
+  seed: number;
   /** Draws to use (default all the provenance keeps). */
   draws?: number;
   onProgress?: (done: number, total: number) => void;
 }
+
+/** Samples of each bootstrap draw's simulation at most, to bound the work of a long prediction; the interval then holds the draws' sampling noise too. */
+export const MAX_DRAW_SAMPLES = 20_000;
 
 /** The profile with one bootstrap draw's costs and jitters. */
 function drawProfile(profile: Profile, draw: Record<string, [number, number]>): Profile {
@@ -46,19 +48,24 @@ function drawProfile(profile: Profile, draw: Record<string, [number, number]>): 
 
 export async function predictVariants(profile: Profile, provenance: CalibrationProvenance, variants: readonly PredictVariant[], opts: PredictOptions): Promise<VariantPrediction[]> {
   const draws = provenance.draws.slice(0, opts.draws ?? provenance.draws.length);
-  const samples = (opts.samples ?? 2000) + WARMUP_CYCLES;
-  const seed = opts.seed ?? 1;
-  const batch = variants.flatMap((v) => [profile, ...draws.map((d) => drawProfile(profile, d))].map((p, k) => ({ config: scenarioConfig(v, p, samples, seed + k), traceTimerEvents: 0 })));
+  // The point is the stored run itself: the same configuration, seed and statistics, so the figure
+  // printed beside a run is the run's own. The draws are capped at MAX_DRAW_SAMPLES.
+  const drawSamples = Math.min(opts.samples, MAX_DRAW_SAMPLES);
+  const batch = variants.flatMap((v) => [
+    { config: scenarioConfig(v, profile, opts.samples, opts.seed), traceTimerEvents: 0 },
+    ...draws.map((d, k) => ({ config: scenarioConfig(v, drawProfile(profile, d), drawSamples, opts.seed + k + 1), traceTimerEvents: 0 })),
+  ]);
   const out = await opts.simulator(batch);
   opts.onProgress?.(batch.length, batch.length);
   const per = draws.length + 1;
   return variants.map((_, i) => {
     const runs = out.slice(i * per, (i + 1) * per);
-    const figures = runs.map((r) => summarize(Float64Array.from(r.samples.subarray(Math.min(WARMUP_CYCLES, r.samples.length))).sort()));
+    const figures = runs.map((r) => r.latency);
     const point = figures[0]!;
     const of = (key: 'mean' | 'p50' | 'p99'): Interval => {
-      const [low, high] = draws.length > 1 ? interval95(figures.slice(1).map((f) => f[key])) : [point[key], point[key]];
-      return { value: point[key], low: Math.min(low!, point[key]), high: Math.max(high!, point[key]) };
+      const value = point[key] ?? NaN;
+      const [low, high] = draws.length > 1 ? interval95(figures.slice(1).map((f) => f[key] ?? NaN)) : [value, value];
+      return { value, low: Math.min(low!, value), high: Math.max(high!, value) };
     };
     const crit = runs[0]?.criticalPath ?? {};
     const total = Object.values(crit).reduce((a, b) => a + b, 0);

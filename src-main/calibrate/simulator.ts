@@ -7,6 +7,7 @@
  */
 import type { RunConfig } from '../../src-shared/config.js';
 import type { Profile } from '../../src-shared/profile.js';
+import type { SummaryStats } from '../../src-shared/result.js';
 import { buildRunConfig, type TraceRecord } from '../engine/index.js';
 import { toTraceCmdReport } from '../formats/index.js';
 import { readHostTrace, type HostTrace } from './host-trace.js';
@@ -22,6 +23,8 @@ export interface SimulationOutput {
   trace: TraceRecord[] | null;
   /** Mean cycles per sample by step after the deadline (the run's summary). */
   criticalPath: Record<string, number>;
+  /** The run's latency statistics as a stored run of this configuration has them. */
+  latency: Pick<SummaryStats, 'mean' | 'p50' | 'p99'>;
 }
 
 /** Runs a batch of simulations (in any order or in parallel) and returns their results in order. */

@@ -50,6 +50,9 @@ describe('calibrate through the API', () => {
       expect(r.mean.low).toBeLessThanOrEqual(r.mean.value);
       expect(r.mean.high).toBeGreaterThanOrEqual(r.mean.value);
       expect(await t.lab.waitForRun(r.runId)).toBe('done');
+      // the point is the stored run's own figure: what `list` and `show` print beside it
+      const stored = (await t.call('runs:get', { id: r.runId })).summary!.latency;
+      expect([r.mean.value, r.p50.value, r.p99.value]).toEqual([stored.mean, stored.p50, stored.p99]);
     }
     expect(p.runs[1]!.undetermined).toContain('apic_timer_fn'); // the hrtimer path was never measured
     const predicted = await t.call('runs:get', { id: p.runs[1]!.runId });
