@@ -142,7 +142,7 @@ function runOf(parsed: ParsedMeasurement, series: ParsedSeries, index: number, m
   const measurement: MeasurementInfo = {
     measure: parsed.measure,
     source: series.source,
-    context: { ...parsed.context, tsc },
+    context: { ...parsed.context, tsc, ...(series.intervalUs !== undefined ? { intervalUs: series.intervalUs } : {}) },
     overflow: series.overflow,
     sources: index === 0 ? parsed.sources : [],
     exits: measuredExits(series),

@@ -9,7 +9,7 @@ import { mergedSummary, stripAnsi } from './accumulators.js';
 import { assertText, FormatError } from './errors.js';
 import { countField, intField, MAX_LATENCY_FIELD, MAX_VALUE } from './numbers.js';
 import { cyclictestResolutionNote, UNIT_CHOSEN_AT_IMPORT } from '../../src-shared/measurement.js';
-import { noData, parsedMeasurement, withParts } from './parsed.js';
+import { commonInterval, noData, parsedMeasurement, withParts } from './parsed.js';
 import type { LineParser, ParsedMeasurement, ParseOptions, ParsedSeries } from './types.js';
 
 const STATUS =
@@ -97,13 +97,13 @@ export class CyclictestStatusParser implements LineParser {
         histogram: null,
         overflow: null,
         summary: t.cycles === 0 ? { count: 0, min: 0, max: 0, mean: 0 } : { count: t.cycles, min: t.min * scale, max: t.max * scale, mean: t.avg * scale },
+        intervalUs: t.interval,
       });
     }
     if (this.redraws > 0) this.meta.redraws = String(this.redraws);
-    const merged: ParsedSeries = { source: { scope: 'merged', label: '' }, samples: null, histogram: null, overflow: null, summary: mergedSummary(parts.map((p) => p.summary)) };
+    const intervalUs = commonInterval(parts, warnings);
+    const merged: ParsedSeries = { source: { scope: 'merged', label: '' }, samples: null, histogram: null, overflow: null, summary: mergedSummary(parts.map((p) => p.summary)), intervalUs };
     const { series, sources } = withParts(merged, parts, `all ${parts.length} threads`);
-    const intervals = new Set([...this.threads.values()].map((t) => t.interval));
-    if (intervals.size > 1) warnings.push(`threads have different intervals (${[...intervals].join(', ')} µs)`);
     return parsedMeasurement(
       {
         format: this.format,
@@ -113,7 +113,7 @@ export class CyclictestStatusParser implements LineParser {
         context: {
           resolutionNs: scale,
           resolutionNote: cyclictestResolutionNote(!us, unitSource),
-          intervalUs: this.threads.get(ids[0] ?? 0)?.interval ?? null,
+          intervalUs,
           threads: parts.length,
         },
         warnings,

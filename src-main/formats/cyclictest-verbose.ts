@@ -9,7 +9,7 @@ import { concatSamples, mergedSummary, RunningStats, SampleBuffer, stripAnsi } f
 import { assertText, FormatError } from './errors.js';
 import { countField, intField, MAX_SAMPLE } from './numbers.js';
 import { cyclictestResolutionNote, UNIT_CHOSEN_AT_IMPORT } from '../../src-shared/measurement.js';
-import { noData, parsedMeasurement, withParts } from './parsed.js';
+import { commonInterval, noData, parsedMeasurement, withParts } from './parsed.js';
 import type { LineParser, ParsedMeasurement, ParseOptions, ParsedSeries } from './types.js';
 
 const VERBOSE = /^\s*(\d+):\s*(\d+):\s*(-?\d+)(?:\s+(-?\d+))?\s*$/;
@@ -93,6 +93,7 @@ export class CyclictestVerboseParser implements LineParser {
         histogram: null,
         overflow: null,
         summary: t.stats.summary(),
+        intervalUs: interval ?? null,
       });
     }
     const merged: ParsedSeries = {
@@ -102,8 +103,8 @@ export class CyclictestVerboseParser implements LineParser {
       overflow: null,
       summary: mergedSummary(parts.map((p) => p.summary)),
     };
+    merged.intervalUs = commonInterval(parts, warnings);
     const { series, sources } = withParts(merged, parts, `all ${parts.length} threads`);
-    const first = this.intervals.get(ids[0] ?? 0) ?? null;
     return parsedMeasurement(
       {
         format: this.format,
@@ -113,7 +114,7 @@ export class CyclictestVerboseParser implements LineParser {
         context: {
           resolutionNs: this.scale,
           resolutionNote: cyclictestResolutionNote(this.scale === 1, this.scale === 1 || this.opts.unitHint ? UNIT_CHOSEN_AT_IMPORT : 'assumed'),
-          intervalUs: first,
+          intervalUs: merged.intervalUs,
           hostCpus: this.hostCpus,
           threads: parts.length,
         },

@@ -62,6 +62,16 @@ export function withParts(merged: ParsedSeries, parts: ParsedSeries[], mergedLab
   };
 }
 
+/**
+ * The timer interval (µs) every thread of a file shares, for the merged run; null when none is
+ * known or when they differ (then each thread's run keeps its own, and a warning says so).
+ */
+export function commonInterval(parts: readonly ParsedSeries[], warnings: string[]): number | null {
+  const known = [...new Set(parts.map((p) => p.intervalUs).filter((v): v is number => typeof v === 'number'))];
+  if (known.length > 1) warnings.push(`threads have different intervals (${known.join(', ')} µs): each thread's run has its own, the merged run none`);
+  return known.length === 1 && parts.every((p) => p.intervalUs === known[0]) ? (known[0] as number) : null;
+}
+
 export function parsedMeasurement(input: ParsedInput, sources: SourceRow[] = []): ParsedMeasurement {
   const first = input.series[0];
   if (!first) throw new FormatError(1, 'timer data', '(nothing found)');

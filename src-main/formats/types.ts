@@ -52,6 +52,8 @@ export interface ParsedSeries {
   overflow: { count: number; limit: number } | null;
   /** Count (overflows included), and min/max/mean as the file gives them. */
   summary: MeasurementSummary;
+  /** The series' own timer interval (µs) when the file gives one per thread: it replaces the context's. */
+  intervalUs?: number | null;
   exits?: Record<string, ExitTotals>;
   pairing?: PairingReport;
   hvTimer?: { software: number; preemption: number };

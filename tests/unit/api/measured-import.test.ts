@@ -68,6 +68,18 @@ describe('a multi-thread file becomes one run per thread plus the merged run, as
     expect(runs[1]?.hasTrace).toBe(false);
   });
 
+  it('threads with different intervals: each thread run has its own, the merged run none', async () => {
+    const t = openLab();
+    const res = await imported(t, 'status.txt', STATUS.replace('T: 1 ( 3525) P:99 I:1000', 'T: 1 ( 3525) P:99 I:700'));
+    const runs = await Promise.all(res.runIds.map((id) => t.call('runs:get', { id })));
+    expect(runs.map((r) => [r.measurement?.source.scope, r.measurement?.context.intervalUs])).toEqual([
+      ['merged', null],
+      ['thread', 1000],
+      ['thread', 700],
+    ]);
+    expect(runs[0]?.measurement?.warnings.join('\n')).toMatch(/different intervals \(1000, 700 µs\)/);
+  });
+
   it('traceTimerEvents 0 keeps no timeline', async () => {
     const t = openLab();
     const res = await imported(t, 'excerpt.txt', readFileSync(samplePath('trace-cmd-report-host-kvm-hv-timer-excerpt.txt'), 'utf8'), { traceTimerEvents: 0 });

@@ -23,7 +23,9 @@ describe('cyclictest status output', () => {
     expect(r.series[0]?.source.scope).toBe('merged');
     expect(r.summary).toEqual({ count: 961556, min: 1000, max: 1650000, mean: (576934 * 5000 + 384622 * 4000) / 961556 });
     expect(r.measure).toBe('wakeup-latency');
-    expect(r.context.intervalUs).toBe(1000);
+    // the threads' intervals differ: each thread's series has its own, the file's context none
+    expect(r.context.intervalUs).toBeNull();
+    expect(r.series.map((s) => s.intervalUs)).toEqual([null, 1000, 1500]);
     expect(r.sources.map((row) => row.source.tid)).toEqual([3524, 3525]);
     expect(r.meta.cpuDmaLatencyUs).toBe('0');
     expect(r.meta.sourceUnit).toBe('us');
@@ -160,8 +162,10 @@ describe('cyclictest -v with its header lines (fixture)', () => {
   it('is detected past "Max CPUs", "Online CPUs" and "Thread N Interval" lines', () => {
     const r = parseText(text);
     expect(r.format).toBe('cyclictest-verbose');
-    expect(r.context).toMatchObject({ hostCpus: 8, intervalUs: 1000, threads: 2, resolutionNs: 1000 });
-    expect(threads(r).map((t) => t.source.label)).toEqual(['thread 0 (I:1000)', 'thread 1 (I:1500)']);
+    // the threads' intervals differ: each thread has its own, the file's context none
+    expect(r.context).toMatchObject({ hostCpus: 8, intervalUs: null, threads: 2, resolutionNs: 1000 });
+    expect(threads(r).map((t) => [t.source.label, t.intervalUs])).toEqual([['thread 0 (I:1000)', 1000], ['thread 1 (I:1500)', 1500]]);
+    expect(r.warnings.join('\n')).toMatch(/different intervals \(1000, 1500 µs\)/);
   });
   it('each thread is its own run: thread 1 is ~15 % slower than thread 0', () => {
     const r = parseText(text);
