@@ -59,9 +59,14 @@ function checkHostNoiseLoad(c: RunConfig): void {
   const p = c.params;
   if (!p.hostNoise) return;
   const cyclesPerSec = c.profile.tsc_khz * 1000;
-  const busy = (p.hostIrqRateHz * p.hostIrqCycles + p.preemptRateHz * p.preemptCycles) / cyclesPerSec;
+  const irq = (p.hostIrqRateHz * p.hostIrqCycles) / cyclesPerSec;
+  const preempt = (p.preemptRateHz * p.preemptCycles) / cyclesPerSec;
+  const busy = irq + preempt;
   if (busy >= 0.5) {
-    throw new ConfigError('hostIrqRateHz', `host noise would take ${(busy * 100).toFixed(0)} % of the pCPU; keep rate × cycles of interrupts and preemptions below 50 %`);
+    // the field named is the larger share's: that is the setting to lower
+    const field = preempt > irq ? 'preemptRateHz' : 'hostIrqRateHz';
+    const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+    throw new ConfigError(field, `host noise would take ${pct(busy)} of the pCPU (interrupts ${pct(irq)}: hostIrqRateHz × hostIrqCycles; preemptions ${pct(preempt)}: preemptRateHz × preemptCycles); keep the two together below 50 %`);
   }
 }
 

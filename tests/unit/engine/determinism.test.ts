@@ -82,6 +82,8 @@ describe('configurations the clock cannot hold are refused up front', () => {
     const { buildRunConfig, DEFAULT_PROFILE } = await import('../../../src-main/engine/index.js');
     const base = { workload: 'tscdeadline-busy', strategy: 'hrtimer', profile: DEFAULT_PROFILE };
     expect(() => buildRunConfig({ ...base, set: { hostNoise: 'on', hostIrqRateHz: 1_000_000, hostIrqCycles: 3000 } })).toThrow(/hostIrqRateHz: host noise would take/);
+    // preemptions make up the load: the preemption setting is the one named
+    expect(() => buildRunConfig({ ...base, set: { hostNoise: 'on', preemptRateHz: 100_000, preemptCycles: 10_000_000 } })).toThrow(/^preemptRateHz: host noise would take .*preemptions \d+ %/);
     expect(() =>
       buildRunConfig({ ...base, samples: 50_000, set: { delta: 1e10, tscScaling: 'on', guestTscKhz: 100_000, tsc_khz: 10_000_000 } }),
     ).toThrow(/^delta: too long/);
