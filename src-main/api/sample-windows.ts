@@ -13,7 +13,7 @@ import { ApiError } from './errors.js';
 /** The `n` largest samples, largest first; equal values keep their order in the run. */
 export function worstSamples(store: RunStore, id: number, n: number): CallResults['runs:worst'] {
   const samples = store.getSamples(id);
-  if (!samples) throw new ApiError('not-found', `run ${id} has no stored samples (not finished, or an import of a summary only)`, 'id');
+  if (!samples) throw new ApiError('not-found', noSamplesReason(store, id), 'id');
   const top: Array<{ index: number; value: number }> = [];
   for (let i = 0; i < samples.length; i++) {
     const v = samples[i]!;
@@ -24,6 +24,17 @@ export function worstSamples(store: RunStore, id: number, n: number): CallResult
     if (top.length > n) top.pop();
   }
   return top;
+}
+
+/** Why a run has no samples to list, in its own terms: not finished, values kept as a histogram, or a summary only. */
+function noSamplesReason(store: RunStore, id: number): string {
+  const run = store.get(id);
+  if (!run.summary) return `run ${id} is ${run.status}: it has no samples`;
+  if (store.getHistogram(id)) {
+    const unit = run.summary.latency.unit;
+    return `run ${id} keeps its values as a histogram, without their order, so no sample can be named; its largest value is ${run.summary.latency.max} ${unit} (see its histogram)`;
+  }
+  return `run ${id} has no stored samples: its file gives a summary only`;
 }
 
 export async function sampleTrace(store: RunStore, runner: Runner, id: number, index: number): Promise<CallResults['runs:sampleTrace']> {

@@ -1,7 +1,9 @@
 // The tail of a large run, sample by sample: runs:worst lists the largest samples from the stored
 // data, runs:sampleTrace replays one (in a worker) and returns its events, whose delivery is the
 // stored value. Bad indices and measured runs are refused with the reason.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { samplePath } from '../../samples.js';
 import { apiError, openLab } from './helpers.js';
 
 describe('runs:worst and runs:sampleTrace', () => {
@@ -50,4 +52,11 @@ describe('runs:worst and runs:sampleTrace', () => {
     expect(e).toMatchObject({ code: 'conflict', field: 'id' });
     expect(e.message).toMatch(/cancelled/);
   }, 60_000);
+  it('says why an import has no samples to list: values kept as a histogram, or a summary only', async () => {
+    const t = openLab();
+    const trace = await t.call('import', { fileName: 'excerpt.txt', content: readFileSync(samplePath('trace-cmd-report-host-kvm-hv-timer-excerpt.txt'), 'utf8') });
+    expect(await apiError(t.call('runs:worst', { id: trace.runId, n: 5 }))).toMatchObject({ code: 'not-found', message: expect.stringMatching(/keeps its values as a histogram, without their order.*largest value is \d+ ns/) });
+    const status = await t.call('import', { fileName: 'status.txt', content: 'T: 0 ( 3524) P:99 I:1000 C: 576934 Min:      1 Act:    4 Avg:    5 Max:    1650' });
+    expect(await apiError(t.call('runs:worst', { id: status.runId, n: 5 }))).toMatchObject({ message: expect.stringMatching(/gives a summary only/) });
+  });
 });
