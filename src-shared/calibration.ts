@@ -128,6 +128,18 @@ export interface GoodnessOfFit {
   perf: Array<{ reason: string; measuredUs: number; reproducedUs: number | null; errorPct: number | null; poor: boolean }> | null;
   /** Plain statements of where the fit is poor (empty when it is good everywhere). */
   poor: string[];
+  /**
+   * Used segments the data cannot settle either way: a mean that differs visibly but within the
+   * noise of the values, or too few values to tell. The fit is called good only without these.
+   */
+  uncertain: string[];
+}
+
+/** The one-line verdict on a fit, as the CLI and the app print it. */
+export function fitVerdict(g: GoodnessOfFit): string {
+  if (g.poor.length > 0) return 'the fit is poor here:';
+  if (g.uncertain.length > 0) return 'no used segment differs beyond its noise, but these cannot be told either way:';
+  return 'the fit is good: every used segment agrees with its reproduction';
 }
 
 export interface CalibrationResult {

@@ -34,7 +34,9 @@ function checkSegment(id: string, label: string, unit: string, used: boolean, me
   const meanPoor = Math.abs(diff) > 3 * se && Math.abs(diff) > POOR_MEAN * Math.abs(m.mean) && Math.abs(diff) > 1;
   const shapePoor = ks.p < POOR_KS_P && ks.d > POOR_KS;
   const notes: string[] = [];
+  const visible = Math.abs(diff) > POOR_MEAN * Math.abs(m.mean) && Math.abs(diff) > 1;
   if (meanPoor) notes.push(`mean ${diff > 0 ? 'above' : 'below'} the measurement by ${Math.abs(meanErrorPct ?? 0).toFixed(1)} %`);
+  else if (visible) notes.push(`mean ${diff > 0 ? 'above' : 'below'} by ${Math.abs(meanErrorPct ?? 0).toFixed(1)} %, within the noise (3 standard errors: ${(3 * se).toFixed(0)} ${unit})`);
   if (shapePoor) notes.push(`distribution differs (KS distance ${ks.d.toFixed(2)})`);
   if (ms.length < 30) notes.push(`only ${ms.length} measured values`);
   return { id, label, unit, used, measured: m, reproduced: r, meanErrorPct, ks: ks.d, ksP: ks.p, poor: meanPoor || shapePoor, note: notes.join('; ') || 'agrees' };
@@ -92,6 +94,9 @@ export function goodnessOfFit(g: GoodnessInput): GoodnessOfFit {
     poor.push(`${unproduced.length} segment kind${unproduced.length === 1 ? '' : 's'} of the trace never occur in the simulated scenario, so the fit could not use ${unproduced.length === 1 ? 'it' : 'them'} (events in another order or on another path than the engine models): ${unproduced.slice(0, 3).map((s) => s.label).join('; ')}${unproduced.length > 3 ? '; …' : ''}`);
   }
   if (latency?.poor) poor.push(`guest-side latency: ${latency.note}`);
+  const uncertain = [...segments.filter((s) => s.used), ...(latency ? [latency] : [])]
+    .filter((s) => !s.poor && s.note !== 'agrees')
+    .map((s) => `${s === latency ? 'guest-side latency' : s.label}: ${s.note}`);
   for (const p of perf ?? []) if (p.poor) poor.push(`perf kvm stat ${p.reason}: the reproduction's mean exit time is ${p.errorPct!.toFixed(1)} % off (${p.reproducedUs!.toFixed(2)} µs against ${p.measuredUs.toFixed(2)} µs)`);
-  return { segments, latency, perf, poor };
+  return { segments, latency, perf, poor, uncertain };
 }

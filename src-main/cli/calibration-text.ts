@@ -3,7 +3,7 @@
  * with its interval, origin and the segments that fixed it, the goodness of fit (said plainly
  * where it is poor), and the predicted figures with their intervals. Must not import the engine.
  */
-import type { CalibrationResult, Interval, PredictResult } from '../../src-shared/calibration.js';
+import { fitVerdict, type CalibrationResult, type Interval, type PredictResult } from '../../src-shared/calibration.js';
 import { textTable } from './text-table.js';
 
 const n0 = (v: number) => (Number.isFinite(v) ? Math.round(v).toString() : '—');
@@ -47,8 +47,8 @@ export function calibrationText(r: CalibrationResult): string {
   }
   out.push(textTable(g));
   for (const p of r.goodness.perf ?? []) out.push(`perf kvm stat ${p.reason}: ${p.measuredUs.toFixed(2)} µs measured, ${p.reproducedUs === null ? 'not reproduced' : `${p.reproducedUs.toFixed(2)} µs reproduced`}`);
-  out.push(r.goodness.poor.length ? 'the fit is poor here:' : 'the fit is good: every used segment agrees with its reproduction');
-  for (const p of r.goodness.poor) out.push(`  - ${p}`);
+  out.push(fitVerdict(r.goodness));
+  for (const p of r.goodness.poor.length > 0 ? r.goodness.poor : r.goodness.uncertain) out.push(`  - ${p}`);
   for (const w of r.warnings) out.push(`note: ${w}`);
   out.push(r.saved ? `saved as profile ${r.profile}${r.measuredRunIds.length ? `; the files are runs ${r.measuredRunIds.join(', ')} (measured)` : ''}; use it with --profile ${r.profile}, or timer-lab predict --profile ${r.profile}` : 'not saved (--no-save)');
   return out.join('\n');

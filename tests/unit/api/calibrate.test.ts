@@ -10,6 +10,7 @@ import { DEFAULT_PROFILE } from '../../../src-main/engine/index.js';
 import { simulatedFiles, trueProfile } from '../../calibration-support.js';
 import { repoRoot, samplePath } from '../../samples.js';
 import { apiError, openLab } from './helpers.js';
+import { fitVerdict } from '../../../src-shared/calibration.js';
 
 const files = simulatedFiles({ workload: 'tscdeadline-busy', strategy: 'vmx-preemption', profile: trueProfile(), samples: 600, ts: 'ns' });
 
@@ -173,6 +174,12 @@ describe('calibrate through the API', () => {
     const host = await t.call('calibrate:read', { fileName: 'excerpt.report', content: excerpt });
     const result = await t.call('calibrate', { inputs: [host.inputId], name: 'excerpt 1', bootstrap: 40, seed: 1 });
     expect(result.saved).toBe(true);
+    // a handful of timer cycles cannot call the fit good: segments the data cannot settle are said so
+    expect(result.goodness.poor).toEqual([]);
+    expect(result.goodness.uncertain.length).toBeGreaterThan(0);
+    expect(result.goodness.uncertain.join('\n')).toMatch(/only \d+ measured values/);
+    expect(fitVerdict(result.goodness)).not.toMatch(/the fit is good/);
+    for (const s of result.goodness.segments.filter((x) => x.used && x.note === 'agrees')) expect(Math.abs(s.meanErrorPct ?? 0)).toBeLessThanOrEqual(2);
     const got = await t.call('calibrate:get', { profile: 'excerpt 1' });
     expect(got.note).toBeNull();
     expect(got.provenance?.draws.length).toBeGreaterThan(0);
