@@ -3,8 +3,9 @@
  * they make: workload, profile, samples, seed, `--set` overrides (parameters a workload does not
  * read are reported and dropped). Must not import the engine.
  */
-import { paramAppliesTo } from '../../src-shared/config.js';
+import { PARAM_BY_NAME, paramAppliesTo, parseParamValue } from '../../src-shared/config.js';
 import type { RunSpec } from '../../src-shared/contract.js';
+import { kernelFeatures, parseRelease, profileDefaultKernel } from '../../src-shared/kernels.js';
 import { STRATEGIES } from '../../src-shared/strategies.js';
 import { MAX_REPEATS } from '../../src-shared/experiment-limits.js';
 import { MAX_SAMPLES, WORKLOADS } from '../../src-shared/workloads.js';
@@ -84,4 +85,24 @@ export function runSpec(
     trace: opts.trace,
     ...(opts.traceTimerEvents !== undefined ? { traceTimerEvents: opts.traceTimerEvents } : {}),
   };
+}
+
+/**
+ * Warns of a host setting asked for that the run's kernel does not have: mitigations=on on a
+ * kernel before 4.15 runs without them (the run's host line says "mitigations off").
+ */
+export async function warnHostSettingsWithoutEffect(ctx: CliContext, spec: RunSpec): Promise<void> {
+  const asked = spec.set?.mitigations;
+  const param = PARAM_BY_NAME.get('mitigations');
+  if (asked === undefined || !param) return;
+  let on: unknown;
+  try {
+    on = parseParamValue(param, asked);
+  } catch {
+    return; // the run's own checks refuse it, naming the field
+  }
+  if (on !== true) return;
+  const kernel = spec.set?.kernel !== undefined ? String(spec.set.kernel) : profileDefaultKernel(await ctx.call('profiles:get', { name: spec.profile ?? 'HSW-2016' }));
+  const release = parseRelease(kernel);
+  if (release && !kernelFeatures(release).spec_mitigations) ctx.warn(`--set mitigations=${String(asked)} has no effect on kernel ${kernel}: the mitigations on VM exit and entry came in 4.15, so the run has none`);
 }

@@ -5,7 +5,7 @@ import { collectSets, UsageError } from '../args.js';
 import { verdictOf } from '../context.js';
 import { compareText, summaryText } from '../output.js';
 import { acrossText, configurations } from '../repeats-text.js';
-import { repeated, repeatFlag, RUN_OPTIONS, runSpec } from '../run-spec.js';
+import { repeated, repeatFlag, RUN_OPTIONS, runSpec, warnHostSettingsWithoutEffect } from '../run-spec.js';
 import { defineVerb } from '../verb.js';
 import { RunWatcher } from '../wait.js';
 
@@ -30,6 +30,7 @@ export const experiment = defineVerb({
     if (strategies.length === 0) throw new UsageError('--strategies: give at least one strategy');
     const repeat = repeatFlag(v.repeat);
     const base = strategies.map((s, i) => runSpec(ctx, v, s, { trace: true, strategyFlag: 'strategies', warn: i === 0 }));
+    if (base[0]) await warnHostSettingsWithoutEffect(ctx, base[0]);
     const runs = base.flatMap((spec) => repeated(spec, repeat));
     const watcher = new RunWatcher(ctx);
     const { experimentId, runIds } = await ctx.call('experiments:submit', {

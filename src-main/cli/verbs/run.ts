@@ -9,7 +9,7 @@ import { UsageError } from '../args.js';
 import { writeOut, type CliContext } from '../context.js';
 import { summaryText } from '../output.js';
 import { acrossText, configurations } from '../repeats-text.js';
-import { repeated, repeatFlag, requireOne, RUN_OPTIONS, runSpec } from '../run-spec.js';
+import { repeated, repeatFlag, requireOne, RUN_OPTIONS, runSpec, warnHostSettingsWithoutEffect } from '../run-spec.js';
 import { defineVerb } from '../verb.js';
 import { RunWatcher } from '../wait.js';
 
@@ -45,6 +45,7 @@ export const run = defineVerb({
       trace: true,
       traceTimerEvents: wantTrace ? Math.min(samples + 1, MAX_TRACE_TIMER_EVENTS) : TRACE_TIMER_EVENTS,
     });
+    await warnHostSettingsWithoutEffect(ctx, spec);
     const repeat = repeatFlag(v.repeat);
     if (repeat > 1 && (v['no-save'] || wantTrace)) throw new UsageError(`--repeat stores its runs in one experiment: it cannot go with ${v['no-save'] ? '--no-save' : '--trace'}`);
     const watcher = new RunWatcher(ctx);

@@ -39,6 +39,15 @@ describe('CLI usability', () => {
     expect(bad.stderr).toContain('--strategies: "foo"');
   });
 
+  it('warns that mitigations=on does nothing on a kernel before 4.15, and not on one that has them', async () => {
+    const old = await cli(['run', '--workload', 'tscdeadline-busy', '--strategy', 'hrtimer', '--samples', '200', '--set', 'mitigations=on', '--json', '--db', db]);
+    expect(old.code, old.stderr).toBe(0);
+    expect(old.stderr).toContain('--set mitigations=on has no effect on kernel 4.9');
+    const recent = await cli(['experiment', '--workload', 'tscdeadline-busy', '--strategies', 'hrtimer', '--samples', '200', '--set', 'mitigations=on', '--set', 'kernel=5.15', '--db', db]);
+    expect(recent.code, recent.stderr).toBe(0);
+    expect(recent.stderr).not.toContain('has no effect');
+  });
+
   it('warns about parameters the workload ignores, names runs after their overrides, and shows them', async () => {
     const r = await cli(['run', '--workload', 'cyclictest', '--strategy', 'hrtimer', '--samples', '500', '--set', 'guestIdle=poll', '--set', 'delta=5000', '--json', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
