@@ -51,14 +51,6 @@ export const MEASURES: Record<MeasureId, MeasureInfo> = {
   },
 };
 
-/** What a simulated workload measures (the workload registry names the same kinds). */
-export function measureOfWorkload(workload: string): MeasureId | null {
-  if (workload.startsWith('tscdeadline')) return 'guest-deadline-to-isr';
-  if (workload.startsWith('vmexit')) return 'cycles-per-iteration';
-  if (workload === 'cyclictest') return 'wakeup-latency';
-  return null;
-}
-
 export function isMeasureId(v: unknown): v is MeasureId {
   return typeof v === 'string' && (MEASURE_IDS as readonly string[]).includes(v);
 }

@@ -3,6 +3,7 @@
  * and limits. Used by the engine, the CLI's `--set`, the API's validation and the renderer's
  * forms. Must not import anything but other src-shared modules.
  */
+import type { MeasureId } from './measures.js';
 import { MAX_TSC_KHZ, MIN_TSC_KHZ } from './profile.js';
 
 export const WORKLOADS = [
@@ -23,6 +24,8 @@ export interface WorkloadInfo {
   measures: string;
   /** The kind of number a sample is: charts, tables and reports label the axis with it. */
   metric: WorkloadMetric;
+  /** What its samples measure, in the measures registry: a measured run of the same kind compares with it. */
+  measure: MeasureId;
   unit: string;
   /**
    * The parameter that sets how far apart the workload's timer events are (one sample's span of
@@ -36,6 +39,7 @@ export const WORKLOAD_INFO: Readonly<Record<Workload, WorkloadInfo>> = {
     title: 'tscdeadline_latency, busy-waiting guest',
     measures: 'guest TSC at ISR entry minus the programmed deadline; the guest spins between timers',
     metric: 'latency',
+    measure: 'guest-deadline-to-isr',
     unit: 'guest TSC cycles',
     spanParam: { name: 'delta', unit: 'guest cycles' },
   },
@@ -43,6 +47,7 @@ export const WORKLOAD_INFO: Readonly<Record<Workload, WorkloadInfo>> = {
     title: 'tscdeadline_latency (kvm-unit-tests)',
     measures: 'guest TSC at ISR entry minus the programmed deadline; the guest halts after re-arming',
     metric: 'latency',
+    measure: 'guest-deadline-to-isr',
     unit: 'guest TSC cycles',
     spanParam: { name: 'delta', unit: 'guest cycles' },
   },
@@ -50,6 +55,7 @@ export const WORKLOAD_INFO: Readonly<Record<Workload, WorkloadInfo>> = {
     title: 'vmexit.c tscdeadline',
     measures: 'cycles per iteration: WRMSR deadline = rdtsc()+3000, spin until the ISR runs',
     metric: 'cycles per iteration',
+    measure: 'cycles-per-iteration',
     unit: 'guest TSC cycles per iteration',
     spanParam: { name: 'vmexitDelta', unit: 'guest cycles' },
   },
@@ -57,6 +63,7 @@ export const WORKLOAD_INFO: Readonly<Record<Workload, WorkloadInfo>> = {
     title: 'vmexit.c tscdeadline_immed',
     measures: 'cycles per iteration: WRMSR deadline = rdtsc(), the interrupt must arrive at once',
     metric: 'cycles per iteration',
+    measure: 'cycles-per-iteration',
     unit: 'guest TSC cycles per iteration',
     spanParam: null,
   },
@@ -64,6 +71,7 @@ export const WORKLOAD_INFO: Readonly<Record<Workload, WorkloadInfo>> = {
     title: 'cyclictest in the guest (clock_nanosleep, TIMER_ABSTIME)',
     measures: 'wake-up time minus the planned absolute wake-up, through the guest kernel',
     metric: 'latency',
+    measure: 'wakeup-latency',
     unit: 'guest TSC cycles',
     spanParam: { name: 'interval', unit: 'µs' },
   },
@@ -71,6 +79,11 @@ export const WORKLOAD_INFO: Readonly<Record<Workload, WorkloadInfo>> = {
 
 export function isWorkload(v: unknown): v is Workload {
   return typeof v === 'string' && Object.prototype.hasOwnProperty.call(WORKLOAD_INFO, v);
+}
+
+/** What a stored run's workload measures (null for a name outside the registry). */
+export function measureOfWorkload(workload: string): MeasureId | null {
+  return isWorkload(workload) ? WORKLOAD_INFO[workload].measure : null;
 }
 
 /** The metric of a stored run's workload name (measured runs may carry other names). */

@@ -12,7 +12,7 @@ import { applySetting, ConfigError, defaultRunParams, type RunConfig } from '../
 import type { CallResults, ParsedArgs } from '../../src-shared/contract.js';
 import { resolveProfileDoc } from '../../src-shared/profile-doc.js';
 import { builtinProfile } from '../../src-shared/profiles/index.js';
-import { measureOfWorkload } from '../../src-shared/measures.js';
+import { measureOfWorkload } from '../../src-shared/workloads.js';
 import { usableStrategies } from '../../src-shared/run-checks.js';
 import { calibrate, CalibrationInputError, predictVariants, type CalibrationInputs, type PredictVariant, type Simulator } from '../calibrate/index.js';
 import { buildRunConfig } from '../engine/index.js';

@@ -6,6 +6,7 @@ import type { CompareResult, RunDetail, RunListItem } from '../../src-shared/con
 import type { RunSummary } from '../../src-shared/result.js';
 import { defaultRunParams, paramAssignments } from '../../src-shared/config.js';
 import { MEASURES } from '../../src-shared/measures.js';
+import { workloadMetric } from '../../src-shared/workloads.js';
 import { overheadFigures } from '../../src-shared/overhead-figures.js';
 import { EXIT_TABLE_LIMITS, exitReasonTable, sharePctText } from '../../src-shared/exit-reason-rows.js';
 import { perfKvmStatTable } from '../../src-shared/perf-kvm-stat-rows.js';
@@ -23,21 +24,25 @@ export function summaryText(s: RunSummary, id?: number): string {
   const l = s.latency;
   const n = s.latencyNs;
   const measured = s.engineVersion === '';
-  const what = s.workload.startsWith('vmexit') ? 'cycles per iteration' : 'latency';
+  const what = workloadMetric(s.workload);
+  // a count of cycles converted to time is the time per iteration, not "cycles … (ns)"
+  const whatNs = what === 'latency' ? what : 'time per iteration';
+  const samples = `${s.samples} sample${s.samples === 1 ? '' : 's'}`;
+  const stopped = s.stoppedBy === 'cancelled' ? ' · cancelled part-way' : s.stoppedBy ? ` · stopped by ${s.stoppedBy}` : '';
   const t = (k: 'mean' | 'min' | 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'stddev', st = l) => statText(st, k, num);
   const stats = `mean ${t('mean')}  min ${t('min')}  p50 ${t('p50')}  p90 ${t('p90')}  p99 ${t('p99')}  p99.9 ${t('p999')}  max ${t('max')}  stddev ${t('stddev')}`;
   const lines = measured
     ? [
-        `${id === undefined ? '' : `run ${id}: `}measured${(s.workload as string) === 'measured' ? '' : ` ${s.workload}`} · ${s.samples} samples`,
+        `${id === undefined ? '' : `run ${id}: `}measured${(s.workload as string) === 'measured' ? '' : ` ${s.workload}`} · ${samples}`,
         `${what} (${l.unit}): ${stats}`,
-        ...(l.unit !== 'ns' && n.unit === 'ns' && n.mean !== l.mean ? [`${what} (ns): mean ${t('mean', n)}  p50 ${t('p50', n)}  p99 ${t('p99', n)}  max ${t('max', n)}`] : []),
+        ...(l.unit !== 'ns' && n.unit === 'ns' && n.mean !== l.mean ? [`${whatNs} (ns): mean ${t('mean', n)}  p50 ${t('p50', n)}  p99 ${t('p99', n)}  max ${t('max', n)}`] : []),
       ]
     : [
-        `${id === undefined ? '' : `run ${id}: `}${s.workload} · ${s.strategy} · ${s.profile} · ${s.samples} samples · seed ${s.seed}${s.stoppedBy ? ` · stopped by ${s.stoppedBy}` : ''}`,
+        `${id === undefined ? '' : `run ${id}: `}${s.workload} · ${s.strategy} · ${s.profile} · ${samples} · seed ${s.seed}${stopped}`,
         `host: ${runHostText(runHostOf(s)!)}`,
         ...(s.warnings ?? []).map((w) => `warning: ${w}`),
         `${what} (${l.unit}): ${stats}`,
-        `${what} (ns):     mean ${fmt(n.mean)}  p50 ${fmt(n.p50)}  p99 ${fmt(n.p99)}  max ${fmt(n.max)}`,
+        `${whatNs} (ns):${' '.repeat(Math.max(1, what.length + 5 - whatNs.length))}mean ${fmt(n.mean)}  p50 ${fmt(n.p50)}  p99 ${fmt(n.p99)}  max ${fmt(n.max)}`,
         exitsText(s),
         `host overhead per timer event: ${fmt(s.overheadCyclesPerTimerEvent, 0)} cycles`,
         ...overheadFigures(s).map((f) => `${f.label}: ${fmt(f.value, 0)} cycles — ${f.explanation}`),

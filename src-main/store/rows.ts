@@ -7,7 +7,8 @@ import { readStoredRunConfig } from '../../src-shared/run-config.js';
 import { RUN_ROLES, type RunRole } from '../../src-shared/calibration.js';
 import type { RunDetail, RunKind, RunListItem, RunStatus } from '../../src-shared/contract.js';
 import type { MeasurementInfo } from '../../src-shared/measurement.js';
-import { isMeasureId, measureOfWorkload } from '../../src-shared/measures.js';
+import { isMeasureId } from '../../src-shared/measures.js';
+import { measureOfWorkload } from '../../src-shared/workloads.js';
 import type { RunSummary } from '../../src-shared/result.js';
 
 /** Columns the list needs (no JSON documents). */

@@ -16,7 +16,7 @@ export const list = defineVerb({
     kind: { type: 'string', value: 'K', help: `only ${RUN_KINDS.join(' or ')} runs` },
     status: { type: 'string', value: 'S', help: `only runs in this state (${RUN_STATUSES.join(', ')})` },
     tag: { type: 'string', value: 'T', help: 'only runs with this tag' },
-    text: { type: 'string', value: 'Q', help: 'only runs whose name contains this text' },
+    text: { type: 'string', value: 'Q', help: 'only runs whose name, notes, tags or source file contain this text (any case)' },
     limit: { type: 'string', value: 'N', help: `at most N runs (1–${MAX_LIST_LIMIT}, default 500)` },
   },
   async run(ctx, v) {
