@@ -15,6 +15,17 @@ export const WORKLOADS = [
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
+/**
+ * The workload of an imported tscdeadline_latency log: the log does not say whether the guest
+ * halted or busy-waited between timers, so it is neither tscdeadline-halt nor tscdeadline-busy.
+ */
+export const TSCDEADLINE_GUEST_UNKNOWN = 'tscdeadline';
+
+/** The simulated tscdeadline workloads, whose guest halts or busy-waits. */
+export function isTscdeadlineWorkload(workload: string): boolean {
+  return workload === 'tscdeadline-halt' || workload === 'tscdeadline-busy';
+}
+
 /** What a workload's samples are. */
 export type WorkloadMetric = 'latency' | 'cycles per iteration';
 

@@ -11,7 +11,7 @@ import type { CompareResult, CompareRow, ParsedArgs, RunDetail } from '../../src
 import { RUN_ROLES } from '../../src-shared/calibration.js';
 import { measureTitle } from '../../src-shared/measures.js';
 import type { Histogram, SummaryStats } from '../../src-shared/result.js';
-import { workloadMetric, type WorkloadMetric } from '../../src-shared/workloads.js';
+import { isTscdeadlineWorkload, TSCDEADLINE_GUEST_UNKNOWN, workloadMetric, type WorkloadMetric } from '../../src-shared/workloads.js';
 import { contextDifferences, runKernel, sharedContextNotes } from '../../src-shared/run-context.js';
 import { Distribution, VERDICT_ALPHA, compareSides, scale, verdictOf, welchTest, type CompareSide } from '../stats/index.js';
 import type { RunStore } from '../store/index.js';
@@ -92,6 +92,11 @@ export function compareWarnings(runs: readonly RunDetail[]): string[] {
   if (summaryOnly.length > 0) out.push(`run${summaryOnly.length > 1 ? 's' : ''} ${summaryOnly.map((r) => r.id).join(', ')} ha${summaryOnly.length > 1 ? 've' : 's'} no distribution (the file gives a summary only): no p-value for ${summaryOnly.length > 1 ? 'them' : 'it'}`);
   const workloads = new Set(runs.filter((r) => r.kind === 'simulated').map((r) => r.workload));
   if (workloads.size > 1) out.push(`simulated runs of different workloads (${[...workloads].join(', ')})`);
+  const idleUnknown = runs.filter((r) => r.workload === TSCDEADLINE_GUEST_UNKNOWN).map((r) => r.id);
+  const idleKnown = new Set(runs.map((r) => r.workload).filter(isTscdeadlineWorkload));
+  if (idleUnknown.length > 0 && idleKnown.size > 0) {
+    out.push(`whether the guest of run${idleUnknown.length > 1 ? 's' : ''} ${idleUnknown.join(', ')} halted or busy-waited between timers is not known from the file (compared with ${[...idleKnown].join(', ')})`);
+  }
   const units = new Set(runs.map((r) => r.summary?.latency.unit ?? 'cycles'));
   if (units.size > 1) out.push('cycle counts were converted to ns with each run\'s TSC frequency');
   // runs stored by an older version may lack newer parameters: compare against the defaults

@@ -12,6 +12,7 @@ import { HANDLERS } from './handlers.js';
 import type { ApiHost } from './host.js';
 import { readInputStream } from './calibration.js';
 import { importOptionsKey, importParseOptions } from './import.js';
+import { applicableImportOptions, withOptionWarnings } from './import-options.js';
 import type { LabServices } from './services.js';
 
 export function isCallChannel(channel: unknown): channel is CallChannel {
@@ -62,7 +63,7 @@ async function importStream(
 ): Promise<CallResults['import']> {
   const parsedMeta = importMetaSchema.safeParse(metaIn ?? {});
   if (!parsedMeta.success) throw toApiError(parsedMeta.error);
-  const meta = parsedMeta.data;
+  const given = parsedMeta.data;
   const hash = createHash('sha256');
   let bytesDone = 0;
   let lastPush = 0;
@@ -76,7 +77,7 @@ async function importStream(
       const now = Date.now();
       if (now - lastPush >= 200) {
         lastPush = now;
-        lab.emit('import:progress', { fileName: meta.fileName, bytesDone, bytesTotal: size });
+        lab.emit('import:progress', { fileName: given.fileName, bytesDone, bytesTotal: size });
       }
       yield chunk;
     }
@@ -85,15 +86,18 @@ async function importStream(
   try {
     // lines are split as the chunks arrive, with their length capped: one endless line fails fast
     const lines = sniffedLines(splitLines(chunks));
-    const parsed = await parseLineStream(lines.lines, meta.format, undefined, importParseOptions(meta));
+    // the parsers read only the options of their own format
+    const parsed = await parseLineStream(lines.lines, given.format, undefined, importParseOptions(given));
+    const { args: meta, warnings } = applicableImportOptions(given, parsed.format);
     lab.emit('import:progress', { fileName: meta.fileName, bytesDone, bytesTotal: size || bytesDone });
-    return lab.importParsed(parsed, {
+    const result = lab.importParsed(parsed, {
       fileName: meta.fileName,
       sha256: hash.digest('hex'),
       options: importOptionsKey(meta, lines.detected()),
       ...(meta.name ? { name: meta.name } : {}),
       ...(meta.tscKhz ? { tscKhz: meta.tscKhz } : {}),
     });
+    return withOptionWarnings(result, warnings);
   } catch (err) {
     throw toApiError(err);
   } finally {

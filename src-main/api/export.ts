@@ -1,7 +1,8 @@
 /**
  * `export`: runs as summary CSV, JSON, cyclictest histogram text or `--json` output, a run's
  * samples as kvm-unit-tests tscdeadline_latency output, a run's trace as trace-cmd report text or
- * Chrome trace-event JSON (Perfetto), and a comparison as one self-contained HTML report.
+ * Chrome trace-event JSON (Perfetto), and a comparison as one self-contained HTML report; another
+ * tool's format only for runs measuring what that tool measures (the export-format registry).
  * Must not import electron.
  */
 import type { ExportFile, ParsedArgs, RunDetail } from '../../src-shared/contract.js';
@@ -17,6 +18,7 @@ import {
 import type { RunStore } from '../store/index.js';
 import { runDistribution } from './compare.js';
 import { ApiError } from './errors.js';
+import { exportMismatch } from '../../src-shared/export-formats.js';
 import { measureTitle } from '../../src-shared/measures.js';
 import type { SummaryStats } from '../../src-shared/result.js';
 import { statText, UNKNOWN_STAT } from '../../src-shared/stat-text.js';
@@ -25,6 +27,10 @@ import { htmlReport } from './report.js';
 
 export function exportRuns(store: RunStore, args: ParsedArgs<'export'>): ExportFile {
   const runs = args.ids.map((id) => store.get(id));
+  for (const run of runs) {
+    const mismatch = exportMismatch(args.format, run);
+    if (mismatch) throw new ApiError('conflict', mismatch, 'format');
+  }
   const stem = runs.length === 1 ? `timer-lab-run-${runs[0]!.id}` : `timer-lab-runs-${runs.map((r) => r.id).join('-')}`;
   switch (args.format) {
     case 'csv':

@@ -12,6 +12,7 @@ import { compare } from './compare.js';
 import { ApiError } from './errors.js';
 import { exportRuns } from './export.js';
 import { importOptionsKey, importParseOptions, sha256 } from './import.js';
+import { applicableImportOptions, withOptionWarnings } from './import-options.js';
 import { listProfiles, resolveProfile } from './profiles.js';
 import { sampleTrace, worstSamples } from './sample-windows.js';
 import type { LabServices } from './services.js';
@@ -56,19 +57,22 @@ export const HANDLERS: HandlerTable = {
   'runs:cancel': (lab, { id }) => ({ ok: lab.cancel(id) }),
   compare: (lab, args) => compare(lab.store, args, lab.repeats),
   export: (lab, args) => exportRuns(lab.store, args),
-  import: (lab, args) => {
+  import: (lab, given) => {
+    const detected = detectTextFormat(given.content);
+    const { args, warnings } = applicableImportOptions(given, given.format ?? detected);
     const hash = sha256(args.content);
-    const options = importOptionsKey(args, detectTextFormat(args.content));
+    const options = importOptionsKey(args, detected);
     const existing = lab.existingImport(hash, options);
-    if (existing) return existing;
+    if (existing) return withOptionWarnings(existing, warnings);
     const parsed = parseText(args.content, args.format, importParseOptions(args));
-    return lab.importParsed(parsed, {
+    const result = lab.importParsed(parsed, {
       fileName: args.fileName,
       sha256: hash,
       options,
       ...(args.name ? { name: args.name } : {}),
       ...(args.tscKhz ? { tscKhz: args.tscKhz } : {}),
     });
+    return withOptionWarnings(result, warnings);
   },
   'profiles:list': (lab) => listProfiles(lab.store),
   'profiles:get': (lab, { name }) => resolveProfile(lab.store, name, 'name', 'not-found'),

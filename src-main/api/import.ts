@@ -15,13 +15,15 @@ import type { ParsedMeasurement, ParsedSeries, ParseOptions } from '../formats/i
 import { knownStats, logLinearHistogram, seriesDistribution } from '../stats/index.js';
 import type { ExperimentInput, MeasuredRunInput } from '../store/index.js';
 import { ApiError } from './errors.js';
+import { TSCDEADLINE_GUEST_UNKNOWN } from '../../src-shared/workloads.js';
 
 const WORKLOAD_OF: Partial<Record<ImportFormat, string>> = {
   cyclictest: 'cyclictest',
   'cyclictest-verbose': 'cyclictest',
   'cyclictest-hist': 'cyclictest',
   'cyclictest-json': 'cyclictest',
-  'tscdeadline-latency': 'tscdeadline-halt',
+  // the log does not say whether the guest halted or busy-waited
+  'tscdeadline-latency': TSCDEADLINE_GUEST_UNKNOWN,
   vmexit: 'vmexit-tscdeadline',
 };
 

@@ -20,8 +20,8 @@ export const importVerb = defineVerb({
   options: {
     format: { type: 'string', value: IMPORT_FORMATS.join('|'), help: 'the file format, when detection should not decide' },
     name: { type: 'string', value: 'N', help: 'name of the imported run (default: the file name)' },
-    'tsc-khz': { type: 'string', value: 'K', help: 'TSC frequency of cycle counts (kvm-unit-tests logs), to show them in ns' },
-    unit: { type: 'string', value: 'us|ns', help: 'unit of cyclictest values when the file cannot say (ns for cyclictest -N)' },
+    'tsc-khz': { type: 'string', value: 'K', help: 'TSC frequency: kvm-unit-tests cycle counts shown in ns, trace and perf kvm stat exit times in cycles (refused for cyclictest files)' },
+    unit: { type: 'string', value: 'us|ns', help: 'unit of cyclictest text values when the file cannot say (ns for cyclictest -N); ignored, with a warning, for other formats' },
   },
   async run(ctx, v, positionals) {
     const unit = v.unit === undefined ? undefined : requireOne('unit', v.unit, IMPORT_UNITS);

@@ -44,7 +44,10 @@ describe('export', () => {
     expect(parsed.map((r) => r.id)).toEqual([a, b]);
     expect(parsed[0]!.summary).toEqual(detailA.summary);
 
-    const hist = await exp([a, b], 'cyclictest-hist');
+    // cyclictest's formats carry wake-up latencies: those of simulated cyclictest runs
+    const c1 = await runOne(t, { workload: 'cyclictest', strategy: 'hrtimer', samples: 3_000 });
+    const c2 = await runOne(t, { workload: 'cyclictest', strategy: 'vmx-preemption', samples: 3_000 });
+    const hist = await exp([c1, c2], 'cyclictest-hist');
     const histLines = hist.content.split('\n');
     expect(histLines[0]).toBe('# Histogram');
     expect(histLines.some((l) => /^\d{6}\s\d+\t\d+$/.test(l))).toBe(true);
@@ -54,7 +57,7 @@ describe('export', () => {
     expect(back.format).toBe('cyclictest-hist');
     expect((await t.call('runs:get', { id: back.runId })).summary!.samples).toBe(6_000);
 
-    const cjson = await exp([a, b], 'cyclictest-json');
+    const cjson = await exp([c1, c2], 'cyclictest-json');
     const cdoc = JSON.parse(cjson.content) as { num_threads: number; thread: Record<string, { cycles: number }> };
     expect(cdoc.num_threads).toBe(2);
     expect(cdoc.thread['0']!.cycles).toBe(3_000);
