@@ -94,6 +94,7 @@ export function isWorkload(v: unknown): v is Workload {
 
 /** What a stored run's workload measures (null for a name outside the registry). */
 export function measureOfWorkload(workload: string): MeasureId | null {
+  if (workload === TSCDEADLINE_GUEST_UNKNOWN) return 'guest-deadline-to-isr'; // an imported log whose guest idle is not known
   return isWorkload(workload) ? WORKLOAD_INFO[workload].measure : null;
 }
 
