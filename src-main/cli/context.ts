@@ -2,10 +2,10 @@
  * What a CLI verb works with: the API host (the same contract calls and pushes as the app and
  * web mode), the output streams, and the --json switch. Must not import the engine.
  */
-import { writeFileSync } from 'node:fs';
 import type { CallArgs, CallChannel, CallResults, CompareResult } from '../../src-shared/contract.js';
 import { verdict } from '../../src-shared/verdict.js';
-import { ApiError, type ApiHost } from '../api/index.js';
+import type { ApiHost } from '../api/index.js';
+import { outputFile, type OutputFile } from './output-file.js';
 
 export interface CliContext {
   api: ApiHost;
@@ -15,27 +15,23 @@ export interface CliContext {
   /** `timer-lab: warning: …` on stderr. */
   warn(text: string): void;
   call<K extends CallChannel>(channel: K, args: CallArgs<K>): Promise<CallResults[K]>;
+  /** The file `--<flag> path` names, checked now (a usage error when it cannot be written or is the open database). */
+  outputFile(flag: string, path: string): OutputFile;
 }
 
-export function createCliContext(api: ApiHost, json: boolean): CliContext {
+/** `dbPath`: the database this process has open, which no output file may be. */
+export function createCliContext(api: ApiHost, json: boolean, dbPath: string): CliContext {
   return {
     api,
     json,
     out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
     warn: (t) => process.stderr.write(`timer-lab: warning: ${t}\n`),
     call: (channel, a) => api.call(channel, a) as never,
+    outputFile: (flag, path) => outputFile(flag, path, dbPath),
   };
 }
 
 /** The verdict of each comparison row, in the shared wording. */
 export function verdictOf(c: CompareResult) {
   return (row: CompareResult['runs'][number]) => verdict(row, c.baseline, c.noiseThresholdPct);
-}
-
-export function writeOut(path: string, content: string | Buffer): void {
-  try {
-    writeFileSync(path, content);
-  } catch (err) {
-    throw new ApiError('failed', `cannot write ${path}: ${(err as Error).message}`);
-  }
 }

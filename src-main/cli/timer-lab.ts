@@ -47,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     const { db, json, threads, args } = globalFlags(rest);
     lab = new LabServices({ dbPath: db, ...(threads !== undefined ? { threads } : {}) });
     if (lab.notice) process.stderr.write(`timer-lab: warning: ${lab.notice}\n`);
-    return await runVerb(impl, createCliContext(createApiHost(lab), json), args);
+    return await runVerb(impl, createCliContext(createApiHost(lab), json, db), args);
   } catch (err) {
     return reportError(err, rest, impl.fieldFlags ?? {});
   } finally {
