@@ -2,7 +2,8 @@
  * `timer-lab`: the command-line front door. Every verb goes through the API contract, like the
  * app and web mode: calls for everything it asks, pushes for progress and for the end of runs.
  * Same database as the app (`--db PATH`, TIMER_LAB_DB, or the XDG data folder). `--json`
- * everywhere. Exit codes: 0 ok, 2 bad input, 1 failure, 130 cancelled. Never imports the engine.
+ * everywhere. Exit codes: 0 ok, 2 bad input, 1 failure, 128 + the signal when a signal cancelled runs (130 Ctrl-C,
+ * 143 SIGTERM, 129 SIGHUP). Never imports the engine.
  */
 import { existsSync, statSync } from 'node:fs';
 import { ApiError, LabServices, createApiHost, defaultDatabasePath, toApiError } from '../api/index.js';

@@ -22,7 +22,7 @@ export const run = defineVerb({
     'trace-ts': { type: 'string', value: 'us|ns', default: 'us', help: 'timestamps of --trace: µs (trace-cmd report) or ns (report -t)' },
     'no-save': { type: 'boolean', default: false, help: 'print the result without storing the run' },
   },
-  notes: 'Every stored run keeps the trace of its first timer events, so trace exports work. Ctrl-C cancels the run (stored as cancelled).',
+  notes: 'Every stored run keeps the trace of its first timer events, so trace exports work. Ctrl-C, SIGTERM or SIGHUP cancels the run (stored as cancelled, with the samples it finished).',
   async run(ctx, v) {
     const traceTs = requireOne('trace-ts', v['trace-ts'], ['us', 'ns'] as const);
     const traceFile = v.trace === undefined ? null : ctx.outputFile('trace', v.trace);
@@ -39,7 +39,7 @@ export const run = defineVerb({
       const specs = repeated(spec, repeat);
       const { experimentId, runIds } = await ctx.call('experiments:submit', { name: v.name ?? `${spec.workload} · ${spec.strategy} × ${repeat} seeds`, notes: '', tags: v.tag ?? [], runs: specs });
       const details = await watcher.wait(runIds, `experiment ${experimentId}`);
-      return finishRepeats(ctx, experimentId, details, specs.map((s) => s.set ?? {}));
+      return finishRepeats(ctx, experimentId, details, specs.map((s) => s.set ?? {}), watcher.cancelledExitCode);
     }
     if (v['no-save']) {
       const shown = watcher.followUnsaved('run');
@@ -58,12 +58,12 @@ export const run = defineVerb({
     }
     const { runIds } = await ctx.call('experiments:submit', { name: v.name ?? 'experiment', notes: '', tags: v.tag ?? [], runs: [spec] });
     const [detail] = await watcher.wait(runIds, `run ${runIds[0]}`);
-    return finishRun(ctx, detail!, traceFile ? { file: traceFile, ts: traceTs } : null);
+    return finishRun(ctx, detail!, traceFile ? { file: traceFile, ts: traceTs } : null, watcher.cancelledExitCode);
   },
 });
 
 /** The runs of `run --repeat N`: each one's statistics, then the spread across them. */
-function finishRepeats(ctx: CliContext, experimentId: number, details: RunDetail[], sets: Array<Record<string, unknown>>): number {
+function finishRepeats(ctx: CliContext, experimentId: number, details: RunDetail[], sets: Array<Record<string, unknown>>, cancelledExitCode: number): number {
   const configs = configurations(details, sets);
   if (ctx.json) {
     ctx.out(JSON.stringify({ experimentId, runs: details.map((d) => ({ id: d.id, status: d.status, error: d.error, ...(d.summary ?? {}) })), configurations: configs }));
@@ -75,13 +75,13 @@ function finishRepeats(ctx: CliContext, experimentId: number, details: RunDetail
   }
   const failed = details.filter((d) => d.status !== 'done');
   if (failed.length === 0) return 0;
-  return failed.every((d) => d.status === 'cancelled') ? 130 : 1;
+  return failed.every((d) => d.status === 'cancelled') ? cancelledExitCode : 1;
 }
 
-async function finishRun(ctx: CliContext, detail: RunDetail, trace: { file: OutputFile; ts: 'us' | 'ns' } | null): Promise<number> {
+async function finishRun(ctx: CliContext, detail: RunDetail, trace: { file: OutputFile; ts: 'us' | 'ns' } | null, cancelledExitCode: number): Promise<number> {
   if (detail.status !== 'done' || !detail.summary) {
     process.stderr.write(`timer-lab: run ${detail.id} ${detail.status}${detail.error ? `: ${detail.error}` : ''}\n`);
-    return detail.status === 'cancelled' ? 130 : 1;
+    return detail.status === 'cancelled' ? cancelledExitCode : 1;
   }
   if (trace) {
     const file = await ctx.call('export', { ids: [detail.id], format: 'trace-cmd', traceTs: trace.ts });
