@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { ApiError, LabServices, createApiHost, defaultDatabasePath, toApiError } from '../api/index.js';
 import { threadsFlag, UsageError } from './args.js';
-import { createCliContext } from './context.js';
+import { createCliContext, terminalText } from './context.js';
 import { globalHelp, verbHelp } from './help.js';
 import { runVerb } from './verb.js';
 import { findVerb, VERBS } from './verbs/index.js';
@@ -80,17 +80,17 @@ function globalFlags(argv: string[]): { db: string; json: boolean; threads: numb
 function reportError(err: unknown, argv: string[], fieldFlags: Record<string, string>): number {
   if (!(err instanceof UsageError)) err = toApiError(err); // e.g. a FormatError from `import` is bad input (exit 2)
   if (err instanceof UsageError) {
-    process.stderr.write(`timer-lab: ${err.message}\n`);
+    process.stderr.write(terminalText(`timer-lab: ${err.message}\n`));
     return 2;
   }
   if (err instanceof ApiError) {
     const field = err.field === undefined ? null : flagFor(err.field, argv, fieldFlags);
     const message = field !== null && err.message.startsWith(`${err.field}: `) ? `${field}: ${err.message.slice(err.field!.length + 2)}` : err.message;
-    process.stderr.write(`timer-lab: ${message}\n`);
+    process.stderr.write(terminalText(`timer-lab: ${message}\n`));
     // what the user typed names nothing there, or collides with what is there: bad input too
     return err.code === 'bad-input' || err.code === 'not-found' || err.code === 'conflict' ? 2 : 1;
   }
-  process.stderr.write(`timer-lab: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(terminalText(`timer-lab: ${err instanceof Error ? err.message : String(err)}\n`));
   return 1;
 }
 
