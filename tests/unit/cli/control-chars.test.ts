@@ -1,6 +1,7 @@
 // Control characters on the command line: refused in names, tags and notes with the flag named
 // (nothing stored), and shown escaped by list and show for text an earlier version stored.
 import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, cli, REPO, tempDir } from './helpers.js';
@@ -59,5 +60,19 @@ describe('control characters in CLI input', () => {
     const asJson = await cli(['show', '1', '--json', '--db', db]);
     expect(asJson.stdout).not.toMatch(RAW_CONTROL);
     expect((JSON.parse(asJson.stdout) as { name: string; tags: string[] })).toMatchObject({ name: HOSTILE, tags: ['t\x9b2J', 'plain'] });
+  });
+});
+
+describe('control characters in a profile file', () => {
+  it('profiles --add refuses a description with an escape sequence, naming the field', async () => {
+    const db = path.join(tmp.dir, 'profiles.sqlite');
+    const file = path.join(tmp.dir, 'profile.json');
+    writeFileSync(file, JSON.stringify({ name: 'mine', base: 'HSW-2016', description: 'fast\x1b]0;pwned\x07 host', overrides: {} }));
+    const r = await cli(['profiles', '--add', file, '--db', db]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('profile.description: control characters');
+    writeFileSync(file, JSON.stringify({ name: 'mine', base: 'HSW-2016', description: 'fast host\nsecond line', overrides: {} }));
+    const ok = await cli(['profiles', '--add', file, '--db', db]);
+    expect(ok.code, ok.stderr).toBe(0);
   });
 });
