@@ -11,6 +11,7 @@ import { MAX_TSC_KHZ, MIN_TSC_KHZ, type Profile } from './profile.js';
 import type { MeasurementInfo } from './measurement.js';
 import type { MeasureId } from './measures.js';
 import type { Histogram, RunSummary } from './result.js';
+import { CONTROL_CHAR_MESSAGE, hasControlChar, NOTES_CONTROL_CHAR_MESSAGE } from './control-chars.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-formats.js';
 import { MAX_RUNS_PER_EXPERIMENT } from './experiment-limits.js';
 import { STRATEGIES } from './strategies.js';
@@ -42,8 +43,13 @@ export const MAX_BOOTSTRAP = 2000;
 
 /** Bootstrap draws of a fit one prediction simulates at most (`predict`'s draws, the CLI's --draws). */
 export const MAX_PREDICT_DRAWS = 64;
-const name = z.string().trim().min(1).max(200);
-const tag = z.string().trim().min(1).max(64).regex(/^[^,\s][^,]*$/, 'no commas');
+/** Text that names something (a run, an experiment, a tag, a file, a profile): no control characters. */
+const nameText = (max: number) => z.string().trim().min(1).max(max).refine((s) => !hasControlChar(s), CONTROL_CHAR_MESSAGE);
+const name = nameText(200);
+const tag = nameText(64).regex(/^[^,\s][^,]*$/, 'no commas');
+/** Free text: newlines are fine, other control characters are not. */
+const notes = z.string().max(10_000).refine((s) => !hasControlChar(s, { newlines: true }), NOTES_CONTROL_CHAR_MESSAGE);
+const fileName = z.string().min(1).max(255).refine((s) => !hasControlChar(s), CONTROL_CHAR_MESSAGE);
 
 /** Most timer events a run may keep in its trace. */
 export const MAX_TRACE_TIMER_EVENTS = 50_000;
@@ -110,7 +116,7 @@ export interface ImportResult {
 export const CALLS = {
   'experiments:submit': z.object({
     name: name.default('experiment'),
-    notes: z.string().max(10_000).default(''),
+    notes: notes.default(''),
     tags: z.array(tag).max(32).default([]),
     runs: z.array(runSpecSchema).min(1).max(MAX_RUNS_PER_EXPERIMENT),
   }),
@@ -125,7 +131,7 @@ export const CALLS = {
   /** The events of one sample of a simulated run, from the arming of its deadline to its measurement. */
   'runs:sampleTrace': z.object({ id, index: z.number().int().min(0).max(MAX_SAMPLES - 1) }),
   'runs:rename': z.object({ id, name }),
-  'runs:notes': z.object({ id, notes: z.string().max(10_000) }),
+  'runs:notes': z.object({ id, notes }),
   'runs:tag': z.object({ id, tags: z.array(tag).max(32) }),
   'runs:delete': z.object({ ids: z.array(id).min(1).max(1000) }),
   'runs:cancel': z.object({ id }),
@@ -141,7 +147,7 @@ export const CALLS = {
     traceTs: z.enum(['us', 'ns']).default('us'),
   }),
   import: z.object({
-    fileName: z.string().min(1).max(255),
+    fileName,
     /** File text (these formats are all text). */
     content: z.string().max(MAX_IMPORT_BYTES),
     format: z.enum(IMPORT_FORMATS).optional(),
@@ -163,14 +169,14 @@ export const CALLS = {
    * files go through the streaming route instead (web: POST /api/calibrate/input, CLI: the host).
    */
   'calibrate:read': z.object({
-    fileName: z.string().min(1).max(255),
+    fileName,
     content: z.string().max(MAX_IMPORT_BYTES),
   }),
   /** Fits a profile to read inputs (one host trace, optionally a guest-side log and perf kvm stat). */
   calibrate: z.object({
     inputs: z.array(id).min(1).max(4),
     base: z.string().min(1).max(64).default('HSW-2016'),
-    name: z.string().trim().min(1).max(64).optional(),
+    name: nameText(64).optional(),
     /** Kernel release to simulate, e.g. 5.15 (when the engine models releases). */
     kernel: z.string().trim().min(1).max(16).optional(),
     /** vCPU to read when several have timer cycles. */

@@ -7,6 +7,7 @@
  * Must not import electron.
  */
 import { createHash } from 'node:crypto';
+import { CONTROL_CHAR_MESSAGE, hasControlChar } from '../../src-shared/control-chars.js';
 import type { CalibrationInputInfo, PredictedRun, PredictResult, RunCalibrationInfo } from '../../src-shared/calibration.js';
 import { applySetting, ConfigError, defaultRunParams, type RunConfig } from '../../src-shared/config.js';
 import type { CallResults, ParsedArgs } from '../../src-shared/contract.js';
@@ -44,6 +45,7 @@ function named(err: unknown, fileName: string): unknown {
 /** Reads an input streamed chunk by chunk (CLI, web upload); progress is pushed in bytes. */
 export async function readInputStream(lab: LabServices, fileName: string, body: AsyncIterable<Buffer | string>, size: number, maxBytes: number): Promise<CalibrationInputInfo> {
   if (typeof fileName !== 'string' || fileName.length === 0 || fileName.length > 255) throw new ApiError('bad-input', 'fileName: expected 1–255 characters', 'fileName');
+  if (hasControlChar(fileName)) throw new ApiError('bad-input', `fileName: ${CONTROL_CHAR_MESSAGE}`, 'fileName');
   const hash = createHash('sha256');
   let bytes = 0;
   let last = 0;

@@ -3,6 +3,7 @@
  * contract's schema. `HANDLERS` is typed by the contract, so a missing handler is a compile error
  * (and a test checks it at runtime too). Must not import electron.
  */
+import { hasControlChar, NOTES_CONTROL_CHAR_MESSAGE } from '../../src-shared/control-chars.js';
 import { COST_NAMES } from '../../src-shared/profile.js';
 import { RUN_PARAMS } from '../../src-shared/workloads.js';
 import type { CallChannel, CallResults, ParsedArgs } from '../../src-shared/contract.js';
@@ -77,6 +78,10 @@ export const HANDLERS: HandlerTable = {
   'profiles:list': (lab) => listProfiles(lab.store),
   'profiles:get': (lab, { name }) => resolveProfile(lab.store, name, 'name', 'not-found'),
   'profiles:save': (lab, { profile, replace }) => {
+    const description = (profile as { description?: unknown } | null)?.description;
+    if (typeof description === 'string' && hasControlChar(description, { newlines: true })) {
+      throw new ApiError('bad-input', `profile.description: ${NOTES_CONTROL_CHAR_MESSAGE}`, 'profile.description');
+    }
     lab.store.saveUserProfile(profile, replace);
     return { ok: true };
   },

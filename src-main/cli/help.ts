@@ -45,6 +45,6 @@ export function globalHelp(verbs: readonly VerbSpec[]): string {
   lines.push('', 'every command takes:', ...optionLines(GLOBAL_OPTIONS), '');
   lines.push(`workloads:  ${WORKLOADS.join(', ')}`);
   lines.push(`strategies: ${STRATEGIES.join(', ')}`);
-  lines.push('exit codes: 0 ok, 2 bad input (also an id or name that is not there, or a clash with what is), 1 failure, 130 cancelled (Ctrl-C)', '');
+  lines.push('exit codes: 0 ok, 2 bad input (also an id or name that is not there, or a clash with what is), 1 failure, 130 cancelled by Ctrl-C (143 by SIGTERM, 129 by SIGHUP)', '');
   return `${lines.join('\n')}\n`;
 }

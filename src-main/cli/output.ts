@@ -4,6 +4,7 @@
  */
 import type { CompareResult, RunDetail, RunListItem } from '../../src-shared/contract.js';
 import type { RunSummary } from '../../src-shared/result.js';
+import { escapeControlChars } from '../../src-shared/control-chars.js';
 import { defaultRunParams, paramAssignments } from '../../src-shared/config.js';
 import { MEASURES } from '../../src-shared/measures.js';
 import { workloadMetric } from '../../src-shared/workloads.js';
@@ -63,11 +64,14 @@ export function changedParams(d: RunDetail): string[] {
 
 export function detailText(d: RunDetail): string {
   const changed = changedParams(d);
+  // a name or tag stays on its line, whatever an earlier version stored
+  const name = escapeControlChars(d.name);
+  const tags = d.tags.map((t) => escapeControlChars(t));
   const head =
-    `run ${d.id} "${d.name}" [${d.status}] ${d.kind}${d.tags.length ? ` tags: ${d.tags.join(', ')}` : ''}\n` +
+    `run ${d.id} "${name}" [${d.status}] ${d.kind}${tags.length ? ` tags: ${tags.join(', ')}` : ''}\n` +
     `created ${d.createdAt}${d.finishedAt ? `, finished ${d.finishedAt}` : ''}` +
     (d.config ? `\nparameters: ${changed.length ? changed.join(', ') : 'all defaults'}; profile ${d.config.profile.name} (X=${d.config.profile.X}, tsc_khz=${d.config.profile.tsc_khz})` : '');
-  const src = d.source ? `\nsource: ${d.source.fileName} (${d.source.format}, sha256 ${d.source.sha256.slice(0, 16)}…)` : '';
+  const src = d.source ? `\nsource: ${escapeControlChars(d.source.fileName)} (${d.source.format}, sha256 ${d.source.sha256.slice(0, 16)}…)` : '';
   const err = d.error ? `\nerror: ${d.error}` : '';
   const info = d.measure ? MEASURES[d.measure] : null;
   const measured = d.measurement ? `\n${measuredText(d)}` : info ? `\nmeasures: ${info.title} — ${info.description}` : '';

@@ -2,12 +2,13 @@
  * `timer-lab`: the command-line front door. Every verb goes through the API contract, like the
  * app and web mode: calls for everything it asks, pushes for progress and for the end of runs.
  * Same database as the app (`--db PATH`, TIMER_LAB_DB, or the XDG data folder). `--json`
- * everywhere. Exit codes: 0 ok, 2 bad input, 1 failure, 130 cancelled. Never imports the engine.
+ * everywhere. Exit codes: 0 ok, 2 bad input, 1 failure, 128 + the signal when a signal cancelled runs (130 Ctrl-C,
+ * 143 SIGTERM, 129 SIGHUP). Never imports the engine.
  */
 import { existsSync, statSync } from 'node:fs';
 import { ApiError, LabServices, createApiHost, defaultDatabasePath, toApiError } from '../api/index.js';
 import { threadsFlag, UsageError } from './args.js';
-import { createCliContext } from './context.js';
+import { createCliContext, terminalText } from './context.js';
 import { globalHelp, verbHelp } from './help.js';
 import { runVerb } from './verb.js';
 import { findVerb, VERBS } from './verbs/index.js';
@@ -47,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     const { db, json, threads, args } = globalFlags(rest);
     lab = new LabServices({ dbPath: db, ...(threads !== undefined ? { threads } : {}) });
     if (lab.notice) process.stderr.write(`timer-lab: warning: ${lab.notice}\n`);
-    return await runVerb(impl, createCliContext(createApiHost(lab), json), args);
+    return await runVerb(impl, createCliContext(createApiHost(lab), json, db), args);
   } catch (err) {
     return reportError(err, rest, impl.fieldFlags ?? {});
   } finally {
@@ -79,17 +80,17 @@ function globalFlags(argv: string[]): { db: string; json: boolean; threads: numb
 function reportError(err: unknown, argv: string[], fieldFlags: Record<string, string>): number {
   if (!(err instanceof UsageError)) err = toApiError(err); // e.g. a FormatError from `import` is bad input (exit 2)
   if (err instanceof UsageError) {
-    process.stderr.write(`timer-lab: ${err.message}\n`);
+    process.stderr.write(terminalText(`timer-lab: ${err.message}\n`));
     return 2;
   }
   if (err instanceof ApiError) {
     const field = err.field === undefined ? null : flagFor(err.field, argv, fieldFlags);
     const message = field !== null && err.message.startsWith(`${err.field}: `) ? `${field}: ${err.message.slice(err.field!.length + 2)}` : err.message;
-    process.stderr.write(`timer-lab: ${message}\n`);
+    process.stderr.write(terminalText(`timer-lab: ${message}\n`));
     // what the user typed names nothing there, or collides with what is there: bad input too
     return err.code === 'bad-input' || err.code === 'not-found' || err.code === 'conflict' ? 2 : 1;
   }
-  process.stderr.write(`timer-lab: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(terminalText(`timer-lab: ${err instanceof Error ? err.message : String(err)}\n`));
   return 1;
 }
 

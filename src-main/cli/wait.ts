@@ -1,14 +1,24 @@
 /**
  * Following submitted runs the way the app does: through the `run:progress` and `run:finished`
- * pushes, with a progress line on stderr for long runs, and Ctrl-C cancelling them through
- * `runs:cancel` (stored as cancelled). Must not import the engine.
+ * pushes, with a progress line on stderr for long runs, and Ctrl-C — or SIGTERM (kill, timeout)
+ * or SIGHUP (the terminal closed) — cancelling them through `runs:cancel`, so what they finished
+ * is stored as cancelled. A second signal ends the process at once. Must not import the engine.
  */
+import { constants } from 'node:os';
 import type { PushPayloads, RunDetail, RunStatus } from '../../src-shared/contract.js';
 import type { CliContext } from './context.js';
 import { progressLine } from './output.js';
 
 /** Subscribe before submitting, so no push is missed; then `wait(ids)`. */
+/** Signals that cancel the runs being waited for, as Ctrl-C does. */
+export const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type CancelSignal = (typeof CANCEL_SIGNALS)[number];
+
+const signalNames: Record<CancelSignal, string> = { SIGINT: 'Ctrl-C', SIGTERM: 'SIGTERM', SIGHUP: 'SIGHUP' };
+
 export class RunWatcher {
+  /** The signal that cancelled the runs, if one did. */
+  private cancelledBy: CancelSignal | null = null;
   private readonly finished = new Map<number, RunStatus>();
   private readonly progress = new Map<number, { done: number; total: number; rate: number }>();
   private readonly waiters: Array<() => void> = [];
@@ -50,22 +60,37 @@ export class RunWatcher {
   async wait(ids: readonly number[], label: string): Promise<RunDetail[]> {
     this.ids = ids;
     this.bar = progressLine(label);
-    const onSigint = () => {
-      this.bar?.end();
-      process.stderr.write('\ntimer-lab: cancelling (Ctrl-C)…\n');
+    const stopListening = () => {
+      for (const s of CANCEL_SIGNALS) process.off(s, onSignal);
+    };
+    const onSignal = (signal: CancelSignal) => {
+      // the next signal of any kind gets the default action: the process ends at once
+      stopListening();
+      this.cancelledBy = signal;
+      try {
+        this.bar?.end();
+        process.stderr.write(`\ntimer-lab: cancelling (${signalNames[signal]})…\n`);
+      } catch {
+        // no terminal any more (SIGHUP): cancel all the same
+      }
       for (const id of ids) void this.ctx.call('runs:cancel', { id }).catch(() => undefined);
     };
-    process.once('SIGINT', onSigint);
+    for (const s of CANCEL_SIGNALS) process.on(s, onSignal);
     try {
       while (!ids.every((id) => this.finished.has(id))) {
         await new Promise<void>((resolve) => this.waiters.push(resolve));
       }
     } finally {
-      process.off('SIGINT', onSigint);
+      stopListening();
       this.bar.end();
       this.off();
     }
     return Promise.all(ids.map((id) => this.ctx.call('runs:get', { id })));
+  }
+
+  /** The exit code of cancelled runs: 128 + the number of the signal that cancelled them (Ctrl-C's 130 otherwise). */
+  get cancelledExitCode(): number {
+    return 128 + constants.signals[this.cancelledBy ?? 'SIGINT'];
   }
 
   /** Progress of an unsaved run (pushed with runId 0) on the progress line. */

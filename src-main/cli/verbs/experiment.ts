@@ -59,6 +59,6 @@ export const experiment = defineVerb({
       }
     }
     if (failed.length === 0) return 0;
-    return failed.every((d) => d.status === 'cancelled') ? 130 : 1;
+    return failed.every((d) => d.status === 'cancelled') ? watcher.cancelledExitCode : 1;
   },
 });

@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { EXPORT_FORMATS } from '../../../src-shared/export-formats.js';
 import { idArgs, UsageError } from '../args.js';
 import { CHART_KINDS, renderChartFile } from '../charts.js';
-import { writeOut } from '../context.js';
 import { requireOne } from '../run-spec.js';
 import { defineVerb } from '../verb.js';
 
@@ -23,13 +22,14 @@ export const exportVerb = defineVerb({
     const ids = idArgs(positionals);
     const format = requireOne('format', v.format, FORMATS);
     if (!v.out) throw new UsageError('--out FILE is required');
+    const out = ctx.outputFile('out', v.out);
     if (format === 'png' || format === 'svg') {
       const chart = requireOne('chart', v.chart ?? (ids.length > 1 ? 'cdf' : 'histogram'), CHART_KINDS);
-      writeOut(v.out, await renderChartFile(ctx, ids, chart, format));
+      out.write(await renderChartFile(ctx, ids, chart, format));
     } else {
       const traceTs = requireOne('trace-ts', v['trace-ts'], ['us', 'ns'] as const);
       const file = await ctx.call('export', { ids, format, traceTs });
-      writeOut(v.out, file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : file.content);
+      out.write(file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : file.content);
     }
     ctx.out(ctx.json ? JSON.stringify({ out: resolve(v.out), format }) : `wrote ${v.out}`);
     return 0;

@@ -42,6 +42,6 @@ export const predictVerb = defineVerb({
     const failed = details.filter((d) => d.status !== 'done');
     ctx.out(ctx.json ? JSON.stringify({ ...result, status: details.map((d) => ({ id: d.id, status: d.status })) }) : predictionText(result));
     for (const f of failed) process.stderr.write(`timer-lab: run ${f.id} ${f.status}${f.error ? `: ${f.error}` : ''}\n`);
-    return failed.length === 0 ? 0 : failed.every((d) => d.status === 'cancelled') ? 130 : 1;
+    return failed.length === 0 ? 0 : failed.every((d) => d.status === 'cancelled') ? watcher.cancelledExitCode : 1;
   },
 });

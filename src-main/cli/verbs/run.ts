@@ -1,29 +1,16 @@
 /** `timer-lab run`: one simulated run, stored (or not, with --no-save), its summary printed. */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { MAX_TRACE_TIMER_EVENTS, type RunDetail } from '../../../src-shared/contract.js';
 import { STRATEGIES } from '../../../src-shared/strategies.js';
 import { TRACE_TIMER_EVENTS } from '../../api/index.js';
 import { toTraceCmdReport } from '../../formats/index.js';
 import { UsageError } from '../args.js';
-import { writeOut, type CliContext } from '../context.js';
+import type { CliContext } from '../context.js';
+import type { OutputFile } from '../output-file.js';
 import { summaryText } from '../output.js';
 import { acrossText, configurations } from '../repeats-text.js';
 import { repeated, repeatFlag, requireOne, RUN_OPTIONS, runSpec, warnHostSettingsWithoutEffect } from '../run-spec.js';
 import { defineVerb } from '../verb.js';
 import { RunWatcher } from '../wait.js';
-
-/** Fails before any work when FILE cannot be written. */
-function checkWritable(file: string): void {
-  try {
-    if (existsSync(file)) {
-      if (!statSync(file).isFile()) throw new Error('not a file');
-      accessSync(file, constants.W_OK);
-    } else accessSync(dirname(resolve(file)), constants.W_OK);
-  } catch {
-    throw new UsageError(`--trace ${file}: cannot write there (not a file, no such folder or no permission)`);
-  }
-}
 
 export const run = defineVerb({
   name: 'run',
@@ -35,11 +22,11 @@ export const run = defineVerb({
     'trace-ts': { type: 'string', value: 'us|ns', default: 'us', help: 'timestamps of --trace: µs (trace-cmd report) or ns (report -t)' },
     'no-save': { type: 'boolean', default: false, help: 'print the result without storing the run' },
   },
-  notes: 'Every stored run keeps the trace of its first timer events, so trace exports work. Ctrl-C cancels the run (stored as cancelled).',
+  notes: 'Every stored run keeps the trace of its first timer events, so trace exports work. Ctrl-C, SIGTERM or SIGHUP cancels the run (stored as cancelled, with the samples it finished).',
   async run(ctx, v) {
     const traceTs = requireOne('trace-ts', v['trace-ts'], ['us', 'ns'] as const);
-    const wantTrace = v.trace !== undefined;
-    if (wantTrace) checkWritable(v.trace!);
+    const traceFile = v.trace === undefined ? null : ctx.outputFile('trace', v.trace);
+    const wantTrace = traceFile !== null;
     const samples = Number(v.samples ?? 10_000);
     const spec = runSpec(ctx, v, v.strategy, {
       trace: true,
@@ -53,7 +40,7 @@ export const run = defineVerb({
       const specs = repeated(spec, repeat);
       const { experimentId, runIds } = await ctx.call('experiments:submit', { name: v.name ?? `${spec.workload} · ${spec.strategy} × ${repeat} seeds`, notes: '', tags: v.tag ?? [], runs: specs });
       const details = await watcher.wait(runIds, `experiment ${experimentId}`);
-      return finishRepeats(ctx, experimentId, details, specs.map((s) => s.set ?? {}));
+      return finishRepeats(ctx, experimentId, details, specs.map((s) => s.set ?? {}), watcher.cancelledExitCode);
     }
     if (v['no-save']) {
       const shown = watcher.followUnsaved('run');
@@ -63,21 +50,21 @@ export const run = defineVerb({
       } finally {
         shown.end();
       }
-      if (wantTrace && result.trace) {
+      if (traceFile && result.trace) {
         const profile = await ctx.call('profiles:get', { name: spec.profile ?? 'HSW-2016' });
-        writeOut(v.trace!, toTraceCmdReport(result.trace, { tscKhz: profile.tsc_khz, nsTimestamps: traceTs === 'ns' }));
+        traceFile.write(toTraceCmdReport(result.trace, { tscKhz: profile.tsc_khz, nsTimestamps: traceTs === 'ns' }));
       }
       ctx.out(ctx.json ? JSON.stringify(result.summary) : summaryText(result.summary));
       return 0;
     }
     const { runIds } = await ctx.call('experiments:submit', { name: v.name ?? 'experiment', notes: '', tags: v.tag ?? [], runs: [spec] });
     const [detail] = await watcher.wait(runIds, `run ${runIds[0]}`);
-    return finishRun(ctx, detail!, wantTrace ? { file: v.trace!, ts: traceTs } : null);
+    return finishRun(ctx, detail!, traceFile ? { file: traceFile, ts: traceTs } : null, watcher.cancelledExitCode);
   },
 });
 
 /** The runs of `run --repeat N`: each one's statistics, then the spread across them. */
-function finishRepeats(ctx: CliContext, experimentId: number, details: RunDetail[], sets: Array<Record<string, unknown>>): number {
+function finishRepeats(ctx: CliContext, experimentId: number, details: RunDetail[], sets: Array<Record<string, unknown>>, cancelledExitCode: number): number {
   const configs = configurations(details, sets);
   if (ctx.json) {
     ctx.out(JSON.stringify({ experimentId, runs: details.map((d) => ({ id: d.id, status: d.status, error: d.error, ...(d.summary ?? {}) })), configurations: configs }));
@@ -89,17 +76,17 @@ function finishRepeats(ctx: CliContext, experimentId: number, details: RunDetail
   }
   const failed = details.filter((d) => d.status !== 'done');
   if (failed.length === 0) return 0;
-  return failed.every((d) => d.status === 'cancelled') ? 130 : 1;
+  return failed.every((d) => d.status === 'cancelled') ? cancelledExitCode : 1;
 }
 
-async function finishRun(ctx: CliContext, detail: RunDetail, trace: { file: string; ts: 'us' | 'ns' } | null): Promise<number> {
+async function finishRun(ctx: CliContext, detail: RunDetail, trace: { file: OutputFile; ts: 'us' | 'ns' } | null, cancelledExitCode: number): Promise<number> {
   if (detail.status !== 'done' || !detail.summary) {
     process.stderr.write(`timer-lab: run ${detail.id} ${detail.status}${detail.error ? `: ${detail.error}` : ''}\n`);
-    return detail.status === 'cancelled' ? 130 : 1;
+    return detail.status === 'cancelled' ? cancelledExitCode : 1;
   }
   if (trace) {
     const file = await ctx.call('export', { ids: [detail.id], format: 'trace-cmd', traceTs: trace.ts });
-    writeOut(trace.file, file.content);
+    trace.file.write(file.content);
   }
   ctx.out(ctx.json ? JSON.stringify({ id: detail.id, ...detail.summary }) : summaryText(detail.summary, detail.id));
   return 0;
