@@ -315,12 +315,6 @@ export class LabServices {
     return false;
   }
 
-  /**
-   * Closes the lab: every run still going in this process is first cancelled as `runs:cancel`
-   * cancels it, and kept with the samples it finished (waiting at most `graceMs` for them to be
-   * saved; a run not saved by then is stored as cancelled without samples); then the workers stop
-   * and the store closes. Every front door (CLI, web mode, the desktop app) ends this way.
-   */
   /** Cancels the runs going in this process and waits, at most `graceMs`, until each is stored. */
   private async cancelInProgress(notice: CloseOptions['notice'], graceMs: number): Promise<void> {
     const going = [...this.pending];
@@ -344,6 +338,12 @@ export class LabServices {
     if (unsaved.size > 0) notice?.(`${runsNamed([...unsaved])} not saved within ${graceMs / 1000} s: stored as cancelled without samples`);
   }
 
+  /**
+   * Closes the lab: every run still going in this process is first cancelled as `runs:cancel`
+   * cancels it, and kept with the samples it finished (waiting at most `graceMs` for them to be
+   * saved; a run not saved by then is stored as cancelled without samples); then the workers stop
+   * and the store closes. Every front door (CLI, web mode, the desktop app) ends this way.
+   */
   async close(opts: CloseOptions = {}): Promise<void> {
     await this.cancelInProgress(opts.notice, opts.graceMs ?? CLOSE_GRACE_MS);
     clearInterval(this.leaseTimer);

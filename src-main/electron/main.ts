@@ -80,6 +80,7 @@ async function start(): Promise<void> {
     dbPath: defaultDatabasePath(),
     ...(nativeBinding ? { nativeBinding } : {}),
   });
+  quitAfterClosing(lab);
   const api = createApiHost(lab);
   const win = new BrowserWindow(windowOptions(preload));
   ipcMain.handle(IPC_CALL, async (event, channel: unknown, args: unknown) => {
@@ -123,7 +124,6 @@ async function start(): Promise<void> {
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => unsubscribe());
   await win.loadURL(`${APP_ORIGIN}/index.html`);
-  quitAfterClosing(lab);
 }
 
 /**
