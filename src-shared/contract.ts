@@ -22,6 +22,13 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const RUN_KINDS = ['simulated', 'measured'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
+/**
+ * Every argument object of every call, at every level: a field the call does not know is refused
+ * (the API names it, e.g. `runs.0.params: unknown field`), never dropped, so a misspelt option
+ * cannot quietly run with its default.
+ */
+const argsObject = z.strictObject;
+
 const id = z.number().int().positive();
 
 /** The noise threshold of a comparison (mean shifts below it are called below it): a percentage, 1 unless given. */
@@ -55,7 +62,7 @@ const fileName = z.string().min(1).max(255).refine((s) => !hasControlChar(s), CO
 export const MAX_TRACE_TIMER_EVENTS = 50_000;
 
 /** One run of an experiment, as the user describes it (profile by name plus overrides). */
-export const runSpecSchema = z.object({
+export const runSpecSchema = argsObject({
   workload: z.enum(WORKLOADS),
   strategy: z.enum(STRATEGIES),
   profile: z.string().min(1).max(64).default('HSW-2016'),
@@ -69,7 +76,7 @@ export const runSpecSchema = z.object({
 });
 export type RunSpec = z.input<typeof runSpecSchema>;
 
-export const listFilterSchema = z.object({
+export const listFilterSchema = argsObject({
   workload: z.enum(WORKLOADS).optional(),
   strategy: z.enum(STRATEGIES).optional(),
   kind: z.enum(RUN_KINDS).optional(),
@@ -114,39 +121,39 @@ export interface ImportResult {
 
 /** Calls: argument schema per channel. Results are typed in `CallResults`. */
 export const CALLS = {
-  'experiments:submit': z.object({
+  'experiments:submit': argsObject({
     name: name.default('experiment'),
     notes: notes.default(''),
     tags: z.array(tag).max(32).default([]),
     runs: z.array(runSpecSchema).min(1).max(MAX_RUNS_PER_EXPERIMENT),
   }),
   /** Runs one spec without storing it (CLI `run --no-save`); progress is pushed with runId 0. */
-  'runs:simulate': z.object({ run: runSpecSchema }),
+  'runs:simulate': argsObject({ run: runSpecSchema }),
   'runs:list': listFilterSchema,
-  'runs:get': z.object({ id }),
-  'runs:histogram': z.object({ id }),
-  'runs:trace': z.object({ id, limit: z.number().int().min(1).max(100_000).default(2_000) }),
+  'runs:get': argsObject({ id }),
+  'runs:histogram': argsObject({ id }),
+  'runs:trace': argsObject({ id, limit: z.number().int().min(1).max(100_000).default(2_000) }),
   /** The largest samples of a run, largest first (ties: lower index first). */
-  'runs:worst': z.object({ id, n: z.number().int().min(1).max(MAX_WORST_SAMPLES).default(10) }),
+  'runs:worst': argsObject({ id, n: z.number().int().min(1).max(MAX_WORST_SAMPLES).default(10) }),
   /** The events of one sample of a simulated run, from the arming of its deadline to its measurement. */
-  'runs:sampleTrace': z.object({ id, index: z.number().int().min(0).max(MAX_SAMPLES - 1) }),
-  'runs:rename': z.object({ id, name }),
-  'runs:notes': z.object({ id, notes }),
-  'runs:tag': z.object({ id, tags: z.array(tag).max(32) }),
-  'runs:delete': z.object({ ids: z.array(id).min(1).max(1000) }),
-  'runs:cancel': z.object({ id }),
-  compare: z.object({
+  'runs:sampleTrace': argsObject({ id, index: z.number().int().min(0).max(MAX_SAMPLES - 1) }),
+  'runs:rename': argsObject({ id, name }),
+  'runs:notes': argsObject({ id, notes }),
+  'runs:tag': argsObject({ id, tags: z.array(tag).max(32) }),
+  'runs:delete': argsObject({ ids: z.array(id).min(1).max(1000) }),
+  'runs:cancel': argsObject({ id }),
+  compare: argsObject({
     ids: z.array(id).min(2).max(MAX_COMPARED_RUNS),
     baseline: id.optional(),
     noiseThresholdPct: z.number().min(0).max(MAX_NOISE_THRESHOLD_PCT).default(DEFAULT_NOISE_THRESHOLD_PCT),
   }),
-  export: z.object({
+  export: argsObject({
     ids: z.array(id).min(1).max(MAX_COMPARED_RUNS),
     format: z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]),
     /** Timestamp resolution of a trace-cmd export: µs (trace-cmd report) or ns (report -t). */
     traceTs: z.enum(['us', 'ns']).default('us'),
   }),
-  import: z.object({
+  import: argsObject({
     fileName,
     /** File text (these formats are all text). */
     content: z.string().max(MAX_IMPORT_BYTES),
@@ -158,22 +165,22 @@ export const CALLS = {
     /** trace-cmd reports: keep the lines of the first N timer events as the run's timeline (0: none; default 2000). */
     traceTimerEvents: z.number().int().min(0).max(MAX_TRACE_TIMER_EVENTS).optional(),
   }),
-  'profiles:list': z.object({}),
-  'profiles:get': z.object({ name: z.string().min(1).max(64) }),
+  'profiles:list': argsObject({}),
+  'profiles:get': argsObject({ name: z.string().min(1).max(64) }),
   /** Saves a user profile; one of the same name (in any case) is refused unless `replace`. */
-  'profiles:save': z.object({ profile: z.unknown(), replace: z.boolean().default(false) }),
-  'params:spec': z.object({}),
+  'profiles:save': argsObject({ profile: z.unknown(), replace: z.boolean().default(false) }),
+  'params:spec': argsObject({}),
   /**
    * Reads one calibration input (a host trace-cmd report, a guest-side tscdeadline_latency or
    * cyclictest file, a perf kvm stat report) and keeps what calibration needs for a while; large
    * files go through the streaming route instead (web: POST /api/calibrate/input, CLI: the host).
    */
-  'calibrate:read': z.object({
+  'calibrate:read': argsObject({
     fileName,
     content: z.string().max(MAX_IMPORT_BYTES),
   }),
   /** Fits a profile to read inputs (one host trace, optionally a guest-side log and perf kvm stat). */
-  calibrate: z.object({
+  calibrate: argsObject({
     inputs: z.array(id).min(1).max(4),
     base: z.string().min(1).max(64).default('HSW-2016'),
     name: nameText(64).optional(),
@@ -188,9 +195,9 @@ export const CALLS = {
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
   }),
   /** A profile with its calibration provenance (null for profiles that were not calibrated). */
-  'calibrate:get': z.object({ profile: z.string().min(1).max(64) }),
+  'calibrate:get': argsObject({ profile: z.string().min(1).max(64) }),
   /** Simulates the strategies and settings a calibrated profile did not measure, with intervals. */
-  predict: z.object({
+  predict: argsObject({
     profile: z.string().min(1).max(64),
     strategies: z.array(z.enum(STRATEGIES)).min(1).max(8).optional(),
     /** Settings for the predicted runs (`--set` style), e.g. timerAdvanceNs=-1, haltPollNs=0, kernel=6.1. */
@@ -201,7 +208,7 @@ export const CALLS = {
     name: name.optional(),
   }),
   /** The full integrity check of the database (timer-lab check). */
-  'db:check': z.object({}),
+  'db:check': argsObject({}),
 } as const;
 
 export type CallChannel = keyof typeof CALLS;

@@ -13,8 +13,12 @@ export function toApiError(err: unknown, fieldPrefix = ''): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof z.ZodError) {
     const issue = err.issues[0];
-    const field = fieldPrefix + (issue?.path.map(String).join('.') ?? '');
-    return new ApiError('bad-input', `${field || 'arguments'}: ${issue?.message ?? 'invalid'}`, field || undefined);
+    // a field the schema does not know is named itself, not the object holding it
+    const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const path = [...(issue?.path ?? []), ...(unknownKey === undefined ? [] : [unknownKey])];
+    const field = fieldPrefix + path.map(String).join('.');
+    const message = unknownKey === undefined ? (issue?.message ?? 'invalid') : 'unknown field';
+    return new ApiError('bad-input', `${field || 'arguments'}: ${message}`, field || undefined);
   }
   if (err instanceof ConfigError) {
     const field = fieldPrefix + err.field;

@@ -2,7 +2,8 @@
  * Public surface of the API layer for the transports (Electron, web bridge, CLI).
  * Must not import electron.
  */
-export { LabServices, TRACE_TIMER_EVENTS, type LabServicesOptions } from './services.js';
+export { LabServices, CLOSE_GRACE_MS, TRACE_TIMER_EVENTS, type CloseOptions, type LabServicesOptions } from './services.js';
+export { onStopSignal, STOP_SIGNALS } from './stop-signals.js';
 export { createApiHost, isCallChannel } from './create-host.js';
 export { HANDLERS } from './handlers.js';
 export { ApiError } from './errors.js';

@@ -315,13 +315,57 @@ export class LabServices {
     return false;
   }
 
-  async close(): Promise<void> {
+  /** Cancels the runs going in this process and waits, at most `graceMs`, until each is stored. */
+  private async cancelInProgress(notice: CloseOptions['notice'], graceMs: number): Promise<void> {
+    const going = [...this.pending];
+    if (going.length === 0) return;
+    const ids = going.map(([id]) => id);
+    notice?.(`stopping: cancelling ${runsNamed(ids)} in progress and saving the samples finished (waiting up to ${graceMs / 1000} s)…`);
+    for (const id of ids) {
+      try {
+        this.cancel(id);
+      } catch {
+        // gone from the store meanwhile: nothing to keep
+      }
+    }
+    const unsaved = new Set(ids);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(going.map(([id, done]) => done.finally(() => unsaved.delete(id)))),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (unsaved.size > 0) notice?.(`${runsNamed([...unsaved])} not saved within ${graceMs / 1000} s: stored as cancelled without samples`);
+  }
+
+  /**
+   * Closes the lab: every run still going in this process is first cancelled as `runs:cancel`
+   * cancels it, and kept with the samples it finished (waiting at most `graceMs` for them to be
+   * saved; a run not saved by then is stored as cancelled without samples); then the workers stop
+   * and the store closes. Every front door (CLI, web mode, the desktop app) ends this way.
+   */
+  async close(opts: CloseOptions = {}): Promise<void> {
+    await this.cancelInProgress(opts.notice, opts.graceMs ?? CLOSE_GRACE_MS);
     clearInterval(this.leaseTimer);
     await this.runnerInstance?.close();
     await Promise.allSettled([...this.pending.values()]);
     this.recordUnrecorded();
     this.opened.close();
   }
+}
+
+/** How long closing waits for the runs it cancels to save the samples they finished. */
+export const CLOSE_GRACE_MS = 5_000;
+
+export interface CloseOptions {
+  /** Told, in a sentence, what closing waits for (runs in progress being saved) and what it gave up on. */
+  notice?: (text: string) => void;
+  /** Longest wait for cancelled runs to be saved (CLOSE_GRACE_MS when not given). */
+  graceMs?: number;
+}
+
+function runsNamed(ids: readonly number[]): string {
+  return ids.length === 1 ? `run ${ids[0]}` : `runs ${ids.join(', ')}`;
 }
 
 function unrecordedNote(error: string | null): string {

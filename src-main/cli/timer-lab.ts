@@ -52,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     return reportError(err, rest, impl.fieldFlags ?? {});
   } finally {
-    await lab?.close();
+    await lab?.close({ notice: (text) => process.stderr.write(`timer-lab: ${text}\n`) });
   }
 }
 

@@ -10,7 +10,7 @@ import { open } from 'node:fs/promises';
 import { basename, dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MAX_IMPORT_BYTES } from '../../src-shared/contract.js';
-import { LabServices, createApiHost, defaultDatabasePath, toApiError } from '../api/index.js';
+import { LabServices, createApiHost, defaultDatabasePath, onStopSignal, toApiError } from '../api/index.js';
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -80,6 +80,7 @@ async function start(): Promise<void> {
     dbPath: defaultDatabasePath(),
     ...(nativeBinding ? { nativeBinding } : {}),
   });
+  quitAfterClosing(lab);
   const api = createApiHost(lab);
   const win = new BrowserWindow(windowOptions(preload));
   ipcMain.handle(IPC_CALL, async (event, channel: unknown, args: unknown) => {
@@ -123,9 +124,27 @@ async function start(): Promise<void> {
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => unsubscribe());
   await win.loadURL(`${APP_ORIGIN}/index.html`);
-  app.on('before-quit', () => {
-    void lab.close();
+}
+
+/**
+ * Quitting (the window closed, the menu, a stop signal) waits until the lab has closed: the runs
+ * still going are cancelled and saved with the samples they finished, then the store closes.
+ */
+function quitAfterClosing(lab: LabServices): void {
+  let closing: Promise<void> | null = null;
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    closing ??= lab
+      .close({ notice: (text) => console.log(`timer-lab: ${text}`) })
+      .catch((err: unknown) => console.error(err))
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
   });
+  onStopSignal(() => app.quit());
 }
 
 app.on('window-all-closed', () => app.quit());

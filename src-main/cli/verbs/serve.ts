@@ -1,6 +1,7 @@
 /** `timer-lab serve`: web mode on 127.0.0.1 with a per-start token. */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onStopSignal } from '../../api/index.js';
 import { startWebServer } from '../../web/server.js';
 import { intFlag } from '../args.js';
 import { defineVerb } from '../verb.js';
@@ -13,17 +14,14 @@ export const serve = defineVerb({
     const port = intFlag('port', v.port, 0, 65535) ?? 0;
     const here = dirname(fileURLToPath(import.meta.url));
     const staticDir = resolve(here, '..', '..', '..', '..', 'dist-renderer');
-    // listened to before the address is printed (whoever reads it may stop the server at once), and
-    // until the process ends: Ctrl+C reaches this process from the terminal and again from `npm
-    // start`, and the second one must not cut the close short
-    let stop!: () => void;
-    const stopped = new Promise<void>((done) => (stop = done));
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    // listened to before the address is printed (whoever reads it may stop the server at once)
+    const stopped = new Promise<void>((done) => onStopSignal(() => done()));
     const server = await startWebServer({ api: ctx.api, port, staticDir });
     const url = new URL(`/?token=${server.token}`, server.url).toString();
     ctx.out(ctx.json ? JSON.stringify({ url, token: server.token, port: server.port }) : `Timer Lab web mode: ${url}\n(listening on 127.0.0.1 only; Ctrl+C to stop)`);
     await stopped;
+    // no request is taken from here on; the runs still going are cancelled, saved and the store
+    // closed as the lab closes, after this verb
     await server.close();
     return 0;
   },

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect } from 'vitest';
 import type { CallArgs, CallChannel, CallResults, LabErrorPayload, PushChannel, PushPayloads } from '../../../src-shared/contract.js';
-import { ApiError, LabServices, createApiHost, type ApiHost } from '../../../src-main/api/index.js';
+import { ApiError, LabServices, createApiHost, type ApiHost, type CloseOptions } from '../../../src-main/api/index.js';
 
 const dirs: string[] = [];
 const labs: LabServices[] = [];
@@ -46,10 +46,10 @@ export function openLab(dbPath = path.join(tempDir(), 'lab.sqlite'), threads = 2
 }
 
 /** Closes a lab early (e.g. to reopen its database); afterEach skips it. */
-export async function closeLab(t: TestLab): Promise<void> {
+export async function closeLab(t: TestLab, opts?: CloseOptions): Promise<void> {
   const i = labs.indexOf(t.lab);
   if (i >= 0) labs.splice(i, 1);
-  await t.lab.close();
+  await t.lab.close(opts);
 }
 
 /** Awaits a rejection and returns it as an ApiError payload. */

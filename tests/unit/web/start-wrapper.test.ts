@@ -95,7 +95,10 @@ describe.skipIf(electron)('npm start in web mode', () => {
     expect(alive(first.server)).toBe(false);
     const second = await startWrapper();
     second.wrapper.kill('SIGHUP');
-    expect(await second.ended).toEqual({ code: null, signal: 'SIGHUP' }); // serve keeps SIGHUP's default: it ends
+    expect(await second.ended).toEqual({ code: 0, signal: null }); // and on SIGHUP (the terminal went away)
     expect(alive(second.server)).toBe(false);
+    const third = await startWrapper();
+    process.kill(third.server, 'SIGKILL');
+    expect(await third.ended).toEqual({ code: null, signal: 'SIGKILL' });
   }, 60_000);
 });
