@@ -8,14 +8,15 @@ import { constants } from 'node:os';
 import type { PushPayloads, RunDetail, RunStatus } from '../../src-shared/contract.js';
 import type { CliContext } from './context.js';
 import { progressLine } from './output.js';
+import { STOP_SIGNALS } from '../api/stop-signals.js';
 
-/** Subscribe before submitting, so no push is missed; then `wait(ids)`. */
-/** Signals that cancel the runs being waited for, as Ctrl-C does. */
-export const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** The signals that cancel the runs being waited for, as Ctrl-C does: the lab's stop signals. */
+const CANCEL_SIGNALS = STOP_SIGNALS;
 type CancelSignal = (typeof CANCEL_SIGNALS)[number];
 
 const signalNames: Record<CancelSignal, string> = { SIGINT: 'Ctrl-C', SIGTERM: 'SIGTERM', SIGHUP: 'SIGHUP' };
 
+/** Subscribe before submitting, so no push is missed; then `wait(ids)`. */
 export class RunWatcher {
   /** The signal that cancelled the runs, if one did. */
   private cancelledBy: CancelSignal | null = null;
