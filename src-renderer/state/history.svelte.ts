@@ -1,5 +1,5 @@
 // The run history: the list (newest first), its filters and the compare selection.
-import type { LabApi, RunKind, RunListItem } from '../../src-shared/contract.js';
+import { MAX_COMPARED_RUNS, type LabApi, type RunKind, type RunListItem } from '../../src-shared/contract.js';
 import type { Strategy } from '../../src-shared/strategies.js';
 import type { Workload } from '../../src-shared/workloads.js';
 import { errorInfo } from '../lib/transport.js';
@@ -16,7 +16,8 @@ export interface HistoryFilters {
   text: string;
 }
 
-export const MAX_COMPARE = 4;
+/** The runs one comparison takes, as in the CLI, the API and the Compare view's address. */
+export const MAX_COMPARE = MAX_COMPARED_RUNS;
 
 export class HistoryStore {
   runs = $state.raw<RunListItem[]>([]);
