@@ -145,7 +145,7 @@ function readOnlyStore(file: string, reader: Reader, reason: string, found: Insp
   const store = new RunStore(reader.db, { ...opts, file, readOnly: `it was opened read-only because ${reason}` });
   const notice =
     found.damage.length > 0
-      ? `${file} is damaged (PRAGMA quick_check: ${found.damage[0]}${found.damage.length > 1 ? ` and ${found.damage.length - 1} more` : ''}); ` +
+      ? `${file} is damaged (PRAGMA quick_check: ${firstProblem(found.damage)}); ` +
         'opened read-only, nothing will be written to it. `timer-lab check` lists every problem; restore a backup or use --db for another file'
       : `${file} is opened read-only because ${reason}: list, show, compare and export work, nothing can be saved`;
   return {
@@ -158,4 +158,15 @@ function readOnlyStore(file: string, reader: Reader, reason: string, found: Insp
     notice,
     close: () => reader.close(),
   };
+}
+
+/** Problem text longer than this is cut in a notice; `timer-lab check` prints it whole. */
+const NOTICE_PROBLEM_CHARS = 200;
+
+/** The first problem of a check, on one line, and how many more there are: a notice stays one line. */
+function firstProblem(found: readonly string[]): string {
+  const lines = found.flatMap((p) => p.split('\n')).filter((l) => l.trim() !== '');
+  const first = lines[0] ?? 'unknown damage';
+  const cut = first.length > NOTICE_PROBLEM_CHARS ? `${first.slice(0, NOTICE_PROBLEM_CHARS - 1)}…` : first;
+  return lines.length > 1 ? `${cut} and ${lines.length - 1} more` : cut;
 }
