@@ -3,10 +3,11 @@
  * streamed through the API's streaming import, as web mode does, with progress on stderr.
  */
 import { createReadStream } from 'node:fs';
+import { constants } from 'node:os';
 import { basename } from 'node:path';
 import { IMPORT_FORMATS, IMPORT_UNITS, MAX_IMPORT_BYTES, type ImportFormat, type PushPayloads } from '../../../src-shared/contract.js';
 import { MAX_TSC_KHZ, MIN_TSC_KHZ } from '../../../src-shared/profile.js';
-import { ApiError } from '../../api/index.js';
+import { ApiError, STOP_SIGNALS } from '../../api/index.js';
 import { intFlag, UsageError } from '../args.js';
 import { regularFileSize } from '../file-size.js';
 import { progressLine } from '../output.js';
@@ -39,6 +40,13 @@ export const importVerb = defineVerb({
       if (p.fileName === fileName) bar.update(p.bytesDone, p.bytesTotal, 0, null);
     });
     const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+    // a stop signal while the file is read ends the read: the import stores nothing, in one go at the end
+    let stoppedBy: NodeJS.Signals | null = null;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      stoppedBy = signal;
+      stream.destroy(new Error(`stopped by ${signal}`));
+    };
+    for (const s of STOP_SIGNALS) process.once(s, onSignal);
     let result;
     try {
       result = await ctx.api.importStream(
@@ -46,7 +54,12 @@ export const importVerb = defineVerb({
         stream,
         size,
       );
+    } catch (err) {
+      if (stoppedBy === null) throw err;
+      process.stderr.write(`timer-lab: import of ${fileName} stopped (${stoppedBy === 'SIGINT' ? 'Ctrl-C' : stoppedBy}): nothing was saved\n`);
+      return 128 + constants.signals[stoppedBy as NodeJS.Signals];
     } finally {
+      for (const s of STOP_SIGNALS) process.off(s, onSignal);
       off();
       bar.end();
       stream.destroy();

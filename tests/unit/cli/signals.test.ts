@@ -2,6 +2,7 @@
 // samples it finished are stored as a cancelled run, the same message is printed, and the exit
 // code is 128 + the signal's number.
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, BIN, cli, REPO, tempDir } from './helpers.js';
@@ -13,7 +14,7 @@ afterAll(() => tmp.remove());
 const LONG_RUN = ['--workload', 'tscdeadline-busy', '--samples', '20000000'];
 
 /** Starts `timer-lab ...args`, sends `signal` once it has reported progress, and returns how it ended. */
-function signalOnProgress(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function signalOnProgress(args: string[], signal: NodeJS.Signals, progress = /samples\/s/): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, TIMER_LAB_PROGRESS: '1' };
   delete env.TIMER_LAB_DB;
   return new Promise((resolve, reject) => {
@@ -27,7 +28,7 @@ function signalOnProgress(args: string[], signal: NodeJS.Signals): Promise<{ cod
     child.stdout.resume();
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
-      if (!sent && /samples\/s/.test(stderr)) {
+      if (!sent && progress.test(stderr)) {
         sent = true;
         child.kill(signal);
       }
@@ -69,5 +70,18 @@ describe('signals cancel a CLI run like Ctrl-C', () => {
     expect(r.code, r.stderr).toBe(143);
     const list = JSON.parse((await cli(['list', '--json', '--db', db])).stdout) as Array<{ status: string }>;
     expect(list.map((x) => x.status)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('SIGINT while a file is read stops the import: a message, exit 130, nothing saved', async () => {
+    const db = `${tmp.dir}/import.sqlite`;
+    const file = `${tmp.dir}/big-verbose.txt`;
+    // cyclictest -v lines, about 80 MB: long enough to read that progress is shown first
+    const line = '       0:  123456:       6\n';
+    writeFileSync(file, `Thread 0 Interval: 1000\n${line.repeat(3_000_000)}`);
+    const r = await signalOnProgress(['import', file, '--db', db], 'SIGINT', /MB\/s/);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('timer-lab: import of big-verbose.txt stopped (Ctrl-C): nothing was saved');
+    expect(JSON.parse((await cli(['list', '--json', '--db', db])).stdout)).toEqual([]);
   });
 });
