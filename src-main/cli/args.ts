@@ -18,11 +18,20 @@ export class UsageError extends Error {
 }
 
 export function parse<const O extends Record<string, OptionConfig>>(argv: string[], options: O, allowPositionals = false) {
+  let parsed;
   try {
-    return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals, strict: true as const });
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals, strict: true as const, tokens: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  // a flag that takes one value, given twice, is refused rather than silently taking the last
+  const seen = new Set<string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option' || options[t.name]?.multiple) continue;
+    if (seen.has(t.name)) throw new UsageError(`--${t.name} is given more than once; give it once`);
+    seen.add(t.name);
+  }
+  return { values: parsed.values, positionals: parsed.positionals };
 }
 
 /**

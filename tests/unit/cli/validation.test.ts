@@ -98,9 +98,11 @@ describe('the real CLI', () => {
       ...['0x100', '0o7', '0b11', '+5', '1e3'].map((v): [string[], string] => [['--samples', v], `--samples: expected a decimal integer between 1 and`]),
       [['--set', 'delta=0x100'], '--set delta: expected an integer in plain decimal digits, got "0x100"'],
       [['--set', 'hostNoise=on', '--set', 'preemptRateHz=100000', '--set', 'preemptCycles=100000'], '--set preemptRateHz: host noise would take'],
+      // a one-value flag given twice is refused, not silently taken from the last
+      [['--strategy', 'vmx-preemption'], '--strategy is given more than once'],
     ];
     for (const [extra, message] of cases) {
-      const r = await cli([...run, '--samples', '100', ...extra]);
+      const r = await cli([...run, ...(extra.includes('--samples') ? [] : ['--samples', '100']), ...extra]);
       expect(r.code, `${extra.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toContain(`timer-lab: ${message}`);
       expect(r.stderr).not.toMatch(/--hostIrqRateHz|--preempt/); // never a flag that does not exist
