@@ -6,6 +6,7 @@
  * the runs' contexts are listed. Simulated runs also bring their critical-path breakdown.
  * Must not import electron.
  */
+import { isComparableRun, notComparableReason } from '../../src-shared/comparable.js';
 import { defaultRunParams, guestTscKhz } from '../../src-shared/config.js';
 import type { CompareResult, CompareRow, ParsedArgs, RunDetail } from '../../src-shared/contract.js';
 import { RUN_ROLES } from '../../src-shared/calibration.js';
@@ -121,11 +122,8 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>, repeats: R
   // measured, reproduced and predicted runs of a calibration are kept apart, in that order
   const rank = (r: RunDetail): number => (r.role === null ? 3 : ROLE_ORDER.indexOf(r.role));
   const runs = ids.map((id) => store.get(id)).map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map((x) => x.r);
-  for (const r of runs) {
-    if (r.status !== 'done') {
-      throw new ApiError('conflict', `run ${r.id} (${r.name}) is ${r.status}; only finished runs can be compared`);
-    }
-  }
+  for (const r of runs) if (!isComparableRun(r) || !r.summary) throw new ApiError('conflict', notComparableReason(r));
+  const partial = runs.filter((r) => r.status === 'cancelled').map((r) => `run ${r.id} was cancelled part-way: ${r.samples} samples${r.config ? ` of the ${r.config.samples} asked for` : ''} are compared`);
   const unit = runs.every((r) => nativeUnit(r) === 'cycles') ? 'cycles' : 'ns';
   const sides = runs.map((r) => compareSide(store, r, unit));
   const baselineId = args.baseline ?? defaultBaseline(runs);
@@ -149,7 +147,7 @@ export function compare(store: RunStore, args: ParsedArgs<'compare'>, repeats: R
     histograms: result.histograms.map((h) => ({ id: h.id, histogram: nativeHistogram(store, byId.get(h.id)!, unit) ?? h.histogram })),
     unit,
     metric: commonMetric(runs),
-    warnings: [...compareWarnings(runs), ...sharedContextNotes(runs), ...repeated.warnings, ...unconvertible.map((s) => `run ${s.id}: ${s.unconvertible}; it is left out of the charts`)],
+    warnings: [...partial, ...compareWarnings(runs), ...sharedContextNotes(runs), ...repeated.warnings, ...unconvertible.map((s) => `run ${s.id}: ${s.unconvertible}; it is left out of the charts`)],
     contextDifferences: contextDifferences(runs),
     criticalPath: runs.map((r) => {
       const steps = r.summary?.criticalPath ?? {};

@@ -2,6 +2,7 @@
 import { MAX_COMPARED_RUNS, type LabApi, type RunKind, type RunListItem } from '../../src-shared/contract.js';
 import type { Strategy } from '../../src-shared/strategies.js';
 import type { Workload } from '../../src-shared/workloads.js';
+import { isComparableRun } from '../../src-shared/comparable.js';
 import { errorInfo } from '../lib/transport.js';
 import { groupByExperiment, sortRuns, type RunGroup, type SortKey } from '../lib/history-order.js';
 import { unique } from '../lib/util.js';
@@ -81,10 +82,10 @@ export class HistoryStore {
     return this.selected.includes(id);
   }
 
-  /** Only finished runs can be compared (a run not in the current list is taken as it was ticked). */
+  /** Finished runs, and cancelled ones that kept samples, can be compared (a run not in the current list is taken as it was ticked). */
   #comparable(id: number): boolean {
     const r = this.runs.find((x) => x.id === id);
-    return !r || r.status === 'done';
+    return !r || isComparableRun(r);
   }
 
   toggle(id: number): void {
