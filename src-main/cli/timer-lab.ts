@@ -24,7 +24,7 @@ function quietOnClosedPipe(): void {
 
 export async function main(argv: string[]): Promise<number> {
   quietOnClosedPipe();
-  const [verb, ...rest] = argv;
+  const [verb, ...rest] = verbFirst(argv);
   if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h') {
     const about = verb === 'help' && rest[0] !== undefined ? findVerb(rest[0]) : undefined;
     process.stdout.write(about ? verbHelp(about) : globalHelp(VERBS));
@@ -54,6 +54,24 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await lab?.close({ notice: (text) => process.stderr.write(`timer-lab: ${text}\n`) });
   }
+}
+
+/** The options every verb accepts, with whether each takes a value. */
+const GLOBAL_OPTIONS: Readonly<Record<string, boolean>> = { '--db': true, '--json': false, '--threads': true };
+
+/** Global options may also come before the verb (`timer-lab --db X list`): they are moved after it. */
+function verbFirst(argv: string[]): string[] {
+  let i = 0;
+  for (;;) {
+    const a = argv[i];
+    if (a === undefined) break;
+    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    const takesValue = GLOBAL_OPTIONS[name];
+    if (takesValue === undefined) break;
+    i += takesValue && !a.includes('=') ? 2 : 1;
+  }
+  if (i === 0) return argv;
+  return [...argv.slice(i, i + 1), ...argv.slice(0, Math.min(i, argv.length)), ...argv.slice(i + 1)];
 }
 
 /** Options every verb accepts: --db, --json, --threads. */

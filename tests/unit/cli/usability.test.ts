@@ -39,6 +39,15 @@ describe('CLI usability', () => {
     expect(bad.stderr).toContain('--strategies: "foo"');
   });
 
+  it('takes the global options before the verb too', async () => {
+    const before = await cli(['--db', db, '--json', 'list', '--limit', '1']);
+    expect(before.code, before.stderr).toBe(0);
+    const after = await cli(['list', '--limit', '1', '--db', db, '--json']);
+    expect(before.stdout).toBe(after.stdout);
+    expect(Array.isArray(JSON.parse(before.stdout))).toBe(true);
+    expect((await cli(['--db', db])).code).toBe(2); // no verb: the help, as with no arguments
+  });
+
   it('warns that mitigations=on does nothing on a kernel before 4.15, and not on one that has them', async () => {
     const old = await cli(['run', '--workload', 'tscdeadline-busy', '--strategy', 'hrtimer', '--samples', '200', '--set', 'mitigations=on', '--json', '--db', db]);
     expect(old.code, old.stderr).toBe(0);
