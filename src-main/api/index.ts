@@ -3,7 +3,7 @@
  * Must not import electron.
  */
 export { LabServices, CLOSE_GRACE_MS, TRACE_TIMER_EVENTS, type CloseOptions, type LabServicesOptions } from './services.js';
-export { onStopSignal, STOP_SIGNALS } from './stop-signals.js';
+export { onStopSignal, STOP_SIGNALS, stopSignalExitCode, stopSignalLabel, type StopSignal } from './stop-signals.js';
 export { createApiHost, isCallChannel } from './create-host.js';
 export { HANDLERS } from './handlers.js';
 export { ApiError } from './errors.js';

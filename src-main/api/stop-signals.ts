@@ -2,7 +2,20 @@
  * The signals that stop a long-lived front door (web mode, the desktop app) the way closing it
  * does: Ctrl+C in the terminal, `kill`, and the terminal going away. Must not import electron.
  */
+import { constants } from 'node:os';
+
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export type StopSignal = (typeof STOP_SIGNALS)[number];
+
+/** A stop signal as messages name it: Ctrl-C for SIGINT. */
+export function stopSignalLabel(signal: StopSignal): string {
+  return signal === 'SIGINT' ? 'Ctrl-C' : signal;
+}
+
+/** The exit code of a process stopped by `signal`, by the shell's convention: 128 + its number. */
+export function stopSignalExitCode(signal: StopSignal): number {
+  return 128 + constants.signals[signal];
+}
 
 /**
  * Calls `stop` once, on the first stop signal. The listeners stay until the process ends: Ctrl+C

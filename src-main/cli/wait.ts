@@ -4,22 +4,16 @@
  * or SIGHUP (the terminal closed) — cancelling them through `runs:cancel`, so what they finished
  * is stored as cancelled. A second signal ends the process at once. Must not import the engine.
  */
-import { constants } from 'node:os';
 import type { PushPayloads, RunDetail, RunStatus } from '../../src-shared/contract.js';
 import type { CliContext } from './context.js';
 import { progressLine } from './output.js';
-import { STOP_SIGNALS } from '../api/stop-signals.js';
+import { STOP_SIGNALS, stopSignalExitCode, stopSignalLabel, type StopSignal } from '../api/stop-signals.js';
 
-/** The signals that cancel the runs being waited for, as Ctrl-C does: the lab's stop signals. */
-const CANCEL_SIGNALS = STOP_SIGNALS;
-type CancelSignal = (typeof CANCEL_SIGNALS)[number];
-
-const signalNames: Record<CancelSignal, string> = { SIGINT: 'Ctrl-C', SIGTERM: 'SIGTERM', SIGHUP: 'SIGHUP' };
 
 /** Subscribe before submitting, so no push is missed; then `wait(ids)`. */
 export class RunWatcher {
   /** The signal that cancelled the runs, if one did. */
-  private cancelledBy: CancelSignal | null = null;
+  private cancelledBy: StopSignal | null = null;
   private readonly finished = new Map<number, RunStatus>();
   private readonly progress = new Map<number, { done: number; total: number; rate: number }>();
   private readonly waiters: Array<() => void> = [];
@@ -62,21 +56,21 @@ export class RunWatcher {
     this.ids = ids;
     this.bar = progressLine(label);
     const stopListening = () => {
-      for (const s of CANCEL_SIGNALS) process.off(s, onSignal);
+      for (const s of STOP_SIGNALS) process.off(s, onSignal);
     };
-    const onSignal = (signal: CancelSignal) => {
+    const onSignal = (signal: StopSignal) => {
       // the next signal of any kind gets the default action: the process ends at once
       stopListening();
       this.cancelledBy = signal;
       try {
         this.bar?.end();
-        process.stderr.write(`\ntimer-lab: cancelling (${signalNames[signal]})…\n`);
+        process.stderr.write(`\ntimer-lab: cancelling (${stopSignalLabel(signal)})…\n`);
       } catch {
         // no terminal any more (SIGHUP): cancel all the same
       }
       for (const id of ids) void this.ctx.call('runs:cancel', { id }).catch(() => undefined);
     };
-    for (const s of CANCEL_SIGNALS) process.on(s, onSignal);
+    for (const s of STOP_SIGNALS) process.on(s, onSignal);
     try {
       while (!ids.every((id) => this.finished.has(id))) {
         await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -91,7 +85,7 @@ export class RunWatcher {
 
   /** The exit code of cancelled runs: 128 + the number of the signal that cancelled them (Ctrl-C's 130 otherwise). */
   get cancelledExitCode(): number {
-    return 128 + constants.signals[this.cancelledBy ?? 'SIGINT'];
+    return stopSignalExitCode(this.cancelledBy ?? 'SIGINT');
   }
 
   /** Progress of an unsaved run (pushed with runId 0) on the progress line. */

@@ -3,11 +3,10 @@
  * streamed through the API's streaming import, as web mode does, with progress on stderr.
  */
 import { createReadStream } from 'node:fs';
-import { constants } from 'node:os';
 import { basename } from 'node:path';
 import { IMPORT_FORMATS, IMPORT_UNITS, MAX_IMPORT_BYTES, type ImportFormat, type PushPayloads } from '../../../src-shared/contract.js';
 import { MAX_TSC_KHZ, MIN_TSC_KHZ } from '../../../src-shared/profile.js';
-import { ApiError, STOP_SIGNALS } from '../../api/index.js';
+import { ApiError, STOP_SIGNALS, stopSignalExitCode, stopSignalLabel, type StopSignal } from '../../api/index.js';
 import { intFlag, UsageError } from '../args.js';
 import { regularFileSize } from '../file-size.js';
 import { progressLine } from '../output.js';
@@ -41,8 +40,8 @@ export const importVerb = defineVerb({
     });
     const stream = createReadStream(file, { highWaterMark: 1 << 20 });
     // a stop signal while the file is read ends the read: the import stores nothing, in one go at the end
-    let stoppedBy: NodeJS.Signals | null = null;
-    const onSignal = (signal: NodeJS.Signals): void => {
+    let stoppedBy: StopSignal | null = null;
+    const onSignal = (signal: StopSignal): void => {
       stoppedBy = signal;
       stream.destroy(new Error(`stopped by ${signal}`));
     };
@@ -56,8 +55,8 @@ export const importVerb = defineVerb({
       );
     } catch (err) {
       if (stoppedBy === null) throw err;
-      process.stderr.write(`timer-lab: import of ${fileName} stopped (${stoppedBy === 'SIGINT' ? 'Ctrl-C' : stoppedBy}): nothing was saved\n`);
-      return 128 + constants.signals[stoppedBy as NodeJS.Signals];
+      process.stderr.write(`timer-lab: import of ${fileName} stopped (${stopSignalLabel(stoppedBy)}): nothing was saved\n`);
+      return stopSignalExitCode(stoppedBy);
     } finally {
       for (const s of STOP_SIGNALS) process.off(s, onSignal);
       off();
