@@ -21,9 +21,9 @@ export type Workload = (typeof WORKLOADS)[number];
  */
 export const TSCDEADLINE_GUEST_UNKNOWN = 'tscdeadline';
 
-/** The simulated tscdeadline workloads, whose guest halts or busy-waits. */
+/** The simulated tscdeadline workloads (those of the registry measuring guest deadline → ISR), whose guest halts or busy-waits. */
 export function isTscdeadlineWorkload(workload: string): boolean {
-  return workload === 'tscdeadline-halt' || workload === 'tscdeadline-busy';
+  return isWorkload(workload) && WORKLOAD_INFO[workload].measure === 'guest-deadline-to-isr';
 }
 
 /** What a workload's samples are. */
